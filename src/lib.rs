@@ -1,0 +1,9 @@
+//! SpikeLab: a workbench for spiking neural networks.
+//!
+//! - [`model`]: what the user describes (serialisable spec, validation, presets, files);
+//! - [`sim`]: what runs (flat arrays, event-driven spike delivery, recorders), no GUI code;
+//! - [`analysis`]: rates, ISI and CV over recorded spikes, shared by every front end.
+
+pub mod analysis;
+pub mod model;
+pub mod sim;

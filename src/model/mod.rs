@@ -1,0 +1,257 @@
+//! What the user describes: a network as a serialisable spec, its validation, presets and files.
+//!
+//! A [`Model`] is plain data that maps one-to-one onto a TOML file. It is checked by
+//! [`Model::validate`] and turned into a running network by [`crate::sim::Network::build`].
+
+mod dist;
+mod error;
+mod io;
+pub mod params;
+pub mod presets;
+pub mod units;
+mod validate;
+
+pub use dist::{CanonicalDist, Dist};
+pub use error::{ModelError, Problem};
+pub use params::{ParamInfo, StateVarInfo};
+pub use units::{Dimension, Quantity, Unit};
+pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A whole network: simulation settings, populations, projections, inputs and recorders.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    #[serde(default)]
+    pub simulation: Simulation,
+    #[serde(default)]
+    pub populations: Vec<Population>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projections: Vec<Projection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<Input>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recorders: Vec<Recorder>,
+}
+
+/// Time step, default run length and the seed of every random draw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    #[serde(default = "default_dt")]
+    pub dt: Quantity,
+    #[serde(default = "default_duration")]
+    pub duration: Quantity,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_dt() -> Quantity {
+    Quantity::ms(0.1)
+}
+fn default_duration() -> Quantity {
+    Quantity::ms(1000.0)
+}
+fn default_seed() -> u64 {
+    1
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Simulation { dt: default_dt(), duration: default_duration(), seed: default_seed() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeuronModel {
+    /// Leaky integrate-and-fire.
+    Lif,
+    /// Izhikevich (2003) simple model.
+    Izhikevich,
+}
+
+/// How synaptic input acts on the membrane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SynapseKind {
+    /// Exponentially decaying current (weights in pA).
+    #[default]
+    Current,
+    /// Exponentially decaying conductance with a reversal potential (weights in nS).
+    Conductance,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Receptor {
+    Excitatory,
+    Inhibitory,
+}
+
+/// A group of neurons of one model sharing parameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    pub name: String,
+    pub size: u64,
+    pub model: NeuronModel,
+    #[serde(default)]
+    pub synapse: SynapseKind,
+    /// Parameters that differ from the model's defaults (see [`params`]).
+    #[serde(default)]
+    pub params: BTreeMap<String, Quantity>,
+    /// Initial value of state variables, possibly random.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub initial: BTreeMap<String, Dist>,
+}
+
+impl Population {
+    /// A parameter in canonical units: the file's value, or the model's default.
+    /// Unknown names give `None`. Assumes the model was validated.
+    pub fn param(&self, name: &str) -> Option<f64> {
+        let info = self.model.params(self.synapse).find(|info| info.name == name)?;
+        Some(self.params.get(name).map_or(info.default, Quantity::canonical))
+    }
+}
+
+/// Connections from one population to another.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Projection {
+    /// Optional; defaults to "pre->post". Also keys this projection's random stream.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    pub pre: String,
+    pub post: String,
+    pub receptor: Receptor,
+    pub connect: Connect,
+    /// Weight magnitude (pA onto current synapses, nS onto conductance synapses); the receptor sets the sign.
+    pub weight: Dist,
+    /// Transmission delay, rounded to whole steps, at least one step. Defaults to one step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<Dist>,
+    /// Whether a neuron may connect to itself (only matters when pre == post).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub autapses: bool,
+}
+
+impl Projection {
+    pub fn label(&self) -> String {
+        if self.name.is_empty() { format!("{}->{}", self.pre, self.post) } else { self.name.clone() }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    AllToAll,
+    OneToOne,
+    /// Each possible pair independently with probability `p`.
+    FixedProbability,
+    /// Each post neuron gets exactly `indegree` distinct pre neurons.
+    FixedIndegree,
+    /// The list in `synapses`.
+    Explicit,
+}
+
+/// A connection rule and the settings it needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Connect {
+    pub rule: Rule,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indegree: Option<u64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synapses: Vec<ExplicitSynapse>,
+}
+
+/// One synapse of an explicit list; weight and delay default to the projection's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplicitSynapse {
+    pub pre: u64,
+    pub post: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Quantity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay: Option<Quantity>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// Independent Poisson spike trains onto each target neuron.
+    Poisson,
+    /// Constant current.
+    Dc,
+    /// Current switched on at `start` and off at `stop`.
+    Pulse,
+}
+
+/// A stimulus attached to a population or to chosen neurons of it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    pub name: String,
+    pub kind: InputKind,
+    pub target: String,
+    /// Indices within the target population; empty means all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub neurons: Vec<u64>,
+    /// Poisson: rate of each source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<Quantity>,
+    /// Poisson: independent sources per target neuron (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<u64>,
+    /// Poisson: weight of each input spike (pA or nS, by the target's synapse kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Quantity>,
+    /// Poisson: which receptor the input spikes reach (default excitatory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receptor: Option<Receptor>,
+    /// Dc and pulse: the injected current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amplitude: Option<Quantity>,
+    /// When the input switches on (default 0 ms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Quantity>,
+    /// When it switches off (default never; required for pulse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<Quantity>,
+}
+
+/// State variables of chosen neurons to sample over time. Spikes are always recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recorder {
+    pub population: String,
+    pub neurons: Vec<u64>,
+    pub variables: Vec<String>,
+    /// Sampling interval (default: every step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Quantity>,
+}
+
+impl Model {
+    /// The population with this name, with its index.
+    pub fn population(&self, name: &str) -> Option<(usize, &Population)> {
+        self.populations.iter().enumerate().find(|(_, p)| p.name == name)
+    }
+
+    pub fn dt_ms(&self) -> f64 {
+        self.simulation.dt.canonical()
+    }
+
+    pub fn duration_ms(&self) -> f64 {
+        self.simulation.duration.canonical()
+    }
+}

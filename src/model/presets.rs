@@ -1,0 +1,16 @@
+//! Presets shipped with SpikeLab, compiled into the program so they work from any folder.
+//! The files live in `assets/presets/`.
+
+/// (file name, TOML text) of every preset.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("lif_step.toml", include_str!("../../assets/presets/lif_step.toml")),
+    ("izhikevich_patterns.toml", include_str!("../../assets/presets/izhikevich_patterns.toml")),
+    ("cuba.toml", include_str!("../../assets/presets/cuba.toml")),
+    ("coba.toml", include_str!("../../assets/presets/coba.toml")),
+];
+
+/// The text of a preset by file name, with or without `.toml`.
+pub fn preset(name: &str) -> Option<&'static str> {
+    let wanted = name.trim_end_matches(".toml");
+    PRESETS.iter().find(|(file, _)| file.trim_end_matches(".toml") == wanted).map(|(_, text)| *text)
+}

@@ -1,0 +1,423 @@
+//! Semantic checks of a parsed model: units, ranges, names, sizes, and whether it fits in memory.
+
+use super::params::Constraint;
+use super::units::Dimension;
+use super::*;
+use std::collections::HashSet;
+
+/// Networks whose estimated memory exceeds this are refused before anything is allocated.
+pub const MEMORY_LIMIT_BYTES: u64 = 4 << 30;
+
+/// Largest population the engine indexes (neuron indices are `u32`).
+const MAX_POPULATION: u64 = 50_000_000;
+
+/// Longest delay in steps (delays are stored as `u16`).
+pub(crate) const MAX_DELAY_STEPS: f64 = 60_000.0;
+
+/// Bytes the engine stores per synapse: target index (4), weight (4), delay (2).
+pub(crate) const BYTES_PER_SYNAPSE: f64 = 10.0;
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn add(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::new(key, message));
+    }
+
+    /// Checks a quantity's dimension; returns its canonical value when it fits.
+    fn quantity(&mut self, key: &str, q: &Quantity, dimension: Dimension) -> Option<f64> {
+        match q.expect(dimension) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(key, e);
+                None
+            }
+        }
+    }
+
+    fn dist(&mut self, key: &str, d: &Dist, dimension: Dimension) -> Option<CanonicalDist> {
+        match d.canonical(dimension) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.add(key, e);
+                None
+            }
+        }
+    }
+}
+
+/// Estimated number of synapses of a projection, from its rule and the population sizes.
+pub(crate) fn expected_synapses(model: &Model, proj: &Projection) -> f64 {
+    let size = |name: &str| model.population(name).map_or(0.0, |(_, p)| p.size as f64);
+    let (n_pre, n_post) = (size(&proj.pre), size(&proj.post));
+    match proj.connect.rule {
+        Rule::AllToAll => n_pre * n_post,
+        Rule::OneToOne => n_pre.min(n_post),
+        Rule::FixedProbability => n_pre * n_post * proj.connect.p.unwrap_or(0.0).clamp(0.0, 1.0),
+        Rule::FixedIndegree => proj.connect.indegree.unwrap_or(0) as f64 * n_post,
+        Rule::Explicit => proj.connect.synapses.len() as f64,
+    }
+}
+
+/// Rough memory the built network needs, in bytes: synapses, neuron state and spike queues.
+pub fn estimate_memory_bytes(model: &Model) -> u64 {
+    let dt = model.dt_ms().max(1e-6);
+    let synapses: f64 = model.projections.iter().map(|p| expected_synapses(model, p)).sum();
+    let mut bytes = synapses * BYTES_PER_SYNAPSE;
+    for pop in &model.populations {
+        let max_delay_steps = model
+            .projections
+            .iter()
+            .filter(|p| p.post == pop.name)
+            .filter_map(|p| p.delay.as_ref()?.canonical(Dimension::Time).ok())
+            .map(|d| (d.max() / dt).round().clamp(1.0, MAX_DELAY_STEPS))
+            .fold(1.0, f64::max);
+        // v, u, two synaptic variables, refractory counter, external current, plus two spike queues.
+        bytes += pop.size as f64 * (6.0 * 4.0 + 2.0 * 4.0 * (max_delay_steps + 1.0));
+    }
+    bytes.min(u64::MAX as f64) as u64
+}
+
+/// All problems of a model, each with its key path. Empty means the model can be built.
+pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
+    let mut c = Checker { problems: Vec::new() };
+    let sim = &model.simulation;
+    let dt = c.quantity("simulation.dt", &sim.dt, Dimension::Time);
+    if let Some(dt) = dt
+        && !(dt > 0.0 && dt <= 10.0)
+    {
+        c.add("simulation.dt", format!("time step must be above 0 and at most 10 ms, got {}", sim.dt));
+    }
+    let dt = dt.filter(|&d| d > 0.0).unwrap_or(0.1);
+    if let Some(d) = c.quantity("simulation.duration", &sim.duration, Dimension::Time)
+        && d < 0.0
+    {
+        c.add("simulation.duration", format!("duration cannot be negative, got {}", sim.duration));
+    }
+
+    let mut names = HashSet::new();
+    for (i, pop) in model.populations.iter().enumerate() {
+        let at = format!("populations[{i}]");
+        if pop.name.trim().is_empty() {
+            c.add(format!("{at}.name"), "a population needs a name");
+        } else if !names.insert(pop.name.as_str()) {
+            c.add(format!("{at}.name"), format!("two populations are called \"{}\"", pop.name));
+        }
+        if pop.size == 0 || pop.size > MAX_POPULATION {
+            c.add(
+                format!("{at}.size"),
+                format!("size must be between 1 and {MAX_POPULATION}, got {}", pop.size),
+            );
+        }
+        check_params(&mut c, &at, pop);
+        let vars = pop.model.state_vars(pop.synapse);
+        for (var, dist) in &pop.initial {
+            let key = format!("{at}.initial.{var}");
+            match vars.iter().find(|v| v.name == var) {
+                Some(info) => {
+                    c.dist(&key, dist, info.dimension);
+                }
+                None => c.add(
+                    key,
+                    format!(
+                        "\"{var}\" is not a state variable of this population; it has {}",
+                        vars.iter().map(|v| v.name).collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+            }
+        }
+    }
+
+    let pop_named = |c: &mut Checker, key: String, name: &str| -> Option<&Population> {
+        let found = model.population(name).map(|(_, p)| p);
+        if found.is_none() {
+            c.add(
+                key,
+                format!(
+                    "there is no population called \"{name}\" (populations: {})",
+                    model.populations.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+        found
+    };
+
+    for (i, proj) in model.projections.iter().enumerate() {
+        let at = format!("projections[{i}]");
+        let pre = pop_named(&mut c, format!("{at}.pre"), &proj.pre);
+        let post = pop_named(&mut c, format!("{at}.post"), &proj.post);
+        if let Some(post) = post
+            && let Some(w) = c.dist(&format!("{at}.weight"), &proj.weight, post.synapse.weight_dimension())
+            && w.max() < 0.0
+        {
+            c.add(format!("{at}.weight"), "weights are magnitudes and cannot be negative; the receptor (excitatory or inhibitory) gives the sign");
+        }
+        if let Some(delay) = &proj.delay
+            && let Some(d) = c.dist(&format!("{at}.delay"), delay, Dimension::Time)
+        {
+            check_delay(&mut c, &format!("{at}.delay"), d.max(), dt);
+            if let CanonicalDist::Constant(v) = d
+                && v < 0.0
+            {
+                c.add(format!("{at}.delay"), "a delay cannot be negative");
+            }
+        }
+        if let (Some(pre), Some(post)) = (pre, post) {
+            check_connect(&mut c, &at, proj, pre, post, dt);
+        }
+    }
+
+    let mut input_names = HashSet::new();
+    for (i, input) in model.inputs.iter().enumerate() {
+        let at = format!("inputs[{i}]");
+        if !input_names.insert(input.name.as_str()) {
+            c.add(format!("{at}.name"), format!("two inputs are called \"{}\"", input.name));
+        }
+        let target = pop_named(&mut c, format!("{at}.target"), &input.target);
+        if let Some(target) = target {
+            check_indices(&mut c, &format!("{at}.neurons"), &input.neurons, target);
+        }
+        check_input(&mut c, &at, input, target);
+    }
+
+    for (i, rec) in model.recorders.iter().enumerate() {
+        let at = format!("recorders[{i}]");
+        let Some(pop) = pop_named(&mut c, format!("{at}.population"), &rec.population) else {
+            continue;
+        };
+        if rec.neurons.is_empty() {
+            c.add(format!("{at}.neurons"), "name at least one neuron to record");
+        }
+        check_indices(&mut c, &format!("{at}.neurons"), &rec.neurons, pop);
+        let vars = pop.model.state_vars(pop.synapse);
+        for (j, var) in rec.variables.iter().enumerate() {
+            if !vars.iter().any(|v| v.name == var) {
+                c.add(
+                    format!("{at}.variables[{j}]"),
+                    format!(
+                        "\"{var}\" is not a state variable of \"{}\"; it has {}",
+                        pop.name,
+                        vars.iter().map(|v| v.name).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+        }
+        if let Some(q) = &rec.interval
+            && let Some(v) = c.quantity(&format!("{at}.interval"), q, Dimension::Time)
+            && v < dt
+        {
+            c.add(format!("{at}.interval"), format!("sampling interval {q} is shorter than the time step"));
+        }
+    }
+
+    if c.problems.is_empty() {
+        let bytes = estimate_memory_bytes(model);
+        if bytes > memory_limit {
+            let synapses: f64 = model.projections.iter().map(|p| expected_synapses(model, p)).sum();
+            c.add(
+                "",
+                format!(
+                    "this network needs about {:.1} GB ({:.3e} synapses), more than the limit of {:.1} GB; make populations smaller or connections sparser",
+                    bytes as f64 / 1e9,
+                    synapses,
+                    memory_limit as f64 / 1e9
+                ),
+            );
+        }
+    }
+    c.problems
+}
+
+fn check_params(c: &mut Checker, at: &str, pop: &Population) {
+    for (name, q) in &pop.params {
+        let key = format!("{at}.params.{name}");
+        let Some(info) = pop.model.params(pop.synapse).find(|i| i.name == name) else {
+            let known: Vec<_> = pop.model.params(pop.synapse).map(|i| i.name).collect();
+            c.add(
+                key,
+                format!(
+                    "unknown parameter \"{name}\" for a {:?} population with {:?} synapses; known: {}",
+                    pop.model,
+                    pop.synapse,
+                    known.join(", ")
+                ),
+            );
+            continue;
+        };
+        let Some(v) = c.quantity(&key, q, info.dimension) else { continue };
+        match info.constraint {
+            Constraint::Positive if v <= 0.0 => {
+                c.add(key, format!("{} must be positive, got {q}", info.doc))
+            }
+            Constraint::NonNegative if v < 0.0 => {
+                c.add(key, format!("{} cannot be negative, got {q}", info.doc))
+            }
+            _ => {}
+        }
+    }
+    if pop.model == NeuronModel::Lif
+        && let (Some(reset), Some(thresh)) = (pop.param("v_reset"), pop.param("v_thresh"))
+        && reset >= thresh
+        && pop.params.values().all(|q| q.value.is_finite())
+    {
+        c.add(
+            format!("{at}.params.v_reset"),
+            format!("reset ({reset} mV) must be below threshold ({thresh} mV), or the neuron would fire at every step"),
+        );
+    }
+}
+
+fn check_delay(c: &mut Checker, key: &str, max_ms: f64, dt: f64) {
+    if max_ms / dt > MAX_DELAY_STEPS {
+        c.add(key, format!("delay of {max_ms} ms is more than {MAX_DELAY_STEPS} time steps"));
+    }
+}
+
+fn check_indices(c: &mut Checker, key: &str, indices: &[u64], pop: &Population) {
+    if let Some(&bad) = indices.iter().find(|&&n| n >= pop.size) {
+        c.add(
+            key,
+            format!("neuron {bad} does not exist: \"{}\" has neurons 0 to {}", pop.name, pop.size.saturating_sub(1)),
+        );
+    }
+}
+
+fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population, post: &Population, dt: f64) {
+    let conn = &proj.connect;
+    let key = format!("{at}.connect");
+    let uses = |rule| conn.rule == rule;
+    if conn.p.is_some() && !uses(Rule::FixedProbability) {
+        c.add(format!("{key}.p"), format!("p is only used by rule \"fixed_probability\", not {:?}", conn.rule));
+    }
+    if conn.indegree.is_some() && !uses(Rule::FixedIndegree) {
+        c.add(format!("{key}.indegree"), "indegree is only used by rule \"fixed_indegree\"");
+    }
+    if !conn.synapses.is_empty() && !uses(Rule::Explicit) {
+        c.add(format!("{key}.synapses"), "a synapse list is only used by rule \"explicit\"");
+    }
+    let same = proj.pre == proj.post;
+    match conn.rule {
+        Rule::AllToAll => {}
+        Rule::OneToOne => {
+            if pre.size != post.size {
+                c.add(
+                    format!("{key}.rule"),
+                    format!("one_to_one needs populations of equal size, but {} has {} and {} has {}", pre.name, pre.size, post.name, post.size),
+                );
+            }
+            if same && !proj.autapses {
+                c.add(format!("{key}.rule"), "one_to_one from a population onto itself connects each neuron to itself: set autapses = true");
+            }
+        }
+        Rule::FixedProbability => match conn.p {
+            None => c.add(format!("{key}.p"), "fixed_probability needs p, the connection probability"),
+            Some(p) if !(0.0..=1.0).contains(&p) => {
+                c.add(format!("{key}.p"), format!("connection probability must be between 0 and 1, got {p}"))
+            }
+            Some(_) => {}
+        },
+        Rule::FixedIndegree => match conn.indegree {
+            None => c.add(format!("{key}.indegree"), "fixed_indegree needs indegree, the number of inputs per neuron"),
+            Some(k) => {
+                let available = if same && !proj.autapses { pre.size.saturating_sub(1) } else { pre.size };
+                if k > available {
+                    c.add(format!("{key}.indegree"), format!("indegree {k} is more than the {available} distinct neurons available in {}", pre.name));
+                }
+            }
+        },
+        Rule::Explicit => {
+            for (j, s) in conn.synapses.iter().enumerate() {
+                let skey = format!("{key}.synapses[{j}]");
+                if s.pre >= pre.size {
+                    c.add(format!("{skey}.pre"), format!("neuron {} does not exist in {} (size {})", s.pre, pre.name, pre.size));
+                }
+                if s.post >= post.size {
+                    c.add(format!("{skey}.post"), format!("neuron {} does not exist in {} (size {})", s.post, post.name, post.size));
+                }
+                if let Some(w) = &s.weight
+                    && let Some(v) = c.quantity(&format!("{skey}.weight"), w, post.synapse.weight_dimension())
+                    && v < 0.0
+                {
+                    c.add(format!("{skey}.weight"), "weights are magnitudes and cannot be negative");
+                }
+                if let Some(d) = &s.delay
+                    && let Some(v) = c.quantity(&format!("{skey}.delay"), d, Dimension::Time)
+                {
+                    if v < 0.0 {
+                        c.add(format!("{skey}.delay"), "a delay cannot be negative");
+                    }
+                    check_delay(c, &format!("{skey}.delay"), v, dt);
+                }
+            }
+        }
+    }
+}
+
+fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Population>) {
+    let needs = |c: &mut Checker, field: &str, present: bool| {
+        if !present {
+            c.add(format!("{at}.{field}"), format!("a {:?} input needs {field}", input.kind));
+        }
+    };
+    let unused = |c: &mut Checker, field: &str, present: bool| {
+        if present {
+            c.add(format!("{at}.{field}"), format!("{field} is not used by a {:?} input", input.kind));
+        }
+    };
+    let mut start = 0.0;
+    if let Some(q) = &input.start
+        && let Some(v) = c.quantity(&format!("{at}.start"), q, Dimension::Time)
+    {
+        start = v;
+        if v < 0.0 {
+            c.add(format!("{at}.start"), "start time cannot be negative");
+        }
+    }
+    if let Some(q) = &input.stop
+        && let Some(v) = c.quantity(&format!("{at}.stop"), q, Dimension::Time)
+        && v <= start
+    {
+        c.add(format!("{at}.stop"), format!("stop ({q}) must come after start"));
+    }
+    match input.kind {
+        InputKind::Poisson => {
+            needs(c, "rate", input.rate.is_some());
+            needs(c, "weight", input.weight.is_some());
+            unused(c, "amplitude", input.amplitude.is_some());
+            if let Some(q) = &input.rate
+                && let Some(v) = c.quantity(&format!("{at}.rate"), q, Dimension::Rate)
+                && v < 0.0
+            {
+                c.add(format!("{at}.rate"), "a rate cannot be negative");
+            }
+            if input.sources == Some(0) {
+                c.add(format!("{at}.sources"), "sources must be at least 1");
+            }
+            if let (Some(q), Some(t)) = (&input.weight, target)
+                && let Some(v) = c.quantity(&format!("{at}.weight"), q, t.synapse.weight_dimension())
+                && v < 0.0
+            {
+                c.add(format!("{at}.weight"), "weights are magnitudes and cannot be negative; set receptor = \"inhibitory\" for inhibition");
+            }
+        }
+        InputKind::Dc | InputKind::Pulse => {
+            needs(c, "amplitude", input.amplitude.is_some());
+            if input.kind == InputKind::Pulse {
+                needs(c, "stop", input.stop.is_some());
+            }
+            for (field, present) in [
+                ("rate", input.rate.is_some()),
+                ("sources", input.sources.is_some()),
+                ("weight", input.weight.is_some()),
+                ("receptor", input.receptor.is_some()),
+            ] {
+                unused(c, field, present);
+            }
+            if let Some(q) = &input.amplitude {
+                c.quantity(&format!("{at}.amplitude"), q, Dimension::Current);
+            }
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! What runs: a network built from a [`Model`], advanced step by step. No GUI code here.
+//!
+//! One step at step index t (time t·dt → (t+1)·dt):
+//! 1. Poisson inputs add this step's spikes to the targets' queues; current inputs that switch
+//!    on or off here update the external current.
+//! 2. Every population takes its queued synaptic input, integrates one step, and detects spikes.
+//! 3. Spikes are recorded at time (t+1)·dt and delivered, synapse by synapse, into the queues of
+//!    their targets `delay` steps ahead (event-driven: work ∝ spikes × out-degree).
+
+mod fastmath;
+mod input;
+mod neuron;
+mod record;
+mod rng;
+mod synapse;
+
+pub use record::{Spike, SpikeBatch, SpikeLog, Trace};
+pub use synapse::ProjectionState;
+
+use crate::model::{Model, ModelError, NeuronModel, Receptor};
+use input::InputState;
+use neuron::{Dynamics, PopState};
+use rng::{Stream, rng_for};
+
+/// Why the simulation cannot go on.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(
+        "the simulation diverged: in population \"{population}\", neuron {neuron}, the state became infinite or NaN at t = {time_ms} ms. \
+         A time step that is too large for the model, or an input that is too strong, causes this; the network was stopped"
+    )]
+    Diverged { population: String, neuron: usize, time_ms: f64 },
+}
+
+/// What [`Network::apply`] had to do to take a changed model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// Only parameters changed; the network kept its state and time.
+    InPlace,
+    /// The structure changed; the network was rebuilt and starts again at t = 0.
+    Rebuilt,
+}
+
+/// A runnable network.
+#[derive(Clone, Debug)]
+pub struct Network {
+    model: Model,
+    dt_ms: f64,
+    step: u64,
+    pops: Vec<PopState>,
+    projections: Vec<ProjectionState>,
+    /// For each population, the projections leaving it.
+    outgoing: Vec<Vec<usize>>,
+    inputs: Vec<InputState>,
+    /// Which inputs were active last step, to notice switching.
+    inputs_active: Vec<bool>,
+    step_spikes: Vec<Vec<u32>>,
+    spikes: SpikeLog,
+    traces: Vec<Trace>,
+    synaptic_events: u64,
+    input_events: u64,
+}
+
+impl Network {
+    /// Validates the model and builds its network (connectivity, initial state, inputs).
+    pub fn build(model: &Model) -> Result<Network, SimError> {
+        model.validate()?;
+        let dt = model.dt_ms();
+        let projections: Vec<ProjectionState> =
+            model.projections.iter().map(|p| synapse::build_projection(model, p, dt)).collect();
+        let mut pops = Vec::with_capacity(model.populations.len());
+        for (index, spec) in model.populations.iter().enumerate() {
+            let size = spec.size as usize;
+            let max_delay = projections.iter().filter(|p| p.post == index).map(|p| p.max_delay()).max().unwrap_or(1);
+            let slots = max_delay + 1;
+            let mut pop = PopState {
+                name: spec.name.clone(),
+                size,
+                model: spec.model,
+                synapse: spec.synapse,
+                dynamics: Dynamics::new(spec, dt),
+                v: vec![0.0; size],
+                u: if spec.model == NeuronModel::Izhikevich { vec![0.0; size] } else { Vec::new() },
+                exc: vec![0.0; size],
+                inh: vec![0.0; size],
+                refractory: vec![0; size],
+                i_ext: vec![0.0; size],
+                ring_exc: vec![0.0; size * slots],
+                ring_inh: vec![0.0; size * slots],
+                slots,
+            };
+            initialise(&mut pop, spec, model.simulation.seed);
+            pops.push(pop);
+        }
+        let mut outgoing = vec![Vec::new(); pops.len()];
+        for (k, p) in projections.iter().enumerate() {
+            outgoing[p.pre].push(k);
+        }
+        let inputs: Vec<InputState> = model.inputs.iter().map(|i| InputState::build(model, i, dt)).collect();
+        let mut net = Network {
+            model: model.clone(),
+            dt_ms: dt,
+            step: 0,
+            step_spikes: pops.iter().map(|p| Vec::with_capacity(p.size)).collect(),
+            pops,
+            projections,
+            outgoing,
+            inputs_active: vec![false; inputs.len()],
+            inputs,
+            spikes: SpikeLog::default(),
+            traces: Vec::new(),
+            synaptic_events: 0,
+            input_events: 0,
+        };
+        net.traces = net.make_traces();
+        Ok(net)
+    }
+
+    fn make_traces(&self) -> Vec<Trace> {
+        let mut traces = Vec::new();
+        for rec in &self.model.recorders {
+            let Some((pop, spec)) = self.model.population(&rec.population) else { continue };
+            let vars = spec.model.state_vars(spec.synapse);
+            let interval =
+                rec.interval.map_or(1, |q| (q.canonical() / self.dt_ms).round().max(1.0) as u64);
+            for var in &rec.variables {
+                let Some(var_index) = vars.iter().position(|v| v.name == var) else { continue };
+                for &neuron in &rec.neurons {
+                    traces.push(Trace {
+                        population: spec.name.clone(),
+                        pop,
+                        neuron: neuron as u32,
+                        variable: var.clone(),
+                        unit: vars[var_index].unit,
+                        interval_steps: interval,
+                        var_index,
+                        values: Vec::new(),
+                    });
+                }
+            }
+        }
+        traces
+    }
+
+    /// The model this network was built from, with any applied changes.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn dt_ms(&self) -> f64 {
+        self.dt_ms
+    }
+
+    /// Steps taken since the start.
+    pub fn steps(&self) -> u64 {
+        self.step
+    }
+
+    /// Biological time, ms.
+    pub fn time_ms(&self) -> f64 {
+        self.step as f64 * self.dt_ms
+    }
+
+    /// Population names and sizes, in model order.
+    pub fn populations(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.pops.iter().map(|p| (p.name.as_str(), p.size))
+    }
+
+    pub fn projections(&self) -> &[ProjectionState] {
+        &self.projections
+    }
+
+    /// Total synapses of all projections.
+    pub fn synapse_count(&self) -> usize {
+        self.projections.iter().map(|p| p.synapse_count()).sum()
+    }
+
+    pub fn spikes(&self) -> &SpikeLog {
+        &self.spikes
+    }
+
+    /// Mutable access, e.g. to bound how many spikes are kept.
+    pub fn spikes_mut(&mut self) -> &mut SpikeLog {
+        &mut self.spikes
+    }
+
+    pub fn traces(&self) -> &[Trace] {
+        &self.traces
+    }
+
+    /// Spikes delivered through synapses of projections so far (one event per synapse per spike).
+    pub fn synaptic_events(&self) -> u64 {
+        self.synaptic_events
+    }
+
+    /// Spikes from Poisson inputs so far.
+    pub fn input_events(&self) -> u64 {
+        self.input_events
+    }
+
+    /// The current values of a state variable over a population, by name ("v", "u", "g_exc", …).
+    pub fn state(&self, pop: usize, variable: &str) -> Option<&[f32]> {
+        let p = self.pops.get(pop)?;
+        let index = p.model.state_vars(p.synapse).iter().position(|v| v.name == variable)?;
+        Some(p.var(index))
+    }
+
+    /// Advances the network by one time step.
+    pub fn step(&mut self) -> Result<(), SimError> {
+        let t = self.step;
+        for trace in &mut self.traces {
+            if t % trace.interval_steps == 0 {
+                let pop = &self.pops[trace.pop];
+                trace.values.push(pop.var(trace.var_index)[trace.neuron as usize]);
+            }
+        }
+        let slot_of = |pop: &PopState| (t % pop.slots as u64) as usize;
+
+        // 1. Inputs.
+        let mut currents_changed = vec![false; 0];
+        for (k, input) in self.inputs.iter_mut().enumerate() {
+            let active = input.active(t);
+            if input.is_current() {
+                if active != self.inputs_active[k] {
+                    if currents_changed.is_empty() {
+                        currents_changed = vec![false; self.pops.len()];
+                    }
+                    currents_changed[input.target] = true;
+                }
+            } else if active {
+                let pop = &mut self.pops[input.target];
+                let slot = slot_of(pop);
+                self.input_events += input.inject_spikes(pop, slot);
+            }
+            self.inputs_active[k] = active;
+        }
+        for (p, _) in currents_changed.iter().enumerate().filter(|(_, changed)| **changed) {
+            self.recompute_current(p);
+        }
+
+        // 2. Neurons.
+        for (p, pop) in self.pops.iter_mut().enumerate() {
+            let spikes = &mut self.step_spikes[p];
+            spikes.clear();
+            let slot = (t % pop.slots as u64) as usize;
+            if let Err(bad) = pop.update(slot, spikes) {
+                return Err(SimError::Diverged {
+                    population: pop.name.clone(),
+                    neuron: bad.neuron,
+                    time_ms: (t + 1) as f64 * self.dt_ms,
+                });
+            }
+        }
+
+        // 3. Record and deliver.
+        for (p, spikes) in self.step_spikes.iter().enumerate() {
+            for &neuron in spikes {
+                self.spikes.push(Spike { step: t + 1, pop: p as u32, neuron });
+            }
+            if spikes.is_empty() {
+                continue;
+            }
+            for &k in &self.outgoing[p] {
+                let proj = &self.projections[k];
+                let post = &mut self.pops[proj.post];
+                let (n, slots) = (post.size, post.slots);
+                let slot = (t % slots as u64) as usize;
+                let ring = match proj.receptor {
+                    Receptor::Excitatory => &mut post.ring_exc,
+                    Receptor::Inhibitory => &mut post.ring_inh,
+                };
+                self.synaptic_events += proj.deliver(spikes, ring, n, slot, slots);
+            }
+        }
+        self.spikes.trim();
+        self.step = t + 1;
+        Ok(())
+    }
+
+    /// Runs for `ms` of biological time (rounded to whole steps).
+    pub fn run_for(&mut self, ms: f64) -> Result<(), SimError> {
+        let steps = (ms / self.dt_ms).round().max(0.0) as u64;
+        for _ in 0..steps {
+            self.step()?;
+        }
+        Ok(())
+    }
+
+    fn recompute_current(&mut self, p: usize) {
+        let t = self.step;
+        let pop = &mut self.pops[p];
+        pop.i_ext.iter_mut().for_each(|x| *x = 0.0);
+        for input in self.inputs.iter().filter(|i| i.target == p && i.is_current() && i.active(t)) {
+            input.add_current(&mut pop.i_ext);
+        }
+    }
+
+    /// Takes a changed model. Parameter changes (neuron and synapse parameters, input rates,
+    /// amplitudes and times, weights) apply from the next step with no reset; structural
+    /// changes rebuild the network from the new model.
+    pub fn apply(&mut self, model: &Model) -> Result<Applied, SimError> {
+        model.validate()?;
+        if !same_structure(&self.model, model) {
+            *self = Network::build(model)?;
+            return Ok(Applied::Rebuilt);
+        }
+        let dt = self.dt_ms;
+        for (pop, spec) in self.pops.iter_mut().zip(&model.populations) {
+            pop.dynamics = Dynamics::new(spec, dt);
+        }
+        for (k, (old, new)) in self.model.projections.iter().zip(&model.projections).enumerate() {
+            if old.weight != new.weight {
+                let rebuilt = synapse::build_projection(model, new, dt);
+                self.projections[k].weight = rebuilt.weight;
+            }
+        }
+        for (k, spec) in model.inputs.iter().enumerate() {
+            if self.model.inputs[k] != *spec {
+                let mut fresh = InputState::build(model, spec, dt);
+                fresh.keep_stream_of(&self.inputs[k]);
+                self.inputs[k] = fresh;
+                self.inputs_active[k] = !self.inputs[k].active(self.step);
+            }
+        }
+        self.model = model.clone();
+        Ok(Applied::InPlace)
+    }
+
+    /// Back to t = 0 with the same seed: the run that follows repeats the first one exactly.
+    pub fn reset(&mut self) -> Result<(), SimError> {
+        let model = self.model.clone();
+        *self = Network::build(&model)?;
+        Ok(())
+    }
+}
+
+/// Whether two valid models have the same populations, wiring, delays, inputs and recorders,
+/// so that one can replace the other without rebuilding.
+fn same_structure(a: &Model, b: &Model) -> bool {
+    let pops = a.populations.len() == b.populations.len()
+        && a.populations.iter().zip(&b.populations).all(|(x, y)| {
+            x.name == y.name && x.size == y.size && x.model == y.model && x.synapse == y.synapse && x.initial == y.initial
+        });
+    let projs = a.projections.len() == b.projections.len()
+        && a.projections.iter().zip(&b.projections).all(|(x, y)| {
+            x.label() == y.label()
+                && x.pre == y.pre
+                && x.post == y.post
+                && x.receptor == y.receptor
+                && x.connect == y.connect
+                && x.delay == y.delay
+                && x.autapses == y.autapses
+        });
+    let inputs = a.inputs.len() == b.inputs.len()
+        && a.inputs.iter().zip(&b.inputs).all(|(x, y)| {
+            x.name == y.name && x.kind == y.kind && x.target == y.target && x.neurons == y.neurons
+        });
+    pops && projs && inputs && a.recorders == b.recorders && a.simulation.dt == b.simulation.dt && a.simulation.seed == b.simulation.seed
+}
+
+/// Sets the initial state: the model's defaults, overridden by the spec's `initial` table.
+fn initialise(pop: &mut PopState, spec: &crate::model::Population, seed: u64) {
+    let rest = match spec.model {
+        NeuronModel::Lif => spec.param("v_rest").unwrap_or(-70.0),
+        NeuronModel::Izhikevich => -65.0,
+    };
+    let mut rng = rng_for(seed, Stream::Initial, &spec.name);
+    let vars = spec.model.state_vars(spec.synapse);
+    for (index, info) in vars.iter().enumerate() {
+        let dist = spec.initial.get(info.name).and_then(|d| d.canonical(info.dimension).ok());
+        let values = pop.var_mut(index);
+        match dist {
+            Some(dist) => {
+                let clip_at_zero = index > 0 && info.name != "u";
+                for x in values.iter_mut() {
+                    *x = synapse::draw(dist, &mut rng, clip_at_zero) as f32;
+                }
+            }
+            None if index == 0 => values.iter_mut().for_each(|x| *x = rest as f32),
+            None => {}
+        }
+    }
+    if spec.model == NeuronModel::Izhikevich && !spec.initial.contains_key("u") {
+        let b = spec.param("b").unwrap_or(0.2) as f32;
+        for (u, v) in pop.u.iter_mut().zip(&pop.v) {
+            *u = b * v;
+        }
+    }
+}

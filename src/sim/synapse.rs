@@ -1,0 +1,229 @@
+//! Projections stored as compressed sparse rows by presynaptic neuron, built from the
+//! connection rules, and event-driven spike delivery into the targets' delay ring buffers.
+
+use super::rng::{Stream, rng_for};
+use crate::model::{CanonicalDist, Dimension, Model, Projection as ProjSpec, Receptor, Rule};
+use rand::RngExt;
+use rand::seq::index;
+use rand_distr::{Distribution, StandardNormal};
+use rand_pcg::Pcg64Mcg;
+
+/// Transmission delays, in steps (at least 1).
+#[derive(Clone, Debug)]
+pub(crate) enum Delays {
+    Uniform(u16),
+    PerSynapse(Vec<u16>),
+}
+
+/// One projection at run time.
+#[derive(Clone, Debug)]
+pub struct ProjectionState {
+    pub name: String,
+    pub pre: usize,
+    pub post: usize,
+    pub receptor: Receptor,
+    /// Synapses of pre neuron `i` are `row_start[i]..row_start[i + 1]`.
+    pub(crate) row_start: Vec<usize>,
+    pub(crate) target: Vec<u32>,
+    /// Weight magnitude, pA or nS.
+    pub(crate) weight: Vec<f32>,
+    pub(crate) delay: Delays,
+}
+
+impl ProjectionState {
+    pub fn synapse_count(&self) -> usize {
+        self.target.len()
+    }
+
+    /// Longest delay in steps.
+    pub(crate) fn max_delay(&self) -> usize {
+        match &self.delay {
+            Delays::Uniform(d) => *d as usize,
+            Delays::PerSynapse(d) => d.iter().copied().max().unwrap_or(1) as usize,
+        }
+    }
+
+    /// Bytes held per synapse by the connectivity arrays.
+    pub fn bytes_per_synapse(&self) -> f64 {
+        let n = self.target.len().max(1) as f64;
+        let delay_bytes = match &self.delay {
+            Delays::Uniform(_) => 0,
+            Delays::PerSynapse(d) => d.len() * 2,
+        };
+        ((self.target.len() + self.weight.len()) * 4 + delay_bytes + self.row_start.len() * 8) as f64 / n
+    }
+
+    /// Adds the weights of the synapses of the spiking neurons into the queue of the target,
+    /// `delay` slots after `slot`. Returns the number of synaptic events.
+    pub(crate) fn deliver(&self, spikes: &[u32], ring: &mut [f32], n_post: usize, slot: usize, slots: usize) -> u64 {
+        let mut events = 0;
+        match &self.delay {
+            Delays::Uniform(d) => {
+                let s = (slot + *d as usize) % slots;
+                let queue = &mut ring[s * n_post..(s + 1) * n_post];
+                for &i in spikes {
+                    let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
+                    events += (b - a) as u64;
+                    for (&t, &w) in self.target[a..b].iter().zip(&self.weight[a..b]) {
+                        queue[t as usize] += w;
+                    }
+                }
+            }
+            Delays::PerSynapse(delays) => {
+                for &i in spikes {
+                    let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
+                    events += (b - a) as u64;
+                    for k in a..b {
+                        let mut s = slot + delays[k] as usize;
+                        if s >= slots {
+                            s -= slots;
+                        }
+                        ring[s * n_post + self.target[k] as usize] += self.weight[k];
+                    }
+                }
+            }
+        }
+        events
+    }
+}
+
+/// Draws one value; with `clip_at_zero`, normal draws below zero become zero (weights, delays
+/// and conductances cannot be negative).
+pub(crate) fn draw(dist: CanonicalDist, rng: &mut Pcg64Mcg, clip_at_zero: bool) -> f64 {
+    match dist {
+        CanonicalDist::Constant(c) => c,
+        CanonicalDist::Uniform(lo, hi) if hi > lo => rng.random_range(lo..hi),
+        CanonicalDist::Uniform(lo, _) => lo,
+        CanonicalDist::Normal(m, s) => {
+            let z: f64 = StandardNormal.sample(rng);
+            let x = m + s * z;
+            if clip_at_zero { x.max(0.0) } else { x }
+        }
+    }
+}
+
+/// Builds a projection from its (validated) spec.
+pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> ProjectionState {
+    let seed = model.simulation.seed;
+    let label = spec.label();
+    let (pre, pre_spec) = model.population(&spec.pre).expect("validated: pre exists");
+    let (post, post_spec) = model.population(&spec.post).expect("validated: post exists");
+    let (n_pre, n_post) = (pre_spec.size as usize, post_spec.size as usize);
+    let skip_self = pre == post && !spec.autapses;
+    let mut rng = rng_for(seed, Stream::Connect, &label);
+    let conn = &spec.connect;
+
+    // Targets grouped by pre neuron.
+    let (row_start, target, explicit): (Vec<usize>, Vec<u32>, Vec<usize>) = match conn.rule {
+        Rule::AllToAll => rows_from(n_pre, |i, out| {
+            out.extend((0..n_post as u32).filter(|&j| !(skip_self && j as usize == i)));
+        }),
+        Rule::OneToOne => rows_from(n_pre, |i, out| out.push(i as u32)),
+        Rule::FixedProbability => {
+            let p = conn.p.unwrap_or(0.0);
+            let log_q = (1.0 - p).ln();
+            rows_from(n_pre, |i, out| {
+                if p <= 0.0 {
+                    return;
+                }
+                // Geometric skipping: the gap to the next connected target is geometric.
+                let mut j: i64 = -1;
+                loop {
+                    let gap = if p >= 1.0 {
+                        0
+                    } else {
+                        let u: f64 = 1.0 - rng.random::<f64>();
+                        (u.ln() / log_q).floor().min(n_post as f64) as i64
+                    };
+                    j += gap + 1;
+                    if j >= n_post as i64 {
+                        break;
+                    }
+                    if !(skip_self && j as usize == i) {
+                        out.push(j as u32);
+                    }
+                }
+            })
+        }
+        Rule::FixedIndegree => {
+            let k = conn.indegree.unwrap_or(0) as usize;
+            let pool = if skip_self { n_pre - 1 } else { n_pre };
+            // Sources chosen per target, then regrouped by source (counting sort).
+            let mut sources = Vec::with_capacity(k * n_post);
+            for j in 0..n_post {
+                for s in index::sample(&mut rng, pool, k) {
+                    sources.push(if skip_self && s >= j { s + 1 } else { s } as u32);
+                }
+            }
+            let mut row_start = vec![0usize; n_pre + 1];
+            for &s in &sources {
+                row_start[s as usize + 1] += 1;
+            }
+            for i in 0..n_pre {
+                row_start[i + 1] += row_start[i];
+            }
+            let mut fill = row_start.clone();
+            let mut target = vec![0u32; sources.len()];
+            for (idx, &s) in sources.iter().enumerate() {
+                target[fill[s as usize]] = (idx / k.max(1)) as u32;
+                fill[s as usize] += 1;
+            }
+            (row_start, target, Vec::new())
+        }
+        Rule::Explicit => {
+            let mut order: Vec<usize> = (0..conn.synapses.len()).collect();
+            order.sort_by_key(|&k| (conn.synapses[k].pre, conn.synapses[k].post));
+            let mut row_start = vec![0usize; n_pre + 1];
+            for s in &conn.synapses {
+                row_start[s.pre as usize + 1] += 1;
+            }
+            for i in 0..n_pre {
+                row_start[i + 1] += row_start[i];
+            }
+            let target = order.iter().map(|&k| conn.synapses[k].post as u32).collect();
+            (row_start, target, order)
+        }
+    };
+
+    // Weights and delays come from their own stream, so changing them keeps the wiring.
+    let mut rng = rng_for(seed, Stream::Weights, &label);
+    let weight_dist = spec
+        .weight
+        .canonical(post_spec.synapse.weight_dimension())
+        .unwrap_or(CanonicalDist::Constant(0.0));
+    let to_steps = |ms: f64| (ms / dt).round().clamp(1.0, u16::MAX as f64) as u16;
+    let delay_dist = spec
+        .delay
+        .as_ref()
+        .and_then(|d| d.canonical(Dimension::Time).ok())
+        .unwrap_or(CanonicalDist::Constant(dt));
+    let mut weight: Vec<f32> = (0..target.len()).map(|_| draw(weight_dist, &mut rng, true) as f32).collect();
+    let explicit_delays = conn.synapses.iter().any(|s| s.delay.is_some());
+    let mut delay = match delay_dist {
+        CanonicalDist::Constant(d) if !explicit_delays => Delays::Uniform(to_steps(d)),
+        _ => Delays::PerSynapse((0..target.len()).map(|_| to_steps(draw(delay_dist, &mut rng, true))).collect()),
+    };
+    for (pos, &k) in explicit.iter().enumerate() {
+        let s = &conn.synapses[k];
+        if let Some(w) = s.weight {
+            weight[pos] = w.canonical() as f32;
+        }
+        if let (Some(d), Delays::PerSynapse(delays)) = (s.delay, &mut delay) {
+            delays[pos] = to_steps(d.canonical());
+        }
+    }
+    ProjectionState { name: label, pre, post, receptor: spec.receptor, row_start, target, weight, delay }
+}
+
+/// Builds CSR rows by asking `fill` for the targets of each pre neuron in turn.
+fn rows_from(n_pre: usize, mut fill: impl FnMut(usize, &mut Vec<u32>)) -> (Vec<usize>, Vec<u32>, Vec<usize>) {
+    let mut row_start = Vec::with_capacity(n_pre + 1);
+    let mut target = Vec::new();
+    row_start.push(0);
+    for i in 0..n_pre {
+        fill(i, &mut target);
+        row_start.push(target.len());
+    }
+    target.shrink_to_fit();
+    (row_start, target, Vec::new())
+}
