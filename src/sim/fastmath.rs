@@ -1,8 +1,8 @@
 //! A vectorisable `exp` for the integration loops.
 //!
 //! `f32::exp` calls libm, which stops the compiler from vectorising the neuron loop. This
-//! version uses only adds, multiplies and bit operations: x·log2(e) is split into a rounded
-//! integer k and a rest f in [-0.5, 0.5]; e^(f·ln 2) is a degree-6 Taylor polynomial (error
+//! version uses only adds, multiplies and bit operations: k = round(x·log2 e), the rest
+//! y = x - k·ln 2 lies in [-0.35, 0.35]; e^y is a degree-6 Taylor polynomial (error
 //! below 1.2e-7 relative, f32 precision) and 2^k is written into the exponent bits.
 
 /// e^x for x ≤ 0, accurate to about 1e-7 relative; 0 below -87.
@@ -11,12 +11,17 @@ pub fn exp_neg(x: f32) -> f32 {
     const ROUND: f32 = 12_582_912.0; // 1.5 · 2^23: adding it rounds to the nearest integer
     let x = x.clamp(-87.0, 0.0);
     let t = x * std::f32::consts::LOG2_E;
-    let k = (t + ROUND) - ROUND;
-    let y = (t - k) * std::f32::consts::LN_2;
+    let shifted = t + ROUND;
+    let k = shifted - ROUND;
+    // x - k·ln2 in two parts (Cody & Waite), so the reduction adds no rounding error.
+    let y = x - k * 0.693_145_75 - k * 1.428_606_8e-6;
     let p = 1.0
         + y * (1.0
             + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0 + y * (1.0 / 120.0 + y * (1.0 / 720.0))))));
-    let scale = f32::from_bits((((k as i32) + 127) as u32) << 23);
+    // The integer k sits in the low mantissa bits of `shifted`; reading it from there (rather
+    // than with `as i32`, which checks for NaN and saturates) keeps the loop vectorised.
+    let k_bits = shifted.to_bits().wrapping_sub(ROUND.to_bits());
+    let scale = f32::from_bits(k_bits.wrapping_add(127) << 23);
     p * scale
 }
 

@@ -85,7 +85,7 @@ impl Network {
                 u: if spec.model == NeuronModel::Izhikevich { vec![0.0; size] } else { Vec::new() },
                 exc: vec![0.0; size],
                 inh: vec![0.0; size],
-                refractory: vec![0; size],
+                refractory_until: vec![0; size],
                 i_ext: vec![0.0; size],
                 ring_exc: vec![0.0; size * slots],
                 ring_inh: vec![0.0; size * slots],
@@ -245,7 +245,7 @@ impl Network {
             let spikes = &mut self.step_spikes[p];
             spikes.clear();
             let slot = (t % pop.slots as u64) as usize;
-            if let Err(bad) = pop.update(slot, spikes) {
+            if let Err(bad) = pop.update(t, slot, spikes) {
                 return Err(SimError::Diverged {
                     population: pop.name.clone(),
                     neuron: bad.neuron,

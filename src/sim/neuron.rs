@@ -130,8 +130,9 @@ pub(crate) struct PopState {
     pub exc: Vec<f32>,
     /// Inhibitory synaptic current (pA, a magnitude) or conductance (nS).
     pub inh: Vec<f32>,
-    /// Steps of refractoriness left.
-    pub refractory: Vec<u32>,
+    /// The neuron is held at reset, not integrated, during steps before this one.
+    /// (Step indices are u32 here: 2^32 steps of 0.1 ms are five days of biological time.)
+    pub refractory_until: Vec<u32>,
     /// External (DC, pulse) current, pA.
     pub i_ext: Vec<f32>,
     /// Synaptic input arriving in the coming steps: `slots` blocks of `size`, slot-major.
@@ -172,7 +173,9 @@ impl PopState {
 
     /// Advances every neuron by one step, taking the input queued in `slot`; appends spiking
     /// neurons to `spikes`.
-    pub(crate) fn update(&mut self, slot: usize, spikes: &mut Vec<u32>) -> Result<(), NotFinite> {
+    /// `step` is the index of the step being taken.
+    pub(crate) fn update(&mut self, step: u64, slot: usize, spikes: &mut Vec<u32>) -> Result<(), NotFinite> {
+        let now = step as u32;
         let n = self.size;
         let ring_exc = &mut self.ring_exc[slot * n..(slot + 1) * n];
         let ring_inh = &mut self.ring_inh[slot * n..(slot + 1) * n];
@@ -182,50 +185,13 @@ impl PopState {
         let i_ext = &self.i_ext[..n];
         match (&self.dynamics, self.synapse) {
             (Dynamics::Lif(k), syn) => {
-                let refr = &mut self.refractory[..n];
+                let until = &mut self.refractory_until[..n];
                 if syn == SynapseKind::Current {
-                    for i in 0..n {
-                        let ie = exc[i] + ring_exc[i];
-                        let ii = inh[i] + ring_inh[i];
-                        ring_exc[i] = 0.0;
-                        ring_inh[i] = 0.0;
-                        let y = (v[i] - k.v_rest) * k.p22 + i_ext[i] * k.p20 + k.p_exc * ie - k.p_inh * ii;
-                        let r = refr[i];
-                        v[i] = if r > 0 { v[i] } else { k.v_rest + y };
-                        refr[i] = r.saturating_sub(1);
-                        exc[i] = ie * k.syn.decay_exc;
-                        inh[i] = ii * k.syn.decay_inh;
-                    }
+                    lif_current(k, now, v, exc, inh, ring_exc, ring_inh, i_ext, until);
                 } else {
-                    let (gl, el, ee, ei) = (k.g_leak, k.v_rest, k.syn.e_exc, k.syn.e_inh);
-                    for i in 0..n {
-                        let ge = exc[i] + ring_exc[i];
-                        let gi = inh[i] + ring_inh[i];
-                        ring_exc[i] = 0.0;
-                        ring_inh[i] = 0.0;
-                        let g = gl + ge + gi;
-                        let v_inf = (gl * el + ge * ee + gi * ei + i_ext[i]) / g;
-                        let vn = v_inf + (v[i] - v_inf) * exp_neg(-g * k.dt_over_c);
-                        let r = refr[i];
-                        v[i] = if r > 0 { v[i] } else { vn };
-                        refr[i] = r.saturating_sub(1);
-                        exc[i] = ge * k.syn.decay_exc;
-                        inh[i] = gi * k.syn.decay_inh;
-                    }
+                    lif_conductance(k, now, v, exc, inh, ring_exc, ring_inh, i_ext, until);
                 }
-                let mut finite = true;
-                for i in 0..n {
-                    let x = v[i];
-                    finite &= x.is_finite();
-                    if x >= k.v_thresh {
-                        spikes.push(i as u32);
-                        v[i] = k.v_reset;
-                        refr[i] = k.ref_steps;
-                    }
-                }
-                if !finite {
-                    return Err(NotFinite { neuron: v.iter().position(|x| !x.is_finite()).unwrap_or(0) });
-                }
+                detect_spikes(v, until, now, k, spikes)?;
             }
             (Dynamics::Izhikevich(k), syn) => {
                 let u = &mut self.u[..n];
@@ -261,4 +227,95 @@ impl PopState {
         }
         Ok(())
     }
+}
+
+// The kernels take every array as its own argument: `&mut` arguments tell the compiler that
+// they do not overlap, which lets it vectorise the loops.
+
+/// Exact step of LIF neurons with current synapses.
+#[allow(clippy::too_many_arguments)]
+fn lif_current(
+    k: &Lif,
+    now: u32,
+    v: &mut [f32],
+    exc: &mut [f32],
+    inh: &mut [f32],
+    ring_exc: &mut [f32],
+    ring_inh: &mut [f32],
+    i_ext: &[f32],
+    until: &[u32],
+) {
+    let n = v.len();
+    let (exc, inh, ring_exc, ring_inh, i_ext, until) =
+        (&mut exc[..n], &mut inh[..n], &mut ring_exc[..n], &mut ring_inh[..n], &i_ext[..n], &until[..n]);
+    let (v_rest, p22, p20, p_exc, p_inh) = (k.v_rest, k.p22, k.p20, k.p_exc, k.p_inh);
+    let (decay_exc, decay_inh) = (k.syn.decay_exc, k.syn.decay_inh);
+    for i in 0..n {
+        let ie = exc[i] + ring_exc[i];
+        let ii = inh[i] + ring_inh[i];
+        ring_exc[i] = 0.0;
+        ring_inh[i] = 0.0;
+        let vn = v_rest + (v[i] - v_rest) * p22 + i_ext[i] * p20 + p_exc * ie - p_inh * ii;
+        v[i] = if now < until[i] { v[i] } else { vn };
+        exc[i] = ie * decay_exc;
+        inh[i] = ii * decay_inh;
+    }
+}
+
+/// Exponential-Euler step of LIF neurons with conductance synapses.
+#[allow(clippy::too_many_arguments)]
+fn lif_conductance(
+    k: &Lif,
+    now: u32,
+    v: &mut [f32],
+    exc: &mut [f32],
+    inh: &mut [f32],
+    ring_exc: &mut [f32],
+    ring_inh: &mut [f32],
+    i_ext: &[f32],
+    until: &[u32],
+) {
+    let n = v.len();
+    let (exc, inh, ring_exc, ring_inh, i_ext, until) =
+        (&mut exc[..n], &mut inh[..n], &mut ring_exc[..n], &mut ring_inh[..n], &i_ext[..n], &until[..n]);
+    let (gl, el, ee, ei, dt_over_c) = (k.g_leak, k.v_rest, k.syn.e_exc, k.syn.e_inh, k.dt_over_c);
+    let (decay_exc, decay_inh) = (k.syn.decay_exc, k.syn.decay_inh);
+    for i in 0..n {
+        let ge = exc[i] + ring_exc[i];
+        let gi = inh[i] + ring_inh[i];
+        ring_exc[i] = 0.0;
+        ring_inh[i] = 0.0;
+        let g = gl + ge + gi;
+        let v_inf = (gl * el + ge * ee + gi * ei + i_ext[i]) / g;
+        let vn = v_inf + (v[i] - v_inf) * exp_neg(-g * dt_over_c);
+        v[i] = if now < until[i] { v[i] } else { vn };
+        exc[i] = ge * decay_exc;
+        inh[i] = gi * decay_inh;
+    }
+}
+
+/// Finds neurons at or above threshold (resetting them) and NaN potentials. Most neurons are
+/// far below threshold, so blocks of 16 are first tested together, which vectorises.
+fn detect_spikes(v: &mut [f32], until: &mut [u32], now: u32, k: &Lif, spikes: &mut Vec<u32>) -> Result<(), NotFinite> {
+    const BLOCK: usize = 16;
+    let thresh = k.v_thresh;
+    for (b, block) in v.chunks_mut(BLOCK).enumerate() {
+        // `x < thresh` is false both at threshold and for NaN.
+        if block.iter().fold(true, |quiet, &x| quiet & (x < thresh)) {
+            continue;
+        }
+        for (j, x) in block.iter_mut().enumerate() {
+            if *x < thresh {
+                continue;
+            }
+            let i = b * BLOCK + j;
+            if x.is_nan() {
+                return Err(NotFinite { neuron: i });
+            }
+            spikes.push(i as u32);
+            *x = k.v_reset;
+            until[i] = now.wrapping_add(1).wrapping_add(k.ref_steps);
+        }
+    }
+    Ok(())
 }
