@@ -3,7 +3,7 @@
 use super::validate::{MEMORY_LIMIT_BYTES, validate};
 use super::{Model, ModelError, Problem};
 use std::path::Path;
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 impl Model {
     /// Parses and validates a model from TOML text. `source_name` names it in messages.
@@ -25,7 +25,8 @@ impl Model {
         if problems.is_empty() {
             return Ok(model);
         }
-        if let Ok(root) = DeValue::parse(text) {
+        if let Ok(table) = DeTable::parse(text) {
+            let root = toml::Spanned::new(table.span(), DeValue::Table(table.into_inner()));
             for problem in &mut problems {
                 problem.line = locate(&root, &problem.key).map(|start| line_of(text, start));
             }

@@ -133,7 +133,8 @@ pub struct Projection {
     pub connect: Connect,
     /// Weight magnitude (pA onto current synapses, nS onto conductance synapses); the receptor sets the sign.
     pub weight: Dist,
-    /// Transmission delay, rounded to whole steps, at least one step. Defaults to one step.
+    /// Transmission delay, rounded to whole steps: the synaptic input starts this long after the
+    /// spike. Default 0: from the next step on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<Dist>,
     /// Whether a neuron may connect to itself (only matters when pre == post).

@@ -173,7 +173,12 @@ impl Quantity {
             return Err(format!("{self} is not a finite number"));
         }
         if self.dimension() == dimension {
-            Ok(self.canonical())
+            let v = self.canonical();
+            if v.abs() > 1e15 {
+                Err(format!("{self} is too large to simulate"))
+            } else {
+                Ok(v)
+            }
         } else if self.unit == Unit::One {
             Err(format!(
                 "{} has no unit; expected {}, for example \"{} {}\"",

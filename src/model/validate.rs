@@ -11,6 +11,9 @@ pub const MEMORY_LIMIT_BYTES: u64 = 4 << 30;
 /// Largest population the engine indexes (neuron indices are `u32`).
 const MAX_POPULATION: u64 = 50_000_000;
 
+/// Largest total Poisson input rate onto one neuron (rate × sources).
+const MAX_INPUT_RATE_HZ: f64 = 1e6;
+
 /// Longest delay in steps (delays are stored as `u16`).
 pub(crate) const MAX_DELAY_STEPS: f64 = 60_000.0;
 
@@ -72,10 +75,10 @@ pub fn estimate_memory_bytes(model: &Model) -> u64 {
             .iter()
             .filter(|p| p.post == pop.name)
             .filter_map(|p| p.delay.as_ref()?.canonical(Dimension::Time).ok())
-            .map(|d| (d.max() / dt).round().clamp(1.0, MAX_DELAY_STEPS))
-            .fold(1.0, f64::max);
+            .map(|d| (d.max() / dt).round().clamp(0.0, MAX_DELAY_STEPS))
+            .fold(0.0, f64::max);
         // v, u, two synaptic variables, refractory counter, external current, plus two spike queues.
-        bytes += pop.size as f64 * (6.0 * 4.0 + 2.0 * 4.0 * (max_delay_steps + 1.0));
+        bytes += pop.size as f64 * (6.0 * 4.0 + 2.0 * 4.0 * (max_delay_steps + 2.0));
     }
     bytes.min(u64::MAX as f64) as u64
 }
@@ -86,9 +89,9 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
     let sim = &model.simulation;
     let dt = c.quantity("simulation.dt", &sim.dt, Dimension::Time);
     if let Some(dt) = dt
-        && !(dt > 0.0 && dt <= 10.0)
+        && !(0.001..=10.0).contains(&dt)
     {
-        c.add("simulation.dt", format!("time step must be above 0 and at most 10 ms, got {}", sim.dt));
+        c.add("simulation.dt", format!("time step must be between 0.001 ms and 10 ms, got {}", sim.dt));
     }
     let dt = dt.filter(|&d| d > 0.0).unwrap_or(0.1);
     if let Some(d) = c.quantity("simulation.duration", &sim.duration, Dimension::Time)
@@ -394,6 +397,13 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
             }
             if input.sources == Some(0) {
                 c.add(format!("{at}.sources"), "sources must be at least 1");
+            }
+            let total_hz = input.rate.map_or(0.0, |q| q.canonical()) * input.sources.unwrap_or(1) as f64;
+            if total_hz > MAX_INPUT_RATE_HZ {
+                c.add(
+                    format!("{at}.rate"),
+                    format!("rate x sources is {total_hz:.3e} Hz per neuron; at most {MAX_INPUT_RATE_HZ:.0e} Hz can be simulated"),
+                );
             }
             if let (Some(q), Some(t)) = (&input.weight, target)
                 && let Some(v) = c.quantity(&format!("{at}.weight"), q, t.synapse.weight_dimension())

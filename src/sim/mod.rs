@@ -4,8 +4,9 @@
 //! 1. Poisson inputs add this step's spikes to the targets' queues; current inputs that switch
 //!    on or off here update the external current.
 //! 2. Every population takes its queued synaptic input, integrates one step, and detects spikes.
-//! 3. Spikes are recorded at time (t+1)·dt and delivered, synapse by synapse, into the queues of
-//!    their targets `delay` steps ahead (event-driven: work ∝ spikes × out-degree).
+//! 3. Spikes are recorded at time (t+1)·dt and delivered, synapse by synapse, into the queue of
+//!    step t+1+d of their targets, so that a synaptic current starts exactly d steps after the
+//!    spike (d = 0: from the next step on). Event-driven: work ∝ spikes × out-degree.
 
 mod fastmath;
 mod input;
@@ -73,8 +74,9 @@ impl Network {
         let mut pops = Vec::with_capacity(model.populations.len());
         for (index, spec) in model.populations.iter().enumerate() {
             let size = spec.size as usize;
-            let max_delay = projections.iter().filter(|p| p.post == index).map(|p| p.max_delay()).max().unwrap_or(1);
-            let slots = max_delay + 1;
+            let max_delay = projections.iter().filter(|p| p.post == index).map(|p| p.max_delay()).max().unwrap_or(0);
+            // A spike from step t with delay d lands in the slot of step t + 1 + d.
+            let slots = max_delay + 2;
             let mut pop = PopState {
                 name: spec.name.clone(),
                 size,

@@ -24,10 +24,10 @@ pub(crate) struct Lif {
     v_reset: f32,
     v_thresh: f32,
     ref_steps: u32,
-    /// e^(-dt/τm)
-    p22: f32,
-    /// Effect of a constant current on V over one step: τm/C (1 - e^(-dt/τm)), mV/pA.
-    p20: f32,
+    /// 1 - e^(-dt/τm), computed as -expm1 so it keeps full precision when dt ≪ τm.
+    relax: f32,
+    /// Membrane resistance τm/C, GΩ (mV/pA).
+    r_m: f32,
     /// Effect of a synaptic current on V over one step (exact), mV/pA.
     p_exc: f32,
     p_inh: f32,
@@ -85,14 +85,13 @@ impl Dynamics {
         match spec.model {
             NeuronModel::Lif => {
                 let (tau_m, c_m) = (p("tau_m"), p("c_m"));
-                let p22 = (-dt / tau_m).exp();
                 Dynamics::Lif(Lif {
                     v_rest: p("v_rest") as f32,
                     v_reset: p("v_reset") as f32,
                     v_thresh: p("v_thresh") as f32,
                     ref_steps: (p("t_ref") / dt).round() as u32,
-                    p22: p22 as f32,
-                    p20: (tau_m / c_m * (1.0 - p22)) as f32,
+                    relax: (-(-dt / tau_m).exp_m1()) as f32,
+                    r_m: (tau_m / c_m) as f32,
                     p_exc: psc_propagator(dt, tau_m, tau_exc, c_m) as f32,
                     p_inh: psc_propagator(dt, tau_m, tau_inh, c_m) as f32,
                     g_leak: (c_m / tau_m) as f32,
@@ -248,14 +247,17 @@ fn lif_current(
     let n = v.len();
     let (exc, inh, ring_exc, ring_inh, i_ext, until) =
         (&mut exc[..n], &mut inh[..n], &mut ring_exc[..n], &mut ring_inh[..n], &i_ext[..n], &until[..n]);
-    let (v_rest, p22, p20, p_exc, p_inh) = (k.v_rest, k.p22, k.p20, k.p_exc, k.p_inh);
+    let (v_rest, relax, r_m, p_exc, p_inh) = (k.v_rest, k.relax, k.r_m, k.p_exc, k.p_inh);
     let (decay_exc, decay_inh) = (k.syn.decay_exc, k.syn.decay_inh);
     for i in 0..n {
         let ie = exc[i] + ring_exc[i];
         let ii = inh[i] + ring_inh[i];
         ring_exc[i] = 0.0;
         ring_inh[i] = 0.0;
-        let vn = v_rest + (v[i] - v_rest) * p22 + i_ext[i] * p20 + p_exc * ie - p_inh * ii;
+        // V relaxes towards V∞ = E_L + R·I_ext by the exact fraction; written as an increment
+        // so that f32 keeps its precision when the change per step is small.
+        let v_inf = v_rest + r_m * i_ext[i];
+        let vn = v[i] + (v_inf - v[i]) * relax + (p_exc * ie - p_inh * ii);
         v[i] = if now < until[i] { v[i] } else { vn };
         exc[i] = ie * decay_exc;
         inh[i] = ii * decay_inh;

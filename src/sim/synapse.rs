@@ -8,7 +8,7 @@ use rand::seq::index;
 use rand_distr::{Distribution, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
-/// Transmission delays, in steps (at least 1).
+/// Transmission delays, in whole steps.
 #[derive(Clone, Debug)]
 pub(crate) enum Delays {
     Uniform(u16),
@@ -35,11 +35,30 @@ impl ProjectionState {
         self.target.len()
     }
 
+    /// Number of synapses leaving pre neuron `i`.
+    pub fn out_degree(&self, i: usize) -> usize {
+        self.row_start.get(i + 1).zip(self.row_start.get(i)).map_or(0, |(b, a)| b - a)
+    }
+
+    /// Post neurons of pre neuron `i`, with their weights (pA or nS).
+    pub fn synapses_of(&self, i: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let (a, b) = (self.row_start.get(i).copied().unwrap_or(0), self.row_start.get(i + 1).copied().unwrap_or(0));
+        self.target[a..b].iter().copied().zip(self.weight[a..b].iter().copied())
+    }
+
+    /// Delay in steps of synapse `k` (in row order).
+    pub fn delay_steps(&self, k: usize) -> usize {
+        match &self.delay {
+            Delays::Uniform(d) => *d as usize,
+            Delays::PerSynapse(d) => d.get(k).copied().unwrap_or(0) as usize,
+        }
+    }
+
     /// Longest delay in steps.
     pub(crate) fn max_delay(&self) -> usize {
         match &self.delay {
             Delays::Uniform(d) => *d as usize,
-            Delays::PerSynapse(d) => d.iter().copied().max().unwrap_or(1) as usize,
+            Delays::PerSynapse(d) => d.iter().copied().max().unwrap_or(0) as usize,
         }
     }
 
@@ -54,12 +73,12 @@ impl ProjectionState {
     }
 
     /// Adds the weights of the synapses of the spiking neurons into the queue of the target,
-    /// `delay` slots after `slot`. Returns the number of synaptic events.
+    /// of step `slot + 1 + delay`. Returns the number of synaptic events.
     pub(crate) fn deliver(&self, spikes: &[u32], ring: &mut [f32], n_post: usize, slot: usize, slots: usize) -> u64 {
         let mut events = 0;
         match &self.delay {
             Delays::Uniform(d) => {
-                let s = (slot + *d as usize) % slots;
+                let s = (slot + 1 + *d as usize) % slots;
                 let queue = &mut ring[s * n_post..(s + 1) * n_post];
                 for &i in spikes {
                     let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
@@ -74,7 +93,7 @@ impl ProjectionState {
                     let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
                     events += (b - a) as u64;
                     for k in a..b {
-                        let mut s = slot + delays[k] as usize;
+                        let mut s = slot + 1 + delays[k] as usize;
                         if s >= slots {
                             s -= slots;
                         }
@@ -191,12 +210,12 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
         .weight
         .canonical(post_spec.synapse.weight_dimension())
         .unwrap_or(CanonicalDist::Constant(0.0));
-    let to_steps = |ms: f64| (ms / dt).round().clamp(1.0, u16::MAX as f64) as u16;
+    let to_steps = |ms: f64| (ms / dt).round().clamp(0.0, u16::MAX as f64) as u16;
     let delay_dist = spec
         .delay
         .as_ref()
         .and_then(|d| d.canonical(Dimension::Time).ok())
-        .unwrap_or(CanonicalDist::Constant(dt));
+        .unwrap_or(CanonicalDist::Constant(0.0));
     let mut weight: Vec<f32> = (0..target.len()).map(|_| draw(weight_dist, &mut rng, true) as f32).collect();
     let explicit_delays = conn.synapses.iter().any(|s| s.delay.is_some());
     let mut delay = match delay_dist {

@@ -1,0 +1,105 @@
+//! The leaky integrate-and-fire neuron against its closed-form solution.
+//!
+//! Under a constant current I from V = E_L, V(t) = E_L + R I (1 - e^(-t/τ)), with R = τ/C.
+//! It reaches threshold θ at T = τ ln(R I / (R I - (θ - E_L))) if R I > θ - E_L (rheobase
+//! I_rh = (θ - E_L)/R), and with reset to E_L fires periodically with ISI = t_ref + T.
+//! (Dayan & Abbott, Theoretical Neuroscience, 2001, ch. 5.4.)
+
+mod common;
+use common::{model, run, spike_times};
+
+const TAU_MS: f64 = 20.0;
+const C_PF: f64 = 200.0;
+const E_L: f64 = -70.0;
+const THETA: f64 = -50.0;
+const T_REF: f64 = 2.0;
+const DT: f64 = 0.1;
+/// R = τ/C = 0.1 GΩ, so the rheobase is 20 mV / 0.1 GΩ = 200 pA.
+const RHEOBASE_PA: f64 = (THETA - E_L) * C_PF / TAU_MS;
+
+fn neuron_under(amplitude_pa: f64, duration_ms: f64) -> spikelab::sim::Network {
+    let m = model(&format!(
+        r#"
+name = "lif"
+[simulation]
+dt = "{DT} ms"
+[[populations]]
+name = "n"
+size = 1
+model = "lif"
+params = {{ tau_m = "{TAU_MS} ms", c_m = "{C_PF} pF", v_rest = "{E_L} mV", v_reset = "{E_L} mV", v_thresh = "{THETA} mV", t_ref = "{T_REF} ms" }}
+[[inputs]]
+name = "dc"
+kind = "dc"
+target = "n"
+amplitude = "{amplitude_pa} pA"
+[[recorders]]
+population = "n"
+neurons = [0]
+variables = ["v"]
+"#
+    ));
+    run(&m, duration_ms)
+}
+
+fn time_to_threshold(amplitude_pa: f64) -> f64 {
+    let ri = amplitude_pa * TAU_MS / C_PF;
+    TAU_MS * (ri / (ri - (THETA - E_L))).ln()
+}
+
+#[test]
+fn first_spike_and_rate_match_the_analytic_solution_within_one_step() {
+    // From just above rheobase (slow approach to threshold) to strong drive.
+    for amplitude in [200.5, 201.0, 205.0, 220.0, 250.0, 300.0, 500.0, 1000.0, 3000.0] {
+        let net = neuron_under(amplitude, 2000.0);
+        let spikes = spike_times(&net, 0, 0);
+        let t1 = time_to_threshold(amplitude);
+        assert!(!spikes.is_empty(), "{amplitude} pA: no spike, expected the first at {t1:.3} ms");
+        let first = spikes[0];
+        assert!(
+            first >= t1 - 1e-6 && first <= t1 + DT + 1e-6,
+            "{amplitude} pA: first spike at {first} ms, analytic {t1:.4} ms"
+        );
+        if spikes.len() >= 3 {
+            let isi = t1 + T_REF;
+            let mean_isi = (spikes[spikes.len() - 1] - spikes[0]) / (spikes.len() - 1) as f64;
+            assert!(
+                mean_isi >= isi - 1e-6 && mean_isi <= isi + DT + 1e-6,
+                "{amplitude} pA: mean ISI {mean_isi:.4} ms, analytic {isi:.4} ms"
+            );
+            let rate = 1000.0 / mean_isi;
+            let analytic_rate = 1000.0 / isi;
+            let one_step = 1000.0 / isi - 1000.0 / (isi + DT);
+            assert!((rate - analytic_rate).abs() <= one_step + 1e-9, "{amplitude} pA: rate {rate} Hz vs {analytic_rate} Hz");
+        }
+    }
+}
+
+#[test]
+fn no_spike_below_rheobase() {
+    for fraction in [0.5, 0.9, 0.99, 0.999] {
+        let net = neuron_under(RHEOBASE_PA * fraction, 2000.0);
+        assert!(net.spikes().retained().is_empty(), "{} pA is below rheobase but the neuron fired", RHEOBASE_PA * fraction);
+        // It settles at E_L + R I, below threshold.
+        let v = *net.traces()[0].values.last().unwrap_or(&f32::NAN) as f64;
+        let expected = E_L + RHEOBASE_PA * fraction * TAU_MS / C_PF;
+        assert!((v - expected).abs() < 1e-3, "settled at {v} mV, expected {expected} mV");
+    }
+}
+
+#[test]
+fn membrane_potential_follows_the_exact_exponential() {
+    // Exact integration is right to float precision at every step; forward Euler at dt = 0.1 ms
+    // would be off by about dt/(2τ) · 15 mV ≈ 0.04 mV here.
+    let amplitude = 150.0;
+    let net = neuron_under(amplitude, 100.0);
+    let trace = &net.traces()[0];
+    let ri = amplitude * TAU_MS / C_PF;
+    let mut worst: f64 = 0.0;
+    for (j, &v) in trace.values.iter().enumerate() {
+        let t = trace.time_ms(j, DT);
+        let exact = E_L + ri * (1.0 - (-t / TAU_MS).exp());
+        worst = worst.max((v as f64 - exact).abs());
+    }
+    assert!(worst < 1e-3, "largest deviation from the exact solution: {worst} mV");
+}

@@ -1,0 +1,86 @@
+//! The Brette et al. (2007) benchmark networks: rates and irregularity in their known ranges,
+//! and bit-for-bit determinism under a seed.
+//!
+//! Reference ranges: Brette et al. (2007), J. Comput. Neurosci. 23:349, benchmarks 1 (COBA)
+//! and 2 (CUBA), after Vogels & Abbott (2005): CUBA settles at a few Hz, COBA near 20 Hz,
+//! both firing irregularly (CV of ISI around or above 0.5, as for Poisson-like trains).
+
+mod common;
+use common::{preset, run};
+use spikelab::analysis::population_stats;
+use spikelab::sim::Network;
+
+fn stats(net: &Network) -> Vec<spikelab::analysis::PopulationStats> {
+    let pops: Vec<(String, usize)> = net.populations().map(|(n, s)| (n.to_string(), s)).collect();
+    population_stats(net.spikes().retained(), &pops, net.dt_ms(), net.time_ms())
+}
+
+#[test]
+fn cuba_fires_at_a_few_hz_irregularly() {
+    let net = run(&preset("cuba.toml"), 2000.0);
+    for s in stats(&net) {
+        assert!((2.0..10.0).contains(&s.rate_hz), "CUBA {}: {} Hz", s.name, s.rate_hz);
+        let cv = s.cv_isi.unwrap_or(0.0);
+        assert!(cv > 0.5, "CUBA {}: CV of ISI {cv} is too regular", s.name);
+    }
+    // Every synaptic event is one spike passing one synapse: events = Σ spikes × out-degree.
+    let expected: u64 = net
+        .spikes()
+        .retained()
+        .iter()
+        .map(|s| {
+            net.projections()
+                .iter()
+                .filter(|p| p.pre == s.pop as usize)
+                .map(|p| p.out_degree(s.neuron as usize) as u64)
+                .sum::<u64>()
+        })
+        .sum();
+    // Spikes of the last step are delivered too.
+    assert_eq!(net.synaptic_events(), expected);
+}
+
+#[test]
+fn coba_fires_near_20_hz_irregularly() {
+    let net = run(&preset("coba.toml"), 2000.0);
+    for s in stats(&net) {
+        assert!((10.0..35.0).contains(&s.rate_hz), "COBA {}: {} Hz", s.name, s.rate_hz);
+        let cv = s.cv_isi.unwrap_or(0.0);
+        assert!(cv > 0.5, "COBA {}: CV of ISI {cv} is too regular", s.name);
+    }
+}
+
+#[test]
+fn connectivity_is_two_percent() {
+    // 4000 x 4000 pairs minus autapses, each with p = 0.02: mean 319,920, sd about 560.
+    let net = Network::build(&preset("cuba.toml")).expect("builds");
+    let n = net.synapse_count() as f64;
+    let expected = 0.02 * (4000.0 * 4000.0 - 4000.0);
+    assert!((n - expected).abs() < 5.0 * 560.0, "{n} synapses, expected about {expected}");
+}
+
+#[test]
+fn same_seed_gives_identical_spikes_and_another_seed_does_not() {
+    for name in ["cuba.toml", "coba.toml"] {
+        let model = preset(name);
+        let a = run(&model, 300.0);
+        let b = run(&model, 300.0);
+        assert!(!a.spikes().retained().is_empty());
+        assert_eq!(a.spikes().retained(), b.spikes().retained(), "{name}: same seed, different spikes");
+        let mut other = model.clone();
+        other.simulation.seed += 1;
+        let c = run(&other, 300.0);
+        assert_ne!(a.spikes().retained(), c.spikes().retained(), "{name}: the seed changes nothing");
+    }
+}
+
+#[test]
+fn reset_repeats_the_run_exactly() {
+    let mut net = Network::build(&preset("cuba.toml")).expect("builds");
+    net.run_for(200.0).expect("runs");
+    let first = net.spikes().retained().to_vec();
+    net.reset().expect("resets");
+    assert_eq!(net.time_ms(), 0.0);
+    net.run_for(200.0).expect("runs");
+    assert_eq!(net.spikes().retained(), &first[..]);
+}
