@@ -78,7 +78,13 @@ fn load(file: &str) -> Result<Model> {
     Ok(Model::load(path)?)
 }
 
-fn run(file: &str, duration: Option<&str>, seed: Option<u64>, spikes_csv: Option<&Path>, json: bool) -> Result<()> {
+fn run(
+    file: &str,
+    duration: Option<&str>,
+    seed: Option<u64>,
+    spikes_csv: Option<&Path>,
+    json: bool,
+) -> Result<()> {
     let mut model = load(file)?;
     if let Some(seed) = seed {
         model.simulation.seed = seed;

@@ -27,7 +27,11 @@ fn json_summary_has_the_documented_fields() {
     let names: Vec<&str> = pops.iter().filter_map(|p| p["name"].as_str()).collect();
     assert_eq!(names, ["exc", "inh"]);
     for p in pops {
-        let (size, spikes, rate) = (p["size"].as_f64().unwrap_or(0.0), p["spikes"].as_f64().unwrap_or(0.0), p["rate_hz"].as_f64().unwrap_or(-1.0));
+        let (size, spikes, rate) = (
+            p["size"].as_f64().unwrap_or(0.0),
+            p["spikes"].as_f64().unwrap_or(0.0),
+            p["rate_hz"].as_f64().unwrap_or(-1.0),
+        );
         assert!((rate - spikes / size / 0.5).abs() < 1e-9, "rate_hz is spikes per neuron per second: {p}");
         assert!(p["cv_isi"].as_f64().is_some());
     }

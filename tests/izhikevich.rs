@@ -46,7 +46,10 @@ fn chattering_fires_repeated_bursts() {
     assert!(short.len() >= 2 * long.len(), "CH: bursts have fewer than 3 spikes: {isi:?}");
     let (max_short, min_long) =
         (short.iter().cloned().fold(0.0, f64::max), long.iter().cloned().fold(f64::INFINITY, f64::min));
-    assert!(4.0 * max_short < min_long, "CH: intra-burst ({max_short}) and inter-burst ({min_long}) ISIs overlap");
+    assert!(
+        4.0 * max_short < min_long,
+        "CH: intra-burst ({max_short}) and inter-burst ({min_long}) ISIs overlap"
+    );
 }
 
 #[test]

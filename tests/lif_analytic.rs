@@ -70,7 +70,10 @@ fn first_spike_and_rate_match_the_analytic_solution_within_one_step() {
             let rate = 1000.0 / mean_isi;
             let analytic_rate = 1000.0 / isi;
             let one_step = 1000.0 / isi - 1000.0 / (isi + DT);
-            assert!((rate - analytic_rate).abs() <= one_step + 1e-9, "{amplitude} pA: rate {rate} Hz vs {analytic_rate} Hz");
+            assert!(
+                (rate - analytic_rate).abs() <= one_step + 1e-9,
+                "{amplitude} pA: rate {rate} Hz vs {analytic_rate} Hz"
+            );
         }
     }
 }
@@ -79,7 +82,11 @@ fn first_spike_and_rate_match_the_analytic_solution_within_one_step() {
 fn no_spike_below_rheobase() {
     for fraction in [0.5, 0.9, 0.99, 0.999] {
         let net = neuron_under(RHEOBASE_PA * fraction, 2000.0);
-        assert!(net.spikes().retained().is_empty(), "{} pA is below rheobase but the neuron fired", RHEOBASE_PA * fraction);
+        assert!(
+            net.spikes().retained().is_empty(),
+            "{} pA is below rheobase but the neuron fired",
+            RHEOBASE_PA * fraction
+        );
         // It settles at E_L + R I, below threshold.
         let v = *net.traces()[0].values.last().unwrap_or(&f32::NAN) as f64;
         let expected = E_L + RHEOBASE_PA * fraction * TAU_MS / C_PF;

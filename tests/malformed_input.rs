@@ -11,12 +11,38 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 const CASES_PER_PRESET: usize = 150;
 
-const NUMBERS: &[&str] =
-    &["1e300", "-1e300", "nan", "inf", "-inf", "-5", "0", "99999999999", "3.5", "-0.0", "1e-300", "18446744073709551616"];
-const UNIT_SWAPS: &[(&str, &str)] =
-    &[(" ms", " mV"), (" mV", " ms"), (" pA", " nS"), (" nS", " pA"), (" pF", " Hz"), (" ms", ""), (" mV", " parsec")];
-const VALUES: &[&str] =
-    &["true", "\"text\"", "[1, 2]", "{ uniform = [\"1 ms\"] }", "{ normal = [\"-1 mV\", \"-5 mV\"] }", "\"nan ms\"", "\"\""];
+const NUMBERS: &[&str] = &[
+    "1e300",
+    "-1e300",
+    "nan",
+    "inf",
+    "-inf",
+    "-5",
+    "0",
+    "99999999999",
+    "3.5",
+    "-0.0",
+    "1e-300",
+    "18446744073709551616",
+];
+const UNIT_SWAPS: &[(&str, &str)] = &[
+    (" ms", " mV"),
+    (" mV", " ms"),
+    (" pA", " nS"),
+    (" nS", " pA"),
+    (" pF", " Hz"),
+    (" ms", ""),
+    (" mV", " parsec"),
+];
+const VALUES: &[&str] = &[
+    "true",
+    "\"text\"",
+    "[1, 2]",
+    "{ uniform = [\"1 ms\"] }",
+    "{ normal = [\"-1 mV\", \"-5 mV\"] }",
+    "\"nan ms\"",
+    "\"\"",
+];
 
 fn mutate(text: &str, rng: &mut Pcg64Mcg) -> String {
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
@@ -35,7 +61,9 @@ fn mutate(text: &str, rng: &mut Pcg64Mcg) -> String {
             let i = rng.random_range(0..n);
             let line = &lines[i];
             if let Some(start) = line.find(|c: char| c.is_ascii_digit()) {
-                let end = line[start..].find(|c: char| !(c.is_ascii_digit() || c == '.')).map_or(line.len(), |e| start + e);
+                let end = line[start..]
+                    .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                    .map_or(line.len(), |e| start + e);
                 let new = NUMBERS[rng.random_range(0..NUMBERS.len())];
                 lines[i] = format!("{}{}{}", &line[..start], new, &line[end..]);
             }

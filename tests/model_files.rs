@@ -10,7 +10,8 @@ fn every_preset_is_valid_has_a_description_and_round_trips() {
         let model = Model::from_toml(text, name).unwrap_or_else(|e| panic!("{e}"));
         assert!(!model.description.trim().is_empty(), "{name} has no description");
         let saved = model.to_toml();
-        let again = Model::from_toml(&saved, "saved").unwrap_or_else(|e| panic!("{name} saved badly:\n{e}\n{saved}"));
+        let again =
+            Model::from_toml(&saved, "saved").unwrap_or_else(|e| panic!("{name} saved badly:\n{e}\n{saved}"));
         assert_eq!(model, again, "{name}: save then load changed the model");
         // And the saved text is stable: saving again gives the same file.
         assert_eq!(saved, again.to_toml());
@@ -157,4 +158,15 @@ fn several_problems_are_reported_together() {
 fn missing_file_is_an_error_naming_it() {
     let err = Model::load(std::path::Path::new("/no/such/model.toml")).expect_err("missing");
     assert!(err.to_string().contains("/no/such/model.toml"), "{err}");
+}
+
+#[test]
+fn the_example_in_the_readme_is_a_valid_model() {
+    let readme = include_str!("../README.md");
+    let start = readme.find("```toml\n").expect("README has a TOML example") + "```toml\n".len();
+    let end = start + readme[start..].find("```").expect("closed");
+    let model = Model::from_toml(&readme[start..end], "README.md").unwrap_or_else(|e| panic!("{e}"));
+    let mut net = spikelab::sim::Network::build(&model).expect("builds");
+    net.run_for(200.0).expect("runs");
+    assert!(net.spikes().total() > 0, "the README's example network should do something");
 }

@@ -69,7 +69,11 @@ pub fn population_stats(
                 name: name.clone(),
                 size: *size,
                 spikes: count as u64,
-                rate_hz: if duration_ms > 0.0 { count as f64 / *size as f64 / (duration_ms * 1e-3) } else { 0.0 },
+                rate_hz: if duration_ms > 0.0 {
+                    count as f64 / *size as f64 / (duration_ms * 1e-3)
+                } else {
+                    0.0
+                },
                 cv_isi: mean_cv_isi(&trains),
             }
         })

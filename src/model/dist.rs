@@ -54,7 +54,7 @@ impl CanonicalDist {
         match *self {
             CanonicalDist::Constant(c) => c,
             CanonicalDist::Uniform(lo, _) => lo,
-            CanonicalDist::Normal(m, s) if s == 0.0 => m,
+            CanonicalDist::Normal(m, 0.0) => m,
             CanonicalDist::Normal(..) => f64::NEG_INFINITY,
         }
     }
@@ -109,9 +109,7 @@ impl<'de> Deserialize<'de> for Dist {
         impl<'de> Visitor<'de> for DistVisitor {
             type Value = Dist;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    "a value like \"5 ms\", or { uniform = [low, high] }, or { normal = [mean, sd] }",
-                )
+                f.write_str("a value like \"5 ms\", or { uniform = [low, high] }, or { normal = [mean, sd] }")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Dist, E> {
                 Quantity::parse(v).map(Dist::Constant).map_err(E::custom)

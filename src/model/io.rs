@@ -12,7 +12,11 @@ impl Model {
     }
 
     /// As [`Model::from_toml`], refusing networks estimated to need more than `memory_limit` bytes.
-    pub fn from_toml_with_limit(text: &str, source_name: &str, memory_limit: u64) -> Result<Model, ModelError> {
+    pub fn from_toml_with_limit(
+        text: &str,
+        source_name: &str,
+        memory_limit: u64,
+    ) -> Result<Model, ModelError> {
         let invalid = |problems| ModelError::Invalid { source_name: source_name.to_string(), problems };
         let model: Model = toml::from_str(text).map_err(|e| {
             invalid(vec![Problem {
@@ -59,7 +63,8 @@ impl Model {
 
     /// Writes the model to a file.
     pub fn save(&self, path: &Path) -> Result<(), ModelError> {
-        std::fs::write(path, self.to_toml()).map_err(|source| ModelError::Io { path: path.to_path_buf(), source })
+        std::fs::write(path, self.to_toml())
+            .map_err(|source| ModelError::Io { path: path.to_path_buf(), source })
     }
 }
 

@@ -65,7 +65,14 @@ const IZHIKEVICH: &[ParamInfo] = &[
     p("c", Voltage, -65.0, Any, (-80.0, -40.0), "reset potential"),
     p("d", Dimensionless, 8.0, Any, (0.0, 10.0), "jump of u after a spike, mV/ms"),
     p("v_peak", Voltage, 30.0, Any, (0.0, 40.0), "spike cut-off"),
-    p("c_m", Capacitance, 1.0, Positive, (0.1, 10.0), "scales input current: dv/dt gets I/c_m (1 pF: I = 10 pA is the paper's I = 10)"),
+    p(
+        "c_m",
+        Capacitance,
+        1.0,
+        Positive,
+        (0.1, 10.0),
+        "scales input current: dv/dt gets I/c_m (1 pF: I = 10 pA is the paper's I = 10)",
+    ),
 ];
 
 const CURRENT_SYNAPSES: &[ParamInfo] = &[

@@ -90,10 +90,7 @@ const UNITS: &[(Unit, &str, Dimension, f64)] = &[
 
 impl Unit {
     fn row(self) -> &'static (Unit, &'static str, Dimension, f64) {
-        UNITS
-            .iter()
-            .find(|row| row.0 == self)
-            .expect("every unit has a row in UNITS")
+        UNITS.iter().find(|row| row.0 == self).expect("every unit has a row in UNITS")
     }
 
     /// The symbol as written in files ("ms", "nA").
@@ -174,11 +171,7 @@ impl Quantity {
         }
         if self.dimension() == dimension {
             let v = self.canonical();
-            if v.abs() > 1e15 {
-                Err(format!("{self} is too large to simulate"))
-            } else {
-                Ok(v)
-            }
+            if v.abs() > 1e15 { Err(format!("{self} is too large to simulate")) } else { Ok(v) }
         } else if self.unit == Unit::One {
             Err(format!(
                 "{} has no unit; expected {}, for example \"{} {}\"",
@@ -219,12 +212,7 @@ impl Quantity {
         let unit = Unit::parse(unit).ok_or_else(|| {
             format!(
                 "unknown unit \"{unit}\" in \"{text}\"; known units: {}",
-                UNITS
-                    .iter()
-                    .filter(|row| !row.1.is_empty())
-                    .map(|row| row.1)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                UNITS.iter().filter(|row| !row.1.is_empty()).map(|row| row.1).collect::<Vec<_>>().join(", ")
             )
         })?;
         Ok(Quantity { value, unit })

@@ -251,9 +251,7 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population) {
         };
         let Some(v) = c.quantity(&key, q, info.dimension) else { continue };
         match info.constraint {
-            Constraint::Positive if v <= 0.0 => {
-                c.add(key, format!("{} must be positive, got {q}", info.doc))
-            }
+            Constraint::Positive if v <= 0.0 => c.add(key, format!("{} must be positive, got {q}", info.doc)),
             Constraint::NonNegative if v < 0.0 => {
                 c.add(key, format!("{} cannot be negative, got {q}", info.doc))
             }
@@ -282,7 +280,11 @@ fn check_indices(c: &mut Checker, key: &str, indices: &[u64], pop: &Population) 
     if let Some(&bad) = indices.iter().find(|&&n| n >= pop.size) {
         c.add(
             key,
-            format!("neuron {bad} does not exist: \"{}\" has neurons 0 to {}", pop.name, pop.size.saturating_sub(1)),
+            format!(
+                "neuron {bad} does not exist: \"{}\" has neurons 0 to {}",
+                pop.name,
+                pop.size.saturating_sub(1)
+            ),
         );
     }
 }
@@ -292,7 +294,10 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
     let key = format!("{at}.connect");
     let uses = |rule| conn.rule == rule;
     if conn.p.is_some() && !uses(Rule::FixedProbability) {
-        c.add(format!("{key}.p"), format!("p is only used by rule \"fixed_probability\", not {:?}", conn.rule));
+        c.add(
+            format!("{key}.p"),
+            format!("p is only used by rule \"fixed_probability\", not {:?}", conn.rule),
+        );
     }
     if conn.indegree.is_some() && !uses(Rule::FixedIndegree) {
         c.add(format!("{key}.indegree"), "indegree is only used by rule \"fixed_indegree\"");
@@ -307,7 +312,10 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
             if pre.size != post.size {
                 c.add(
                     format!("{key}.rule"),
-                    format!("one_to_one needs populations of equal size, but {} has {} and {} has {}", pre.name, pre.size, post.name, post.size),
+                    format!(
+                        "one_to_one needs populations of equal size, but {} has {} and {} has {}",
+                        pre.name, pre.size, post.name, post.size
+                    ),
                 );
             }
             if same && !proj.autapses {
@@ -322,11 +330,20 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
             Some(_) => {}
         },
         Rule::FixedIndegree => match conn.indegree {
-            None => c.add(format!("{key}.indegree"), "fixed_indegree needs indegree, the number of inputs per neuron"),
+            None => c.add(
+                format!("{key}.indegree"),
+                "fixed_indegree needs indegree, the number of inputs per neuron",
+            ),
             Some(k) => {
                 let available = if same && !proj.autapses { pre.size.saturating_sub(1) } else { pre.size };
                 if k > available {
-                    c.add(format!("{key}.indegree"), format!("indegree {k} is more than the {available} distinct neurons available in {}", pre.name));
+                    c.add(
+                        format!("{key}.indegree"),
+                        format!(
+                            "indegree {k} is more than the {available} distinct neurons available in {}",
+                            pre.name
+                        ),
+                    );
                 }
             }
         },
@@ -334,10 +351,16 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
             for (j, s) in conn.synapses.iter().enumerate() {
                 let skey = format!("{key}.synapses[{j}]");
                 if s.pre >= pre.size {
-                    c.add(format!("{skey}.pre"), format!("neuron {} does not exist in {} (size {})", s.pre, pre.name, pre.size));
+                    c.add(
+                        format!("{skey}.pre"),
+                        format!("neuron {} does not exist in {} (size {})", s.pre, pre.name, pre.size),
+                    );
                 }
                 if s.post >= post.size {
-                    c.add(format!("{skey}.post"), format!("neuron {} does not exist in {} (size {})", s.post, post.name, post.size));
+                    c.add(
+                        format!("{skey}.post"),
+                        format!("neuron {} does not exist in {} (size {})", s.post, post.name, post.size),
+                    );
                 }
                 if let Some(w) = &s.weight
                     && let Some(v) = c.quantity(&format!("{skey}.weight"), w, post.synapse.weight_dimension())

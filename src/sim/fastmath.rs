@@ -16,8 +16,7 @@ pub fn exp_neg(x: f32) -> f32 {
     // x - k·ln2 in two parts (Cody & Waite), so the reduction adds no rounding error.
     let y = x - k * 0.693_145_75 - k * 1.428_606_8e-6;
     let p = 1.0
-        + y * (1.0
-            + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0 + y * (1.0 / 120.0 + y * (1.0 / 720.0))))));
+        + y * (1.0 + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0 + y * (1.0 / 120.0 + y * (1.0 / 720.0))))));
     // The integer k sits in the low mantissa bits of `shifted`; reading it from there (rather
     // than with `as i32`, which checks for NaN and saturates) keeps the loop vectorised.
     let k_bits = shifted.to_bits().wrapping_sub(ROUND.to_bits());

@@ -48,7 +48,13 @@ impl InputState {
                 Drive::Current { amplitude: spec.amplitude.map_or(0.0, |q| q.canonical()) as f32 }
             }
         };
-        InputState { target, neurons, start_step: steps(spec.start, 0), stop_step: steps(spec.stop, u64::MAX), drive }
+        InputState {
+            target,
+            neurons,
+            start_step: steps(spec.start, 0),
+            stop_step: steps(spec.stop, u64::MAX),
+            drive,
+        }
     }
 
     pub(crate) fn active(&self, step: u64) -> bool {
@@ -93,7 +99,9 @@ impl InputState {
 
     /// Continues the random stream of `old` (same Poisson input before a parameter change).
     pub(crate) fn keep_stream_of(&mut self, old: &InputState) {
-        if let (Drive::Poisson { rng, .. }, Drive::Poisson { rng: old_rng, .. }) = (&mut self.drive, &old.drive) {
+        if let (Drive::Poisson { rng, .. }, Drive::Poisson { rng: old_rng, .. }) =
+            (&mut self.drive, &old.drive)
+        {
             rng.clone_from(old_rng);
         }
     }

@@ -74,7 +74,8 @@ impl Network {
         let mut pops = Vec::with_capacity(model.populations.len());
         for (index, spec) in model.populations.iter().enumerate() {
             let size = spec.size as usize;
-            let max_delay = projections.iter().filter(|p| p.post == index).map(|p| p.max_delay()).max().unwrap_or(0);
+            let max_delay =
+                projections.iter().filter(|p| p.post == index).map(|p| p.max_delay()).max().unwrap_or(0);
             // A spike from step t with delay d lands in the slot of step t + 1 + d.
             let slots = max_delay + 2;
             let mut pop = PopState {
@@ -125,8 +126,7 @@ impl Network {
         for rec in &self.model.recorders {
             let Some((pop, spec)) = self.model.population(&rec.population) else { continue };
             let vars = spec.model.state_vars(spec.synapse);
-            let interval =
-                rec.interval.map_or(1, |q| (q.canonical() / self.dt_ms).round().max(1.0) as u64);
+            let interval = rec.interval.map_or(1, |q| (q.canonical() / self.dt_ms).round().max(1.0) as u64);
             for var in &rec.variables {
                 let Some(var_index) = vars.iter().position(|v| v.name == var) else { continue };
                 for &neuron in &rec.neurons {
@@ -213,7 +213,7 @@ impl Network {
     pub fn step(&mut self) -> Result<(), SimError> {
         let t = self.step;
         for trace in &mut self.traces {
-            if t % trace.interval_steps == 0 {
+            if t.is_multiple_of(trace.interval_steps) {
                 let pop = &self.pops[trace.pop];
                 trace.values.push(pop.var(trace.var_index)[trace.neuron as usize]);
             }
@@ -343,7 +343,11 @@ impl Network {
 fn same_structure(a: &Model, b: &Model) -> bool {
     let pops = a.populations.len() == b.populations.len()
         && a.populations.iter().zip(&b.populations).all(|(x, y)| {
-            x.name == y.name && x.size == y.size && x.model == y.model && x.synapse == y.synapse && x.initial == y.initial
+            x.name == y.name
+                && x.size == y.size
+                && x.model == y.model
+                && x.synapse == y.synapse
+                && x.initial == y.initial
         });
     let projs = a.projections.len() == b.projections.len()
         && a.projections.iter().zip(&b.projections).all(|(x, y)| {
@@ -359,7 +363,11 @@ fn same_structure(a: &Model, b: &Model) -> bool {
         && a.inputs.iter().zip(&b.inputs).all(|(x, y)| {
             x.name == y.name && x.kind == y.kind && x.target == y.target && x.neurons == y.neurons
         });
-    pops && projs && inputs && a.recorders == b.recorders && a.simulation.dt == b.simulation.dt && a.simulation.seed == b.simulation.seed
+    pops && projs
+        && inputs
+        && a.recorders == b.recorders
+        && a.simulation.dt == b.simulation.dt
+        && a.simulation.seed == b.simulation.seed
 }
 
 /// Sets the initial state: the model's defaults, overridden by the spec's `initial` table.

@@ -202,7 +202,8 @@ impl PopState {
                     ring_exc[i] = 0.0;
                     ring_inh[i] = 0.0;
                     let (vi, ui) = (v[i], u[i]);
-                    let i_syn = if conductance { ie * (k.syn.e_exc - vi) + ii * (k.syn.e_inh - vi) } else { ie - ii };
+                    let i_syn =
+                        if conductance { ie * (k.syn.e_exc - vi) + ii * (k.syn.e_inh - vi) } else { ie - ii };
                     let dv = 0.04 * vi * vi + 5.0 * vi + 140.0 - ui + (i_ext[i] + i_syn) * k.inv_c;
                     let vn = vi + k.dt * dv;
                     let un = ui + k.dt * k.a * (k.b * vi - ui);
@@ -298,7 +299,13 @@ fn lif_conductance(
 
 /// Finds neurons at or above threshold (resetting them) and NaN potentials. Most neurons are
 /// far below threshold, so blocks of 16 are first tested together, which vectorises.
-fn detect_spikes(v: &mut [f32], until: &mut [u32], now: u32, k: &Lif, spikes: &mut Vec<u32>) -> Result<(), NotFinite> {
+fn detect_spikes(
+    v: &mut [f32],
+    until: &mut [u32],
+    now: u32,
+    k: &Lif,
+    spikes: &mut Vec<u32>,
+) -> Result<(), NotFinite> {
     const BLOCK: usize = 16;
     let thresh = k.v_thresh;
     for (b, block) in v.chunks_mut(BLOCK).enumerate() {

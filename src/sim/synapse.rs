@@ -42,7 +42,8 @@ impl ProjectionState {
 
     /// Post neurons of pre neuron `i`, with their weights (pA or nS).
     pub fn synapses_of(&self, i: usize) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let (a, b) = (self.row_start.get(i).copied().unwrap_or(0), self.row_start.get(i + 1).copied().unwrap_or(0));
+        let (a, b) =
+            (self.row_start.get(i).copied().unwrap_or(0), self.row_start.get(i + 1).copied().unwrap_or(0));
         self.target[a..b].iter().copied().zip(self.weight[a..b].iter().copied())
     }
 
@@ -74,7 +75,14 @@ impl ProjectionState {
 
     /// Adds the weights of the synapses of the spiking neurons into the queue of the target,
     /// of step `slot + 1 + delay`. Returns the number of synaptic events.
-    pub(crate) fn deliver(&self, spikes: &[u32], ring: &mut [f32], n_post: usize, slot: usize, slots: usize) -> u64 {
+    pub(crate) fn deliver(
+        &self,
+        spikes: &[u32],
+        ring: &mut [f32],
+        n_post: usize,
+        slot: usize,
+        slots: usize,
+    ) -> u64 {
         let mut events = 0;
         match &self.delay {
             Delays::Uniform(d) => {
@@ -206,10 +214,8 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
 
     // Weights and delays come from their own stream, so changing them keeps the wiring.
     let mut rng = rng_for(seed, Stream::Weights, &label);
-    let weight_dist = spec
-        .weight
-        .canonical(post_spec.synapse.weight_dimension())
-        .unwrap_or(CanonicalDist::Constant(0.0));
+    let weight_dist =
+        spec.weight.canonical(post_spec.synapse.weight_dimension()).unwrap_or(CanonicalDist::Constant(0.0));
     let to_steps = |ms: f64| (ms / dt).round().clamp(0.0, u16::MAX as f64) as u16;
     let delay_dist = spec
         .delay
@@ -220,7 +226,9 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
     let explicit_delays = conn.synapses.iter().any(|s| s.delay.is_some());
     let mut delay = match delay_dist {
         CanonicalDist::Constant(d) if !explicit_delays => Delays::Uniform(to_steps(d)),
-        _ => Delays::PerSynapse((0..target.len()).map(|_| to_steps(draw(delay_dist, &mut rng, true))).collect()),
+        _ => Delays::PerSynapse(
+            (0..target.len()).map(|_| to_steps(draw(delay_dist, &mut rng, true))).collect(),
+        ),
     };
     for (pos, &k) in explicit.iter().enumerate() {
         let s = &conn.synapses[k];

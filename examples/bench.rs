@@ -1,0 +1,69 @@
+//! Speed benchmark: simulates the CUBA and COBA benchmark networks (Brette et al. 2007) for
+//! 10 s of biological time at dt = 0.1 ms on one thread, and prints wall time, synaptic
+//! events per second and memory per synapse.
+//!
+//!     cargo run --release --example bench            # both, 10 s each
+//!     cargo run --release --example bench -- cuba 2   # one network, 2 s
+//!
+//! Reference on the project's machine: Brian2 2.x, C++ standalone: CUBA 0.88 s, COBA 1.3 s.
+
+use spikelab::model::{Model, presets};
+use spikelab::sim::Network;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let names: Vec<&str> = match args.first() {
+        Some(name) => vec![name.as_str()],
+        None => vec!["cuba", "coba"],
+    };
+    let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10.0);
+    println!(
+        "{:<6} {:>10} {:>10} {:>12} {:>14} {:>10} {:>12}",
+        "model", "bio (s)", "wall (s)", "build (s)", "events/s", "rate (Hz)", "B/synapse"
+    );
+    for name in names {
+        let Some(text) = presets::preset(name) else {
+            eprintln!("no preset called {name}");
+            std::process::exit(2);
+        };
+        let model = match Model::from_toml(text, name) {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        };
+        let built = Instant::now();
+        let mut net = match Network::build(&model) {
+            Ok(n) => n,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        };
+        let build_s = built.elapsed().as_secs_f64();
+        let started = Instant::now();
+        if let Err(e) = net.run_for(seconds * 1000.0) {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+        let wall = started.elapsed().as_secs_f64();
+        let neurons: usize = net.populations().map(|(_, n)| n).sum();
+        let rate = net.spikes().total() as f64 / neurons as f64 / seconds;
+        let synapses = net.synapse_count().max(1) as f64;
+        let bytes: f64 =
+            net.projections().iter().map(|p| p.bytes_per_synapse() * p.synapse_count() as f64).sum::<f64>()
+                / synapses;
+        println!(
+            "{:<6} {:>10.1} {:>10.3} {:>12.3} {:>14.3e} {:>10.2} {:>12.2}",
+            name,
+            seconds,
+            wall,
+            build_s,
+            net.synaptic_events() as f64 / wall,
+            rate,
+            bytes
+        );
+    }
+}
