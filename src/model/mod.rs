@@ -74,6 +74,12 @@ pub enum NeuronModel {
     Lif,
     /// Izhikevich (2003) simple model.
     Izhikevich,
+    /// Adaptive exponential integrate-and-fire (Brette & Gerstner 2005).
+    Adex,
+    /// Hodgkin & Huxley (1952) squid axon.
+    HodgkinHuxley,
+    /// Independent Poisson spike trains (an input population; it receives nothing).
+    PoissonSource,
 }
 
 /// How synaptic input acts on the membrane.
@@ -85,6 +91,8 @@ pub enum SynapseKind {
     Current,
     /// Exponentially decaying conductance with a reversal potential (weights in nS).
     Conductance,
+    /// An instantaneous jump of the membrane potential (weights in mV), as in Brunel (2000).
+    Delta,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -75,6 +75,37 @@ const IZHIKEVICH: &[ParamInfo] = &[
     ),
 ];
 
+// Brette & Gerstner (2005), J. Neurophysiol. 94:3637, Table 1 (a cortical pyramidal cell).
+const ADEX: &[ParamInfo] = &[
+    p("c_m", Capacitance, 281.0, Positive, (10.0, 500.0), "membrane capacitance"),
+    p("g_l", Conductance, 30.0, Positive, (1.0, 100.0), "leak conductance"),
+    p("e_l", Voltage, -70.6, Any, (-90.0, -40.0), "leak reversal potential"),
+    p("v_t", Voltage, -50.4, Any, (-70.0, -30.0), "threshold slope factor's midpoint (rheobase potential)"),
+    p("delta_t", Voltage, 2.0, Positive, (0.1, 10.0), "slope factor: sharpness of spike initiation"),
+    p("tau_w", Time, 144.0, Positive, (1.0, 1000.0), "adaptation time constant"),
+    p("a", Conductance, 4.0, Any, (-20.0, 20.0), "subthreshold adaptation"),
+    p("b", Current, 80.5, Any, (0.0, 200.0), "spike-triggered adaptation: jump of w"),
+    p("v_reset", Voltage, -70.6, Any, (-80.0, -40.0), "potential after a spike"),
+    p("v_peak", Voltage, 0.0, Any, (-40.0, 30.0), "spike cut-off"),
+    p("t_ref", Time, 0.0, NonNegative, (0.0, 10.0), "absolute refractory period"),
+];
+
+// Hodgkin & Huxley (1952) squid axon, for a 10,000 µm² patch (1 µA/cm² = 100 pA), with
+// potentials shifted so that rest is at -65 mV; the same values as NEST's hh_psc_alpha.
+const HODGKIN_HUXLEY: &[ParamInfo] = &[
+    p("c_m", Capacitance, 100.0, Positive, (10.0, 500.0), "membrane capacitance (1 µF/cm²)"),
+    p("g_na", Conductance, 12000.0, NonNegative, (0.0, 30000.0), "sodium conductance (120 mS/cm²)"),
+    p("g_k", Conductance, 3600.0, NonNegative, (0.0, 10000.0), "potassium conductance (36 mS/cm²)"),
+    p("g_l", Conductance, 30.0, NonNegative, (0.0, 100.0), "leak conductance (0.3 mS/cm²)"),
+    p("e_na", Voltage, 50.0, Any, (0.0, 80.0), "sodium reversal potential"),
+    p("e_k", Voltage, -77.0, Any, (-100.0, -60.0), "potassium reversal potential"),
+    p("e_l", Voltage, -54.387, Any, (-80.0, -40.0), "leak reversal potential"),
+    p("v_spike", Voltage, 0.0, Any, (-40.0, 40.0), "a spike is counted when V crosses this upwards"),
+];
+
+const POISSON_SOURCE: &[ParamInfo] =
+    &[p("rate", Rate, 10.0, NonNegative, (0.0, 100.0), "firing rate of each source")];
+
 const CURRENT_SYNAPSES: &[ParamInfo] = &[
     p("tau_syn_exc", Time, 5.0, Positive, (0.5, 50.0), "decay time of excitatory synaptic current"),
     p("tau_syn_inh", Time, 10.0, Positive, (0.5, 50.0), "decay time of inhibitory synaptic current"),
@@ -93,6 +124,10 @@ const fn s(name: &'static str, unit: &'static str, dimension: Dimension, doc: &'
 
 const V: StateVarInfo = s("v", "mV", Voltage, "membrane potential");
 const U: StateVarInfo = s("u", "mV/ms", Dimensionless, "Izhikevich recovery variable");
+const W: StateVarInfo = s("w", "pA", Current, "AdEx adaptation current");
+const M: StateVarInfo = s("m", "", Dimensionless, "sodium activation gate");
+const H: StateVarInfo = s("h", "", Dimensionless, "sodium inactivation gate");
+const N: StateVarInfo = s("n", "", Dimensionless, "potassium activation gate");
 const I_EXC: StateVarInfo = s("i_exc", "pA", Current, "excitatory synaptic current");
 const I_INH: StateVarInfo = s("i_inh", "pA", Current, "inhibitory synaptic current");
 const G_EXC: StateVarInfo = s("g_exc", "nS", Conductance, "excitatory synaptic conductance");
@@ -104,24 +139,42 @@ impl NeuronModel {
         match self {
             NeuronModel::Lif => LIF,
             NeuronModel::Izhikevich => IZHIKEVICH,
+            NeuronModel::Adex => ADEX,
+            NeuronModel::HodgkinHuxley => HODGKIN_HUXLEY,
+            NeuronModel::PoissonSource => POISSON_SOURCE,
+        }
+    }
+
+    /// Whether neurons of this model integrate input (a spike source does not).
+    pub fn receives_input(self) -> bool {
+        self != NeuronModel::PoissonSource
+    }
+
+    /// The model's own state variables after `v`, in the order the engine stores them.
+    pub fn own_state_vars(self) -> &'static [StateVarInfo] {
+        match self {
+            NeuronModel::Lif | NeuronModel::PoissonSource => &[],
+            NeuronModel::Izhikevich => &[U],
+            NeuronModel::Adex => &[W],
+            NeuronModel::HodgkinHuxley => &[M, H, N],
         }
     }
 
     /// Every parameter a population of this model with this synapse kind accepts.
     pub fn params(self, synapse: SynapseKind) -> impl Iterator<Item = &'static ParamInfo> {
-        self.neuron_params().iter().chain(synapse.params())
+        let synaptic = if self.receives_input() { synapse.params() } else { &[] };
+        self.neuron_params().iter().chain(synaptic)
     }
 
     /// State variables, in the order the engine stores them: v, then the model's own, then synaptic.
+    /// A spike source has none.
     pub fn state_vars(self, synapse: SynapseKind) -> Vec<StateVarInfo> {
-        let mut vars = vec![V];
-        if self == NeuronModel::Izhikevich {
-            vars.push(U);
+        if !self.receives_input() {
+            return Vec::new();
         }
-        vars.extend_from_slice(match synapse {
-            SynapseKind::Current => &[I_EXC, I_INH],
-            SynapseKind::Conductance => &[G_EXC, G_INH],
-        });
+        let mut vars = vec![V];
+        vars.extend_from_slice(self.own_state_vars());
+        vars.extend_from_slice(synapse.state_vars());
         vars
     }
 }
@@ -131,6 +184,16 @@ impl SynapseKind {
         match self {
             SynapseKind::Current => CURRENT_SYNAPSES,
             SynapseKind::Conductance => CONDUCTANCE_SYNAPSES,
+            SynapseKind::Delta => &[],
+        }
+    }
+
+    /// Synaptic state variables (a delta synapse has none: it jumps V directly).
+    pub fn state_vars(self) -> &'static [StateVarInfo] {
+        match self {
+            SynapseKind::Current => &[I_EXC, I_INH],
+            SynapseKind::Conductance => &[G_EXC, G_INH],
+            SynapseKind::Delta => &[],
         }
     }
 
@@ -139,6 +202,7 @@ impl SynapseKind {
         match self {
             SynapseKind::Current => Current,
             SynapseKind::Conductance => Conductance,
+            SynapseKind::Delta => Voltage,
         }
     }
 }

@@ -167,6 +167,14 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
                 c.add(format!("{at}.delay"), "a delay cannot be negative");
             }
         }
+        if let Some(post) = post
+            && !post.model.receives_input()
+        {
+            c.add(
+                format!("{at}.post"),
+                format!("\"{}\" is a Poisson source: it sends spikes but cannot receive them", post.name),
+            );
+        }
         if let (Some(pre), Some(post)) = (pre, post) {
             check_connect(&mut c, &at, proj, pre, post, dt);
         }
@@ -181,6 +189,12 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         let target = pop_named(&mut c, format!("{at}.target"), &input.target);
         if let Some(target) = target {
             check_indices(&mut c, &format!("{at}.neurons"), &input.neurons, target);
+            if !target.model.receives_input() {
+                c.add(
+                    format!("{at}.target"),
+                    format!("\"{}\" is a Poisson source: it cannot receive input", target.name),
+                );
+            }
         }
         check_input(&mut c, &at, input, target);
     }
@@ -258,14 +272,20 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population) {
             _ => {}
         }
     }
-    if pop.model == NeuronModel::Lif
-        && let (Some(reset), Some(thresh)) = (pop.param("v_reset"), pop.param("v_thresh"))
+    let top = match pop.model {
+        NeuronModel::Lif => "v_thresh",
+        NeuronModel::Adex => "v_peak",
+        _ => "",
+    };
+    if let (Some(reset), Some(thresh)) = (pop.param("v_reset"), pop.param(top))
         && reset >= thresh
         && pop.params.values().all(|q| q.value.is_finite())
     {
         c.add(
             format!("{at}.params.v_reset"),
-            format!("reset ({reset} mV) must be below threshold ({thresh} mV), or the neuron would fire at every step"),
+            format!(
+                "reset ({reset} mV) must be below {top} ({thresh} mV), or the neuron would fire at every step"
+            ),
         );
     }
 }

@@ -73,27 +73,12 @@ impl Network {
             model.projections.iter().map(|p| synapse::build_projection(model, p, dt)).collect();
         let mut pops = Vec::with_capacity(model.populations.len());
         for (index, spec) in model.populations.iter().enumerate() {
-            let size = spec.size as usize;
             let max_delay =
                 projections.iter().filter(|p| p.post == index).map(|p| p.max_delay()).max().unwrap_or(0);
             // A spike from step t with delay d lands in the slot of step t + 1 + d.
             let slots = max_delay + 2;
-            let mut pop = PopState {
-                name: spec.name.clone(),
-                size,
-                model: spec.model,
-                synapse: spec.synapse,
-                dynamics: Dynamics::new(spec, dt),
-                v: vec![0.0; size],
-                u: if spec.model == NeuronModel::Izhikevich { vec![0.0; size] } else { Vec::new() },
-                exc: vec![0.0; size],
-                inh: vec![0.0; size],
-                refractory_until: vec![0; size],
-                i_ext: vec![0.0; size],
-                ring_exc: vec![0.0; size * slots],
-                ring_inh: vec![0.0; size * slots],
-                slots,
-            };
+            let source_rng = rng_for(model.simulation.seed, Stream::Source, &spec.name);
+            let mut pop = PopState::new(spec, dt, slots, source_rng);
             initialise(&mut pop, spec, model.simulation.seed);
             pops.push(pop);
         }
@@ -370,32 +355,49 @@ fn same_structure(a: &Model, b: &Model) -> bool {
         && a.simulation.seed == b.simulation.seed
 }
 
-/// Sets the initial state: the model's defaults, overridden by the spec's `initial` table.
+/// Sets the initial state: the model's defaults (rest, and gates or recovery variables in
+/// equilibrium with it), overridden by the spec's `initial` table.
 fn initialise(pop: &mut PopState, spec: &crate::model::Population, seed: u64) {
+    let p = |name: &str| spec.param(name).unwrap_or(0.0);
     let rest = match spec.model {
-        NeuronModel::Lif => spec.param("v_rest").unwrap_or(-70.0),
-        NeuronModel::Izhikevich => -65.0,
+        NeuronModel::Lif => p("v_rest"),
+        NeuronModel::Adex => p("e_l"),
+        NeuronModel::Izhikevich | NeuronModel::HodgkinHuxley => -65.0,
+        NeuronModel::PoissonSource => return,
     };
     let mut rng = rng_for(seed, Stream::Initial, &spec.name);
     let vars = spec.model.state_vars(spec.synapse);
     for (index, info) in vars.iter().enumerate() {
         let dist = spec.initial.get(info.name).and_then(|d| d.canonical(info.dimension).ok());
-        let values = pop.var_mut(index);
-        match dist {
-            Some(dist) => {
-                let clip_at_zero = index > 0 && info.name != "u";
-                for x in values.iter_mut() {
-                    *x = synapse::draw(dist, &mut rng, clip_at_zero) as f32;
-                }
+        // Conductances and gates cannot be negative; potentials, u and w can.
+        let clip_at_zero = !matches!(info.name, "v" | "u" | "w");
+        if let Some(dist) = dist {
+            for x in pop.var_mut(index).iter_mut() {
+                *x = synapse::draw(dist, &mut rng, clip_at_zero) as f32;
             }
-            None if index == 0 => values.iter_mut().for_each(|x| *x = rest as f32),
-            None => {}
+        } else if index == 0 {
+            pop.v.iter_mut().for_each(|x| *x = rest as f32);
         }
     }
-    if spec.model == NeuronModel::Izhikevich && !spec.initial.contains_key("u") {
-        let b = spec.param("b").unwrap_or(0.2) as f32;
-        for (u, v) in pop.u.iter_mut().zip(&pop.v) {
-            *u = b * v;
+    let given = |name: &str| spec.initial.contains_key(name);
+    match spec.model {
+        NeuronModel::Izhikevich if !given("u") => {
+            let b = p("b") as f32;
+            for (u, v) in pop.own[0].iter_mut().zip(&pop.v) {
+                *u = b * v;
+            }
         }
+        NeuronModel::HodgkinHuxley => {
+            for (g, name) in ["m", "h", "n"].into_iter().enumerate() {
+                if given(name) {
+                    continue;
+                }
+                let (v, gate) = (&pop.v, &mut pop.own[g]);
+                for (x, &vi) in gate.iter_mut().zip(v) {
+                    *x = neuron::hh_steady_state(vi as f64)[g] as f32;
+                }
+            }
+        }
+        _ => {}
     }
 }

@@ -1,21 +1,34 @@
 //! Neuron populations as flat arrays, and one update loop per model and synapse kind.
 //!
-//! Integration schemes:
+//! Integration schemes, at the model's dt:
 //! - LIF with current synapses: exact. Between steps the external current is constant and the
 //!   synaptic currents decay exponentially, so V(t+dt) is a linear map of (V, I_exc, I_inh, I_ext)
 //!   whose coefficients are computed once (Rotter & Diesmann 1999, as NEST's `iaf_psc_exp`).
 //! - LIF with conductance synapses: exponential Euler, exact for conductances held constant
 //!   over the step (as Brian2 chooses for the COBA benchmark).
-//! - Izhikevich: forward Euler on (v, u), as in Izhikevich (2003), at the model's dt.
+//! - LIF with delta synapses: exact relaxation plus the jumps (NEST's `iaf_psc_delta`); input
+//!   arriving during the refractory period is lost.
+//! - Izhikevich and AdEx: forward Euler, as in Izhikevich (2003) and Brette & Gerstner (2005).
+//! - Hodgkin–Huxley: exponential Euler (Rush & Larsen 1978): each gate relaxes exactly towards
+//!   its steady state for the step's V, then V relaxes exactly towards the conductance-weighted
+//!   reversal potential. Both updates are unconditionally stable.
+//! - Poisson sources: the number of spikes in the population per step is Poisson distributed and
+//!   spread uniformly over its neurons, which gives independent Poisson trains.
 
 use super::fastmath::exp_neg;
 use crate::model::{NeuronModel, Population as PopSpec, SynapseKind};
+use rand::RngExt;
+use rand_distr::{Distribution, Poisson};
+use rand_pcg::Pcg64Mcg;
 
 /// Constants of the update, derived from the parameters and dt. Recomputed when a parameter changes.
 #[derive(Clone, Debug)]
 pub(crate) enum Dynamics {
     Lif(Lif),
     Izhikevich(Izh),
+    Adex(Adex),
+    HodgkinHuxley(Hh),
+    Source(Source),
 }
 
 #[derive(Clone, Debug)]
@@ -49,9 +62,47 @@ pub(crate) struct Izh {
     syn: Syn,
 }
 
+#[derive(Clone, Debug)]
+pub(crate) struct Adex {
+    c_m: f32,
+    g_l: f32,
+    e_l: f32,
+    v_t: f32,
+    delta_t: f32,
+    tau_w: f32,
+    a: f32,
+    b: f32,
+    v_reset: f32,
+    v_peak: f32,
+    ref_steps: u32,
+    dt: f32,
+    syn: Syn,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Hh {
+    c_m: f64,
+    g_na: f64,
+    g_k: f64,
+    g_l: f64,
+    e_na: f64,
+    e_k: f64,
+    e_l: f64,
+    v_spike: f32,
+    dt: f64,
+    syn: Syn,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Source {
+    /// Spikes per step over the whole population; `None` when the rate is zero.
+    count: Option<Poisson<f64>>,
+}
+
 /// Synaptic decay per step and reversal potentials.
 #[derive(Clone, Debug)]
 struct Syn {
+    kind: SynapseKind,
     decay_exc: f32,
     decay_inh: f32,
     e_exc: f32,
@@ -67,33 +118,53 @@ fn psc_propagator(dt: f64, tau_m: f64, tau_s: f64, c_m: f64) -> f64 {
     }
 }
 
+/// Hodgkin–Huxley rate functions (1/ms) at V (mV), rest at -65 mV.
+/// Returns (α_m, β_m, α_h, β_h, α_n, β_n).
+pub(crate) fn hh_rates(v: f64) -> [f64; 6] {
+    // x / (1 - e^(-x/10)) → 10 as x → 0.
+    let lin = |x: f64| if x.abs() < 1e-6 { 10.0 + x / 2.0 } else { x / (1.0 - (-x / 10.0).exp()) };
+    [
+        0.1 * lin(v + 40.0),
+        4.0 * (-(v + 65.0) / 18.0).exp(),
+        0.07 * (-(v + 65.0) / 20.0).exp(),
+        1.0 / (1.0 + (-(v + 35.0) / 10.0).exp()),
+        0.01 * lin(v + 55.0),
+        0.125 * (-(v + 65.0) / 80.0).exp(),
+    ]
+}
+
+/// Steady states (m∞, h∞, n∞) of the gates at V.
+pub(crate) fn hh_steady_state(v: f64) -> [f64; 3] {
+    let r = hh_rates(v);
+    [r[0] / (r[0] + r[1]), r[2] / (r[2] + r[3]), r[4] / (r[4] + r[5])]
+}
+
 impl Dynamics {
     pub(crate) fn new(spec: &PopSpec, dt: f64) -> Dynamics {
         let p = |name: &str| spec.param(name).unwrap_or(f64::NAN);
-        let tau_exc = p("tau_syn_exc");
-        let tau_inh = p("tau_syn_inh");
-        let (e_exc, e_inh) = match spec.synapse {
-            SynapseKind::Current => (0.0, 0.0),
-            SynapseKind::Conductance => (p("e_exc"), p("e_inh")),
-        };
+        let decay = |name: &str| spec.param(name).map_or(0.0, |tau| (-dt / tau).exp()) as f32;
         let syn = Syn {
-            decay_exc: (-dt / tau_exc).exp() as f32,
-            decay_inh: (-dt / tau_inh).exp() as f32,
-            e_exc: e_exc as f32,
-            e_inh: e_inh as f32,
+            kind: spec.synapse,
+            decay_exc: decay("tau_syn_exc"),
+            decay_inh: decay("tau_syn_inh"),
+            e_exc: spec.param("e_exc").unwrap_or(0.0) as f32,
+            e_inh: spec.param("e_inh").unwrap_or(0.0) as f32,
         };
+        let ref_steps = |name: &str| (p(name) / dt).round().clamp(0.0, u32::MAX as f64 / 2.0) as u32;
         match spec.model {
             NeuronModel::Lif => {
                 let (tau_m, c_m) = (p("tau_m"), p("c_m"));
+                let psc =
+                    |name: &str| spec.param(name).map_or(0.0, |tau| psc_propagator(dt, tau_m, tau, c_m));
                 Dynamics::Lif(Lif {
                     v_rest: p("v_rest") as f32,
                     v_reset: p("v_reset") as f32,
                     v_thresh: p("v_thresh") as f32,
-                    ref_steps: (p("t_ref") / dt).round() as u32,
+                    ref_steps: ref_steps("t_ref"),
                     relax: (-(-dt / tau_m).exp_m1()) as f32,
                     r_m: (tau_m / c_m) as f32,
-                    p_exc: psc_propagator(dt, tau_m, tau_exc, c_m) as f32,
-                    p_inh: psc_propagator(dt, tau_m, tau_inh, c_m) as f32,
+                    p_exc: psc("tau_syn_exc") as f32,
+                    p_inh: psc("tau_syn_inh") as f32,
                     g_leak: (c_m / tau_m) as f32,
                     dt_over_c: (dt / c_m) as f32,
                     syn,
@@ -109,6 +180,37 @@ impl Dynamics {
                 dt: dt as f32,
                 syn,
             }),
+            NeuronModel::Adex => Dynamics::Adex(Adex {
+                c_m: p("c_m") as f32,
+                g_l: p("g_l") as f32,
+                e_l: p("e_l") as f32,
+                v_t: p("v_t") as f32,
+                delta_t: p("delta_t") as f32,
+                tau_w: p("tau_w") as f32,
+                a: p("a") as f32,
+                b: p("b") as f32,
+                v_reset: p("v_reset") as f32,
+                v_peak: p("v_peak") as f32,
+                ref_steps: ref_steps("t_ref"),
+                dt: dt as f32,
+                syn,
+            }),
+            NeuronModel::HodgkinHuxley => Dynamics::HodgkinHuxley(Hh {
+                c_m: p("c_m"),
+                g_na: p("g_na"),
+                g_k: p("g_k"),
+                g_l: p("g_l"),
+                e_na: p("e_na"),
+                e_k: p("e_k"),
+                e_l: p("e_l"),
+                v_spike: p("v_spike") as f32,
+                dt,
+                syn,
+            }),
+            NeuronModel::PoissonSource => {
+                let mean = p("rate") * 1e-3 * dt * spec.size as f64;
+                Dynamics::Source(Source { count: if mean > 0.0 { Poisson::new(mean).ok() } else { None } })
+            }
         }
     }
 }
@@ -121,23 +223,26 @@ pub(crate) struct PopState {
     pub model: NeuronModel,
     pub synapse: SynapseKind,
     pub dynamics: Dynamics,
-    /// Membrane potential, mV.
+    /// Membrane potential, mV (empty for spike sources).
     pub v: Vec<f32>,
-    /// Izhikevich recovery variable (empty for LIF).
-    pub u: Vec<f32>,
-    /// Excitatory synaptic current (pA) or conductance (nS).
+    /// The model's own state variables after v, as in `NeuronModel::own_state_vars`
+    /// (Izhikevich: u; AdEx: w; Hodgkin–Huxley: m, h, n).
+    pub own: Vec<Vec<f32>>,
+    /// Excitatory synaptic current (pA) or conductance (nS); zero for delta synapses.
     pub exc: Vec<f32>,
     /// Inhibitory synaptic current (pA, a magnitude) or conductance (nS).
     pub inh: Vec<f32>,
     /// The neuron is held at reset, not integrated, during steps before this one.
     /// (Step indices are u32 here: 2^32 steps of 0.1 ms are five days of biological time.)
     pub refractory_until: Vec<u32>,
-    /// External (DC, pulse) current, pA.
+    /// External (injected) current, pA.
     pub i_ext: Vec<f32>,
     /// Synaptic input arriving in the coming steps: `slots` blocks of `size`, slot-major.
     pub ring_exc: Vec<f32>,
     pub ring_inh: Vec<f32>,
     pub slots: usize,
+    /// Random stream of a spike source.
+    pub rng: Option<Box<Pcg64Mcg>>,
 }
 
 /// Where a population's update found a non-finite value.
@@ -146,68 +251,88 @@ pub(crate) struct NotFinite {
 }
 
 impl PopState {
-    /// Which array holds state variable `index` (in the order of `NeuronModel::state_vars`).
-    fn slot_of(&self, index: usize) -> usize {
-        match (self.model, index) {
-            (_, 0) => 0,
-            (NeuronModel::Izhikevich, 1) => 1,
-            (NeuronModel::Lif, 1) | (NeuronModel::Izhikevich, 2) => 2,
-            _ => 3,
+    /// An empty population of this spec's model, at the spec's size, with `slots` input slots.
+    pub(crate) fn new(spec: &PopSpec, dt: f64, slots: usize, rng: Pcg64Mcg) -> PopState {
+        let size = spec.size as usize;
+        let integrates = spec.model.receives_input();
+        let n = if integrates { size } else { 0 };
+        PopState {
+            name: spec.name.clone(),
+            size,
+            model: spec.model,
+            synapse: spec.synapse,
+            dynamics: Dynamics::new(spec, dt),
+            v: vec![0.0; n],
+            own: spec.model.own_state_vars().iter().map(|_| vec![0.0; n]).collect(),
+            exc: vec![0.0; n],
+            inh: vec![0.0; n],
+            refractory_until: vec![0; n],
+            i_ext: vec![0.0; n],
+            ring_exc: vec![0.0; n * slots],
+            ring_inh: vec![0.0; n * slots],
+            slots,
+            rng: (!integrates).then(|| Box::new(rng)),
         }
     }
 
     /// State variable by index in the order of `NeuronModel::state_vars`.
     pub(crate) fn var(&self, index: usize) -> &[f32] {
-        [&self.v, &self.u, &self.exc, &self.inh][self.slot_of(index)]
+        let own = self.own.len();
+        match index {
+            0 => &self.v,
+            i if i <= own => &self.own[i - 1],
+            i if i == own + 1 => &self.exc,
+            _ => &self.inh,
+        }
     }
 
     pub(crate) fn var_mut(&mut self, index: usize) -> &mut Vec<f32> {
-        match self.slot_of(index) {
+        let own = self.own.len();
+        match index {
             0 => &mut self.v,
-            1 => &mut self.u,
-            2 => &mut self.exc,
+            i if i <= own => &mut self.own[i - 1],
+            i if i == own + 1 => &mut self.exc,
             _ => &mut self.inh,
         }
     }
 
-    /// Advances every neuron by one step, taking the input queued in `slot`; appends spiking
-    /// neurons to `spikes`.
-    /// `step` is the index of the step being taken.
+    /// Advances every neuron by one step (`step` is its index), taking the input queued in
+    /// `slot`; appends spiking neurons to `spikes` in increasing order.
     pub(crate) fn update(&mut self, step: u64, slot: usize, spikes: &mut Vec<u32>) -> Result<(), NotFinite> {
         let now = step as u32;
-        let n = self.size;
+        let n = self.v.len();
         let ring_exc = &mut self.ring_exc[slot * n..(slot + 1) * n];
         let ring_inh = &mut self.ring_inh[slot * n..(slot + 1) * n];
         let v = &mut self.v[..n];
         let exc = &mut self.exc[..n];
         let inh = &mut self.inh[..n];
         let i_ext = &self.i_ext[..n];
-        match (&self.dynamics, self.synapse) {
-            (Dynamics::Lif(k), syn) => {
-                let until = &mut self.refractory_until[..n];
-                if syn == SynapseKind::Current {
-                    lif_current(k, now, v, exc, inh, ring_exc, ring_inh, i_ext, until);
-                } else {
-                    lif_conductance(k, now, v, exc, inh, ring_exc, ring_inh, i_ext, until);
+        let until = &mut self.refractory_until[..n];
+        match &self.dynamics {
+            Dynamics::Lif(k) => {
+                match self.synapse {
+                    SynapseKind::Current => {
+                        lif_current(k, now, v, exc, inh, ring_exc, ring_inh, i_ext, until)
+                    }
+                    SynapseKind::Conductance => {
+                        lif_conductance(k, now, v, exc, inh, ring_exc, ring_inh, i_ext, until)
+                    }
+                    SynapseKind::Delta => lif_delta(k, now, v, ring_exc, ring_inh, i_ext, until),
                 }
                 detect_spikes(v, until, now, k, spikes)?;
             }
-            (Dynamics::Izhikevich(k), syn) => {
-                let u = &mut self.u[..n];
-                let conductance = syn == SynapseKind::Conductance;
-                let mut finite = true;
+            Dynamics::Izhikevich(k) => {
+                let u = &mut self.own[0][..n];
                 for i in 0..n {
-                    let ie = exc[i] + ring_exc[i];
-                    let ii = inh[i] + ring_inh[i];
-                    ring_exc[i] = 0.0;
-                    ring_inh[i] = 0.0;
                     let (vi, ui) = (v[i], u[i]);
-                    let i_syn =
-                        if conductance { ie * (k.syn.e_exc - vi) + ii * (k.syn.e_inh - vi) } else { ie - ii };
+                    let (i_syn, jump) =
+                        take_input(&k.syn, &mut exc[i], &mut inh[i], &mut ring_exc[i], &mut ring_inh[i], vi);
                     let dv = 0.04 * vi * vi + 5.0 * vi + 140.0 - ui + (i_ext[i] + i_syn) * k.inv_c;
-                    let vn = vi + k.dt * dv;
+                    let vn = vi + k.dt * dv + jump;
                     let un = ui + k.dt * k.a * (k.b * vi - ui);
-                    finite &= vn.is_finite() && un.is_finite();
+                    if !(vn.is_finite() && un.is_finite()) {
+                        return Err(NotFinite { neuron: i });
+                    }
                     if vn >= k.v_peak {
                         spikes.push(i as u32);
                         v[i] = k.c;
@@ -216,16 +341,114 @@ impl PopState {
                         v[i] = vn;
                         u[i] = un;
                     }
-                    exc[i] = ie * k.syn.decay_exc;
-                    inh[i] = ii * k.syn.decay_inh;
                 }
-                if !finite {
-                    let bad = v.iter().zip(u.iter()).position(|(a, b)| !(a.is_finite() && b.is_finite()));
-                    return Err(NotFinite { neuron: bad.unwrap_or(0) });
+            }
+            Dynamics::Adex(k) => {
+                let w = &mut self.own[0][..n];
+                for i in 0..n {
+                    let (vi, wi) = (v[i], w[i]);
+                    let (i_syn, jump) =
+                        take_input(&k.syn, &mut exc[i], &mut inh[i], &mut ring_exc[i], &mut ring_inh[i], vi);
+                    let wn = wi + k.dt * (k.a * (vi - k.e_l) - wi) / k.tau_w;
+                    if now < until[i] {
+                        w[i] = wn;
+                        continue;
+                    }
+                    // The exponent is capped: past v_peak the spike is cut anyway.
+                    let spike_current = k.g_l * k.delta_t * ((vi - k.v_t) / k.delta_t).min(30.0).exp();
+                    let dv = (-k.g_l * (vi - k.e_l) + spike_current - wi + i_ext[i] + i_syn) / k.c_m;
+                    let vn = vi + k.dt * dv + jump;
+                    if !(vn.is_finite() && wn.is_finite()) {
+                        return Err(NotFinite { neuron: i });
+                    }
+                    if vn >= k.v_peak {
+                        spikes.push(i as u32);
+                        v[i] = k.v_reset;
+                        w[i] = wn + k.b;
+                        until[i] = now.wrapping_add(1).wrapping_add(k.ref_steps);
+                    } else {
+                        v[i] = vn;
+                        w[i] = wn;
+                    }
+                }
+            }
+            Dynamics::HodgkinHuxley(k) => {
+                let [m, h, nk] = &mut self.own[..] else { unreachable!("Hodgkin-Huxley has three gates") };
+                for i in 0..n {
+                    let vi = v[i];
+                    let (i_syn, jump) =
+                        take_input(&k.syn, &mut exc[i], &mut inh[i], &mut ring_exc[i], &mut ring_inh[i], vi);
+                    let vd = vi as f64;
+                    let r = hh_rates(vd);
+                    let gate = |x: f32, alpha: f64, beta: f64| {
+                        let rate = alpha + beta;
+                        let inf = alpha / rate;
+                        (inf + (x as f64 - inf) * (-k.dt * rate).exp()) as f32
+                    };
+                    let (mi, hi, ni) =
+                        (gate(m[i], r[0], r[1]), gate(h[i], r[2], r[3]), gate(nk[i], r[4], r[5]));
+                    let (mf, hf, nf) = (mi as f64, hi as f64, ni as f64);
+                    let g_na = k.g_na * mf * mf * mf * hf;
+                    let g_k = k.g_k * nf * nf * nf * nf;
+                    let g = g_na + g_k + k.g_l;
+                    let current = i_ext[i] as f64 + i_syn as f64;
+                    let v_inf = (g_na * k.e_na + g_k * k.e_k + k.g_l * k.e_l + current) / g;
+                    let vn = (v_inf + (vd - v_inf) * (-k.dt * g / k.c_m).exp()) as f32 + jump;
+                    if !vn.is_finite() {
+                        return Err(NotFinite { neuron: i });
+                    }
+                    if vi < k.v_spike && vn >= k.v_spike {
+                        spikes.push(i as u32);
+                    }
+                    v[i] = vn;
+                    (m[i], h[i], nk[i]) = (mi, hi, ni);
+                }
+            }
+            Dynamics::Source(k) => {
+                if let (Some(count), Some(rng)) = (&k.count, self.rng.as_mut()) {
+                    let draws = count.sample(rng.as_mut()) as usize;
+                    let first = spikes.len();
+                    for _ in 0..draws {
+                        spikes.push(rng.random_range(0..self.size) as u32);
+                    }
+                    // Two draws of one neuron in one step are one spike.
+                    spikes[first..].sort_unstable();
+                    let mut kept = first;
+                    for j in first..spikes.len() {
+                        if j == first || spikes[j] != spikes[kept - 1] {
+                            spikes[kept] = spikes[j];
+                            kept += 1;
+                        }
+                    }
+                    spikes.truncate(kept);
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// Takes this step's synaptic input of one neuron at potential `v`: returns the synaptic
+/// current (pA) and, for delta synapses, the jump of V (mV); decays the synaptic state.
+#[inline(always)]
+fn take_input(
+    syn: &Syn,
+    exc: &mut f32,
+    inh: &mut f32,
+    ring_exc: &mut f32,
+    ring_inh: &mut f32,
+    v: f32,
+) -> (f32, f32) {
+    let ie = *exc + *ring_exc;
+    let ii = *inh + *ring_inh;
+    *ring_exc = 0.0;
+    *ring_inh = 0.0;
+    *exc = ie * syn.decay_exc;
+    *inh = ii * syn.decay_inh;
+    match syn.kind {
+        SynapseKind::Current => (ie - ii, 0.0),
+        SynapseKind::Conductance => (ie * (syn.e_exc - v) + ii * (syn.e_inh - v), 0.0),
+        SynapseKind::Delta => (0.0, ie - ii),
     }
 }
 
@@ -294,6 +517,30 @@ fn lif_conductance(
         v[i] = if now < until[i] { v[i] } else { vn };
         exc[i] = ge * decay_exc;
         inh[i] = gi * decay_inh;
+    }
+}
+
+/// Exact step of LIF neurons with delta synapses: relaxation, then the jumps.
+fn lif_delta(
+    k: &Lif,
+    now: u32,
+    v: &mut [f32],
+    ring_exc: &mut [f32],
+    ring_inh: &mut [f32],
+    i_ext: &[f32],
+    until: &[u32],
+) {
+    let n = v.len();
+    let (ring_exc, ring_inh, i_ext, until) =
+        (&mut ring_exc[..n], &mut ring_inh[..n], &i_ext[..n], &until[..n]);
+    let (v_rest, relax, r_m) = (k.v_rest, k.relax, k.r_m);
+    for i in 0..n {
+        let jump = ring_exc[i] - ring_inh[i];
+        ring_exc[i] = 0.0;
+        ring_inh[i] = 0.0;
+        let v_inf = v_rest + r_m * i_ext[i];
+        let vn = v[i] + (v_inf - v[i]) * relax + jump;
+        v[i] = if now < until[i] { v[i] } else { vn };
     }
 }
 

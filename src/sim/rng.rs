@@ -11,6 +11,7 @@ pub(crate) enum Stream {
     Weights,
     Initial,
     Input,
+    Source,
 }
 
 /// The generator for `purpose` of the item called `name`.
