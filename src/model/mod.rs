@@ -197,12 +197,45 @@ pub struct ExplicitSynapse {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
-    /// Independent Poisson spike trains onto each target neuron.
+    /// Independent Poisson spike trains onto each target neuron (`rate`, or a `schedule`).
     Poisson,
+    /// Spikes at the listed `times` onto every target neuron.
+    Spikes,
     /// Constant current.
     Dc,
     /// Current switched on at `start` and off at `stop`.
     Pulse,
+    /// `offset + amplitude · sin(2π · frequency · t + phase)`.
+    Sine,
+    /// Ornstein–Uhlenbeck noise current, independent per neuron: mean, sigma (its standard
+    /// deviation), tau (its correlation time).
+    Noise,
+}
+
+impl InputKind {
+    /// The optional fields of [`Input`] this kind reads (all others must be left out).
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            InputKind::Poisson => &["rate", "schedule", "sources", "weight", "receptor"],
+            InputKind::Spikes => &["times", "weight", "receptor"],
+            InputKind::Dc | InputKind::Pulse => &["amplitude"],
+            InputKind::Sine => &["amplitude", "frequency", "phase", "offset"],
+            InputKind::Noise => &["mean", "sigma", "tau"],
+        }
+    }
+
+    /// Whether it injects current (rather than spikes).
+    pub fn is_current(self) -> bool {
+        !matches!(self, InputKind::Poisson | InputKind::Spikes)
+    }
+}
+
+/// From time `at` on, a Poisson input fires at `rate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateStep {
+    pub at: Quantity,
+    pub rate: Quantity,
 }
 
 /// A stimulus attached to a population or to chosen neurons of it.
@@ -218,24 +251,74 @@ pub struct Input {
     /// Poisson: rate of each source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate: Option<Quantity>,
+    /// Poisson: piecewise-constant rate, instead of `rate`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<RateStep>,
     /// Poisson: independent sources per target neuron (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<u64>,
-    /// Poisson: weight of each input spike (pA or nS, by the target's synapse kind).
+    /// Spikes: when the spikes happen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<Quantity>,
+    /// Poisson and spikes: weight of each input spike (pA, nS or mV, by the target's synapse kind).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<Quantity>,
-    /// Poisson: which receptor the input spikes reach (default excitatory).
+    /// Poisson and spikes: which receptor the input spikes reach (default excitatory).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receptor: Option<Receptor>,
-    /// Dc and pulse: the injected current.
+    /// Dc, pulse, sine: the injected current (sine: its amplitude).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amplitude: Option<Quantity>,
+    /// Sine: frequency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<Quantity>,
+    /// Sine: phase at t = 0, radians (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Quantity>,
+    /// Sine: constant added to the sine (default 0 pA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<Quantity>,
+    /// Noise: mean current (default 0 pA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<Quantity>,
+    /// Noise: standard deviation of the current.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<Quantity>,
+    /// Noise: correlation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tau: Option<Quantity>,
     /// When the input switches on (default 0 ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Quantity>,
     /// When it switches off (default never; required for pulse).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop: Option<Quantity>,
+}
+
+impl Input {
+    /// Which optional kind-specific fields are filled in.
+    pub fn present_fields(&self) -> Vec<&'static str> {
+        let mut present = Vec::new();
+        let mut mark = |name: &'static str, here: bool| {
+            if here {
+                present.push(name);
+            }
+        };
+        mark("rate", self.rate.is_some());
+        mark("schedule", !self.schedule.is_empty());
+        mark("sources", self.sources.is_some());
+        mark("times", !self.times.is_empty());
+        mark("weight", self.weight.is_some());
+        mark("receptor", self.receptor.is_some());
+        mark("amplitude", self.amplitude.is_some());
+        mark("frequency", self.frequency.is_some());
+        mark("phase", self.phase.is_some());
+        mark("offset", self.offset.is_some());
+        mark("mean", self.mean.is_some());
+        mark("sigma", self.sigma.is_some());
+        mark("tau", self.tau.is_some());
+        present
+    }
 }
 
 /// State variables of chosen neurons to sample over time. Spikes are always recorded.

@@ -402,52 +402,50 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
 }
 
 fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Population>) {
-    let needs = |c: &mut Checker, field: &str, present: bool| {
-        if !present {
-            c.add(format!("{at}.{field}"), format!("a {:?} input needs {field}", input.kind));
-        }
-    };
-    let unused = |c: &mut Checker, field: &str, present: bool| {
-        if present {
-            c.add(format!("{at}.{field}"), format!("{field} is not used by a {:?} input", input.kind));
-        }
-    };
-    let mut start = 0.0;
-    if let Some(q) = &input.start
-        && let Some(v) = c.quantity(&format!("{at}.start"), q, Dimension::Time)
-    {
-        start = v;
-        if v < 0.0 {
-            c.add(format!("{at}.start"), "start time cannot be negative");
+    let kind = input.kind;
+    let present = input.present_fields();
+    for field in &present {
+        if !kind.fields().contains(field) {
+            c.add(
+                format!("{at}.{field}"),
+                format!("{field} is not used by a {kind:?} input (it uses {})", kind.fields().join(", ")),
+            );
         }
     }
+    let needs = |c: &mut Checker, field: &str| {
+        if !present.contains(&field) {
+            c.add(format!("{at}.{field}"), format!("a {kind:?} input needs {field}"));
+        }
+    };
+    let time = |c: &mut Checker, key: String, q: &Quantity| -> Option<f64> {
+        let v = c.quantity(&key, q, Dimension::Time)?;
+        if v < 0.0 {
+            c.add(key, format!("a time cannot be negative, got {q}"));
+        }
+        Some(v)
+    };
+    let start = input.start.and_then(|q| time(c, format!("{at}.start"), &q)).unwrap_or(0.0);
     if let Some(q) = &input.stop
-        && let Some(v) = c.quantity(&format!("{at}.stop"), q, Dimension::Time)
+        && let Some(v) = time(c, format!("{at}.stop"), q)
         && v <= start
     {
         c.add(format!("{at}.stop"), format!("stop ({q}) must come after start"));
     }
-    match input.kind {
-        InputKind::Poisson => {
-            needs(c, "rate", input.rate.is_some());
-            needs(c, "weight", input.weight.is_some());
-            unused(c, "amplitude", input.amplitude.is_some());
-            if let Some(q) = &input.rate
-                && let Some(v) = c.quantity(&format!("{at}.rate"), q, Dimension::Rate)
-                && v < 0.0
-            {
-                c.add(format!("{at}.rate"), "a rate cannot be negative");
-            }
-            if input.sources == Some(0) {
-                c.add(format!("{at}.sources"), "sources must be at least 1");
-            }
-            let total_hz = input.rate.map_or(0.0, |q| q.canonical()) * input.sources.unwrap_or(1) as f64;
-            if total_hz > MAX_INPUT_RATE_HZ {
-                c.add(
-                    format!("{at}.rate"),
-                    format!("rate x sources is {total_hz:.3e} Hz per neuron; at most {MAX_INPUT_RATE_HZ:.0e} Hz can be simulated"),
-                );
-            }
+    let current = |c: &mut Checker, field: &str, q: &Option<Quantity>| {
+        if let Some(q) = q {
+            c.quantity(&format!("{at}.{field}"), q, Dimension::Current);
+        }
+    };
+    let rate = |c: &mut Checker, key: String, q: &Quantity| -> f64 {
+        let v = c.quantity(&key, q, Dimension::Rate).unwrap_or(0.0);
+        if v < 0.0 {
+            c.add(key, "a rate cannot be negative");
+        }
+        v
+    };
+    match kind {
+        InputKind::Poisson | InputKind::Spikes => {
+            needs(c, "weight");
             if let (Some(q), Some(t)) = (&input.weight, target)
                 && let Some(v) = c.quantity(&format!("{at}.weight"), q, t.synapse.weight_dimension())
                 && v < 0.0
@@ -455,21 +453,79 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                 c.add(format!("{at}.weight"), "weights are magnitudes and cannot be negative; set receptor = \"inhibitory\" for inhibition");
             }
         }
+        InputKind::Dc | InputKind::Pulse | InputKind::Sine => needs(c, "amplitude"),
+        InputKind::Noise => {
+            needs(c, "sigma");
+            needs(c, "tau");
+        }
+    }
+    match kind {
+        InputKind::Poisson => {
+            let mut highest = 0.0f64;
+            match (&input.rate, input.schedule.is_empty()) {
+                (None, true) => {
+                    c.add(format!("{at}.rate"), "a Poisson input needs a rate (or a schedule of rates)")
+                }
+                (Some(_), false) => c.add(format!("{at}.schedule"), "give either rate or schedule, not both"),
+                (Some(q), true) => highest = rate(c, format!("{at}.rate"), q),
+                (None, false) => {
+                    let mut last = -1.0;
+                    for (j, step) in input.schedule.iter().enumerate() {
+                        highest = highest.max(rate(c, format!("{at}.schedule[{j}].rate"), &step.rate));
+                        if let Some(t) = time(c, format!("{at}.schedule[{j}].at"), &step.at) {
+                            if t <= last {
+                                c.add(format!("{at}.schedule[{j}].at"), "schedule times must increase");
+                            }
+                            last = t;
+                        }
+                    }
+                }
+            }
+            if input.sources == Some(0) {
+                c.add(format!("{at}.sources"), "sources must be at least 1");
+            }
+            let total_hz = highest * input.sources.unwrap_or(1) as f64;
+            if total_hz > MAX_INPUT_RATE_HZ {
+                c.add(
+                    format!("{at}.rate"),
+                    format!("rate x sources is {total_hz:.3e} Hz per neuron; at most {MAX_INPUT_RATE_HZ:.0e} Hz can be simulated"),
+                );
+            }
+        }
+        InputKind::Spikes => {
+            needs(c, "times");
+            for (j, q) in input.times.iter().enumerate() {
+                time(c, format!("{at}.times[{j}]"), q);
+            }
+        }
         InputKind::Dc | InputKind::Pulse => {
-            needs(c, "amplitude", input.amplitude.is_some());
-            if input.kind == InputKind::Pulse {
-                needs(c, "stop", input.stop.is_some());
+            if kind == InputKind::Pulse && input.stop.is_none() {
+                c.add(format!("{at}.stop"), "a pulse needs stop, the time it switches off");
             }
-            for (field, present) in [
-                ("rate", input.rate.is_some()),
-                ("sources", input.sources.is_some()),
-                ("weight", input.weight.is_some()),
-                ("receptor", input.receptor.is_some()),
-            ] {
-                unused(c, field, present);
+            current(c, "amplitude", &input.amplitude);
+        }
+        InputKind::Sine => {
+            current(c, "amplitude", &input.amplitude);
+            current(c, "offset", &input.offset);
+            needs(c, "frequency");
+            if let Some(q) = &input.frequency {
+                rate(c, format!("{at}.frequency"), q);
             }
-            if let Some(q) = &input.amplitude {
-                c.quantity(&format!("{at}.amplitude"), q, Dimension::Current);
+            if let Some(q) = &input.phase {
+                c.quantity(&format!("{at}.phase"), q, Dimension::Dimensionless);
+            }
+        }
+        InputKind::Noise => {
+            current(c, "mean", &input.mean);
+            if let Some(q) = &input.sigma
+                && c.quantity(&format!("{at}.sigma"), q, Dimension::Current).is_some_and(|v| v < 0.0)
+            {
+                c.add(format!("{at}.sigma"), "sigma is a standard deviation and cannot be negative");
+            }
+            if let Some(q) = &input.tau
+                && c.quantity(&format!("{at}.tau"), q, Dimension::Time).is_some_and(|v| v <= 0.0)
+            {
+                c.add(format!("{at}.tau"), "the correlation time must be positive");
             }
         }
     }

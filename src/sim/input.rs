@@ -1,18 +1,26 @@
-//! Stimuli at run time: Poisson spike sources and injected currents (DC, pulse).
+//! Stimuli at run time: spike inputs (Poisson, explicit times) and injected currents (DC,
+//! pulse, sine, Ornstein–Uhlenbeck noise).
 
 use super::neuron::PopState;
 use super::rng::{Stream, rng_for};
-use crate::model::{Input as InputSpec, InputKind, Model, Receptor};
+use crate::model::{Input as InputSpec, InputKind, Model, Quantity, Receptor};
 use rand::RngExt;
-use rand_distr::{Distribution, Poisson};
+use rand_distr::{Distribution, Poisson, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Drive {
-    /// Spikes onto a receptor; the number per step over all targets is Poisson with mean `mean`.
-    Poisson { sampler: Option<Poisson<f64>>, weight: f32, receptor: Receptor, rng: Box<Pcg64Mcg> },
-    /// Injected current, pA.
-    Current { amplitude: f32 },
+    /// Spikes onto a receptor. `schedule` lists (first step, sampler of the number of spikes
+    /// per step over all targets); `None` where the rate is zero.
+    Poisson { schedule: Vec<(u64, Option<Poisson<f64>>)>, weight: f32, receptor: Receptor },
+    /// Spikes at these steps (sorted) onto every target.
+    Spikes { steps: Vec<u64>, next: usize, weight: f32, receptor: Receptor },
+    /// Constant current while active, pA.
+    Constant { amplitude: f32 },
+    /// offset + amplitude · sin(omega · t + phase), pA, t in ms.
+    Sine { amplitude: f32, offset: f32, omega: f64, phase: f64 },
+    /// Ornstein–Uhlenbeck current per target: x ← mean + (x - mean)·decay + kick·N(0, 1).
+    Noise { mean: f32, decay: f32, kick: f32, state: Vec<f32> },
 }
 
 #[derive(Clone, Debug)]
@@ -23,37 +31,70 @@ pub(crate) struct InputState {
     pub start_step: u64,
     pub stop_step: u64,
     pub drive: Drive,
+    rng: Box<Pcg64Mcg>,
+}
+
+fn canonical(q: Option<Quantity>) -> f64 {
+    q.map_or(0.0, |q| q.canonical())
 }
 
 impl InputState {
     pub(crate) fn build(model: &Model, spec: &InputSpec, dt: f64) -> InputState {
         let (target, pop) = model.population(&spec.target).expect("validated: target exists");
         let neurons: Vec<u32> = spec.neurons.iter().map(|&n| n as u32).collect();
-        let count = if neurons.is_empty() { pop.size as f64 } else { neurons.len() as f64 };
-        let steps = |q: Option<crate::model::Quantity>, default: u64| {
-            q.map_or(default, |q| (q.canonical() / dt).round().max(0.0) as u64)
-        };
+        let count = if neurons.is_empty() { pop.size as usize } else { neurons.len() };
+        let to_step = |ms: f64| (ms / dt).round().max(0.0) as u64;
+        let weight = canonical(spec.weight) as f32;
+        let receptor = spec.receptor.unwrap_or(Receptor::Excitatory);
         let drive = match spec.kind {
             InputKind::Poisson => {
-                let rate_hz = spec.rate.map_or(0.0, |q| q.canonical());
-                let mean = rate_hz * spec.sources.unwrap_or(1) as f64 * dt * 1e-3 * count;
-                Drive::Poisson {
-                    sampler: if mean > 0.0 { Poisson::new(mean).ok() } else { None },
-                    weight: spec.weight.map_or(0.0, |q| q.canonical()) as f32,
-                    receptor: spec.receptor.unwrap_or(Receptor::Excitatory),
-                    rng: Box::new(rng_for(model.simulation.seed, Stream::Input, &spec.name)),
-                }
+                let sources = spec.sources.unwrap_or(1) as f64;
+                let sampler = |rate_hz: f64| {
+                    let mean = rate_hz * sources * dt * 1e-3 * count as f64;
+                    if mean > 0.0 { Poisson::new(mean).ok() } else { None }
+                };
+                let schedule = match spec.rate {
+                    Some(rate) => vec![(0, sampler(rate.canonical()))],
+                    None => spec
+                        .schedule
+                        .iter()
+                        .map(|s| (to_step(s.at.canonical()), sampler(s.rate.canonical())))
+                        .collect(),
+                };
+                Drive::Poisson { schedule, weight, receptor }
+            }
+            InputKind::Spikes => {
+                let mut steps: Vec<u64> = spec.times.iter().map(|t| to_step(t.canonical())).collect();
+                steps.sort_unstable();
+                Drive::Spikes { steps, next: 0, weight, receptor }
             }
             InputKind::Dc | InputKind::Pulse => {
-                Drive::Current { amplitude: spec.amplitude.map_or(0.0, |q| q.canonical()) as f32 }
+                Drive::Constant { amplitude: canonical(spec.amplitude) as f32 }
+            }
+            InputKind::Sine => Drive::Sine {
+                amplitude: canonical(spec.amplitude) as f32,
+                offset: canonical(spec.offset) as f32,
+                omega: 2.0 * std::f64::consts::PI * canonical(spec.frequency) * 1e-3,
+                phase: canonical(spec.phase),
+            },
+            InputKind::Noise => {
+                let (mean, sigma, tau) = (canonical(spec.mean), canonical(spec.sigma), canonical(spec.tau));
+                let decay = (-dt / tau).exp();
+                Drive::Noise {
+                    mean: mean as f32,
+                    decay: decay as f32,
+                    kick: (sigma * (1.0 - decay * decay).sqrt()) as f32,
+                    state: vec![mean as f32; count],
+                }
             }
         };
         InputState {
             target,
             neurons,
-            start_step: steps(spec.start, 0),
-            stop_step: steps(spec.stop, u64::MAX),
+            start_step: to_step(canonical(spec.start)),
+            stop_step: spec.stop.map_or(u64::MAX, |q| to_step(q.canonical())),
             drive,
+            rng: Box::new(rng_for(model.simulation.seed, Stream::Input, &spec.name)),
         }
     }
 
@@ -61,52 +102,103 @@ impl InputState {
         (self.start_step..self.stop_step).contains(&step)
     }
 
-    /// Adds this step's Poisson spikes into the target's queue at `slot`; returns their number.
-    pub(crate) fn inject_spikes(&mut self, pop: &mut PopState, slot: usize) -> u64 {
-        let Drive::Poisson { sampler: Some(sampler), weight, receptor, rng } = &mut self.drive else {
-            return 0;
-        };
+    /// Adds this step's input spikes into the target's queue at `slot`; returns their number.
+    pub(crate) fn inject_spikes(&mut self, pop: &mut PopState, slot: usize, step: u64) -> u64 {
         let n = pop.size;
+        let (weight, receptor) = match &self.drive {
+            Drive::Poisson { weight, receptor, .. } | Drive::Spikes { weight, receptor, .. } => {
+                (*weight, *receptor)
+            }
+            _ => return 0,
+        };
         let queue = match receptor {
             Receptor::Excitatory => &mut pop.ring_exc[slot * n..(slot + 1) * n],
             Receptor::Inhibitory => &mut pop.ring_inh[slot * n..(slot + 1) * n],
         };
-        // Splitting a Poisson count uniformly over targets gives independent Poisson trains.
-        let count = sampler.sample(rng.as_mut()) as u64;
-        for _ in 0..count {
-            let k = if self.neurons.is_empty() {
-                rng.random_range(0..n)
-            } else {
-                self.neurons[rng.random_range(0..self.neurons.len())] as usize
-            };
-            queue[k] += *weight;
+        match &mut self.drive {
+            Drive::Poisson { schedule, .. } => {
+                let segment = schedule.partition_point(|(first, _)| *first <= step);
+                let Some((_, Some(sampler))) = segment.checked_sub(1).and_then(|s| schedule.get(s)) else {
+                    return 0;
+                };
+                // Splitting a Poisson count uniformly over targets gives independent Poisson trains.
+                let count = sampler.sample(self.rng.as_mut()) as u64;
+                for _ in 0..count {
+                    let k = if self.neurons.is_empty() {
+                        self.rng.random_range(0..n)
+                    } else {
+                        self.neurons[self.rng.random_range(0..self.neurons.len())] as usize
+                    };
+                    queue[k] += weight;
+                }
+                count
+            }
+            Drive::Spikes { steps, next, .. } => {
+                let mut count = 0;
+                while *next < steps.len() && steps[*next] <= step {
+                    if steps[*next] == step {
+                        if self.neurons.is_empty() {
+                            queue.iter_mut().for_each(|x| *x += weight);
+                            count += n as u64;
+                        } else {
+                            for &k in &self.neurons {
+                                queue[k as usize] += weight;
+                            }
+                            count += self.neurons.len() as u64;
+                        }
+                    }
+                    *next += 1;
+                }
+                count
+            }
+            _ => 0,
         }
-        count
     }
 
-    /// Adds this input's current into `i_ext` if it is a current input.
-    pub(crate) fn add_current(&self, i_ext: &mut [f32]) {
-        if let Drive::Current { amplitude } = self.drive {
-            if self.neurons.is_empty() {
-                i_ext.iter_mut().for_each(|x| *x += amplitude);
-            } else {
-                for &k in &self.neurons {
-                    i_ext[k as usize] += amplitude;
+    /// Adds this input's current at step `step` (time `step · dt`) into `i_ext`, advancing
+    /// its noise by one step.
+    pub(crate) fn add_current(&mut self, i_ext: &mut [f32], step: u64, dt: f64) {
+        let neurons = &self.neurons;
+        let count = if neurons.is_empty() { i_ext.len() } else { neurons.len() };
+        let mut add = |k: usize, value: f32| {
+            let index = if neurons.is_empty() { k } else { neurons[k] as usize };
+            i_ext[index] += value;
+        };
+        match &mut self.drive {
+            Drive::Constant { amplitude } => (0..count).for_each(|k| add(k, *amplitude)),
+            Drive::Sine { amplitude, offset, omega, phase } => {
+                let value = *offset + *amplitude * (*omega * step as f64 * dt + *phase).sin() as f32;
+                (0..count).for_each(|k| add(k, value));
+            }
+            Drive::Noise { mean, decay, kick, state } => {
+                for (k, x) in state.iter_mut().enumerate() {
+                    let z: f32 = StandardNormal.sample(self.rng.as_mut());
+                    *x = *mean + (*x - *mean) * *decay + *kick * z;
+                    add(k, *x);
                 }
             }
+            Drive::Poisson { .. } | Drive::Spikes { .. } => {}
         }
     }
 
-    /// Continues the random stream of `old` (same Poisson input before a parameter change).
+    /// Continues the random stream and noise state of `old` (the same input before a change).
+    /// (Spike times already past are skipped by `inject_spikes` itself.)
     pub(crate) fn keep_stream_of(&mut self, old: &InputState) {
-        if let (Drive::Poisson { rng, .. }, Drive::Poisson { rng: old_rng, .. }) =
+        self.rng.clone_from(&old.rng);
+        if let (Drive::Noise { state, .. }, Drive::Noise { state: old_state, .. }) =
             (&mut self.drive, &old.drive)
+            && state.len() == old_state.len()
         {
-            rng.clone_from(old_rng);
+            state.clone_from(old_state);
         }
     }
 
     pub(crate) fn is_current(&self) -> bool {
-        matches!(self.drive, Drive::Current { .. })
+        matches!(self.drive, Drive::Constant { .. } | Drive::Sine { .. } | Drive::Noise { .. })
+    }
+
+    /// Whether its current changes from step to step while active.
+    pub(crate) fn is_time_varying(&self) -> bool {
+        matches!(self.drive, Drive::Sine { .. } | Drive::Noise { .. })
     }
 }

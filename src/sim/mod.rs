@@ -57,6 +57,8 @@ pub struct Network {
     inputs: Vec<InputState>,
     /// Which inputs were active last step, to notice switching.
     inputs_active: Vec<bool>,
+    /// Populations whose injected current must be summed again this step.
+    current_dirty: Vec<bool>,
     step_spikes: Vec<Vec<u32>>,
     spikes: SpikeLog,
     traces: Vec<Trace>,
@@ -96,6 +98,7 @@ impl Network {
             projections,
             outgoing,
             inputs_active: vec![false; inputs.len()],
+            current_dirty: vec![false; model.populations.len()],
             inputs,
             spikes: SpikeLog::default(),
             traces: Vec::new(),
@@ -206,25 +209,24 @@ impl Network {
         let slot_of = |pop: &PopState| (t % pop.slots as u64) as usize;
 
         // 1. Inputs.
-        let mut currents_changed = vec![false; 0];
+        self.current_dirty.iter_mut().for_each(|d| *d = false);
         for (k, input) in self.inputs.iter_mut().enumerate() {
             let active = input.active(t);
             if input.is_current() {
-                if active != self.inputs_active[k] {
-                    if currents_changed.is_empty() {
-                        currents_changed = vec![false; self.pops.len()];
-                    }
-                    currents_changed[input.target] = true;
+                if active != self.inputs_active[k] || (active && input.is_time_varying()) {
+                    self.current_dirty[input.target] = true;
                 }
             } else if active {
                 let pop = &mut self.pops[input.target];
                 let slot = slot_of(pop);
-                self.input_events += input.inject_spikes(pop, slot);
+                self.input_events += input.inject_spikes(pop, slot, t);
             }
             self.inputs_active[k] = active;
         }
-        for (p, _) in currents_changed.iter().enumerate().filter(|(_, changed)| **changed) {
-            self.recompute_current(p);
+        for p in 0..self.pops.len() {
+            if self.current_dirty[p] {
+                self.recompute_current(p);
+            }
         }
 
         // 2. Neurons.
@@ -275,12 +277,13 @@ impl Network {
         Ok(())
     }
 
+    /// Sums the currents of the active current inputs onto population `p` for this step.
     fn recompute_current(&mut self, p: usize) {
         let t = self.step;
         let pop = &mut self.pops[p];
         pop.i_ext.iter_mut().for_each(|x| *x = 0.0);
-        for input in self.inputs.iter().filter(|i| i.target == p && i.is_current() && i.active(t)) {
-            input.add_current(&mut pop.i_ext);
+        for input in self.inputs.iter_mut().filter(|i| i.target == p && i.is_current() && i.active(t)) {
+            input.add_current(&mut pop.i_ext, t, self.dt_ms);
         }
     }
 
