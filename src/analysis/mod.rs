@@ -52,6 +52,39 @@ pub fn mean_cv_isi(trains: &[Vec<f64>]) -> Option<f64> {
     if cvs.is_empty() { None } else { Some(cvs.iter().sum::<f64>() / cvs.len() as f64) }
 }
 
+/// Population rate (Hz per neuron) of population `pop` in bins of `bin_ms` from `t0_ms` to
+/// `t1_ms` (a spike at time t falls in bin floor((t - t0)/bin)).
+pub fn population_rate(
+    spikes: &[Spike],
+    pop: u32,
+    size: usize,
+    dt_ms: f64,
+    bin_ms: f64,
+    t0_ms: f64,
+    t1_ms: f64,
+) -> Vec<f64> {
+    let bins = ((t1_ms - t0_ms) / bin_ms).floor().max(0.0) as usize;
+    let mut counts = vec![0.0; bins];
+    for s in spikes.iter().filter(|s| s.pop == pop) {
+        let t = s.step as f64 * dt_ms;
+        if t >= t0_ms {
+            let b = ((t - t0_ms) / bin_ms) as usize;
+            if b < bins {
+                counts[b] += 1.0;
+            }
+        }
+    }
+    let scale = 1000.0 / (bin_ms * size.max(1) as f64);
+    counts.iter_mut().for_each(|c| *c *= scale);
+    counts
+}
+
+/// Synchrony of a population: the coefficient of variation of its binned rate. Near 0 for
+/// asynchronous firing of a large population, of order 1 or more for synchronous volleys.
+pub fn synchrony(rate: &[f64]) -> Option<f64> {
+    cv(rate)
+}
+
 /// Rate, spike count and CV of ISI of each population over `duration_ms`.
 pub fn population_stats(
     spikes: &[Spike],

@@ -37,6 +37,8 @@ pub struct Model {
     pub inputs: Vec<Input>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recorders: Vec<Recorder>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weight_recorders: Vec<WeightRecorder>,
 }
 
 /// Time step, default run length and the seed of every random draw.
@@ -148,6 +150,62 @@ pub struct Projection {
     /// Whether a neuron may connect to itself (only matters when pre == post).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub autapses: bool,
+    /// Spike-timing-dependent plasticity of the weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdp: Option<Stdp>,
+    /// Short-term depression and facilitation (Tsodyks–Markram).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stp: Option<Stp>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StdpRule {
+    /// Δw = ±A·w_max·e^(-|Δt|/τ), clipped to [w_min, w_max] (Song, Miller & Abbott 2000).
+    #[default]
+    Additive,
+    /// Soft bounds: potentiation ∝ (w_max - w), depression ∝ (w - w_min) (van Rossum et al. 2000).
+    Multiplicative,
+}
+
+/// Pair-based STDP with exponential pre- and postsynaptic traces.
+///
+/// A post spike Δt after a pre spike changes w by `a_plus · e^(-Δt/tau_plus)`, a pre spike Δt
+/// after a post spike by `-a_minus · e^(-Δt/tau_minus)`; amplitudes are fractions of w_max
+/// (additive) or of the distance to the bound (multiplicative).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stdp {
+    #[serde(default)]
+    pub rule: StdpRule,
+    pub a_plus: Quantity,
+    pub a_minus: Quantity,
+    pub tau_plus: Quantity,
+    pub tau_minus: Quantity,
+    /// Bounds of the weight, in weight units (default w_min = 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub w_min: Option<Quantity>,
+    pub w_max: Quantity,
+    /// Learning can be paused without losing the weights.
+    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Tsodyks–Markram short-term plasticity: each spike uses a fraction u of the resources x;
+/// x recovers with tau_rec, u relaxes to U with tau_facil (0: no facilitation).
+/// The synaptic efficacy of spike n is weight · u_n · x_n.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stp {
+    #[serde(rename = "U")]
+    pub u: Quantity,
+    pub tau_rec: Quantity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tau_facil: Option<Quantity>,
 }
 
 impl Projection {
@@ -321,6 +379,19 @@ impl Input {
     }
 }
 
+/// Weights of chosen synapses of a projection to sample over time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightRecorder {
+    /// The projection's name (or "pre->post").
+    pub projection: String,
+    /// (pre, post) index pairs.
+    pub synapses: Vec<[u64; 2]>,
+    /// Sampling interval (default: every step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Quantity>,
+}
+
 /// State variables of chosen neurons to sample over time. Spikes are always recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -337,6 +408,11 @@ impl Model {
     /// The population with this name, with its index.
     pub fn population(&self, name: &str) -> Option<(usize, &Population)> {
         self.populations.iter().enumerate().find(|(_, p)| p.name == name)
+    }
+
+    /// The projection with this name (or "pre->post" label), with its index.
+    pub fn projection(&self, label: &str) -> Option<(usize, &Projection)> {
+        self.projections.iter().enumerate().find(|(_, p)| p.label() == label)
     }
 
     pub fn dt_ms(&self) -> f64 {

@@ -7,6 +7,12 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("izhikevich_patterns.toml", include_str!("../../assets/presets/izhikevich_patterns.toml")),
     ("cuba.toml", include_str!("../../assets/presets/cuba.toml")),
     ("coba.toml", include_str!("../../assets/presets/coba.toml")),
+    ("brunel_ai.toml", include_str!("../../assets/presets/brunel_ai.toml")),
+    ("brunel_sr.toml", include_str!("../../assets/presets/brunel_sr.toml")),
+    ("stdp_song2000.toml", include_str!("../../assets/presets/stdp_song2000.toml")),
+    ("adex_patterns.toml", include_str!("../../assets/presets/adex_patterns.toml")),
+    ("hodgkin_huxley.toml", include_str!("../../assets/presets/hodgkin_huxley.toml")),
+    ("short_term_plasticity.toml", include_str!("../../assets/presets/short_term_plasticity.toml")),
 ];
 
 /// The text of a preset by file name, with or without `.toml`.

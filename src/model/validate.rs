@@ -120,7 +120,13 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
             let key = format!("{at}.initial.{var}");
             match vars.iter().find(|v| v.name == var) {
                 Some(info) => {
-                    c.dist(&key, dist, info.dimension);
+                    if let Some(d) = c.dist(&key, dist, info.dimension)
+                        && !matches!(info.name, "v" | "u" | "w")
+                        && d.min() < 0.0
+                        && !matches!(d, CanonicalDist::Normal(..))
+                    {
+                        c.add(key, format!("{} cannot be negative", info.doc));
+                    }
                 }
                 None => c.add(
                     key,
@@ -147,13 +153,21 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         found
     };
 
+    let mut labels = HashSet::new();
     for (i, proj) in model.projections.iter().enumerate() {
         let at = format!("projections[{i}]");
+        if !labels.insert(proj.label()) {
+            c.add(
+                format!("{at}.name"),
+                format!("two projections are called \"{}\"; give them different names", proj.label()),
+            );
+        }
         let pre = pop_named(&mut c, format!("{at}.pre"), &proj.pre);
         let post = pop_named(&mut c, format!("{at}.post"), &proj.post);
         if let Some(post) = post
             && let Some(w) = c.dist(&format!("{at}.weight"), &proj.weight, post.synapse.weight_dimension())
-            && w.max() < 0.0
+            && w.min() < 0.0
+            && !matches!(w, CanonicalDist::Normal(..))
         {
             c.add(format!("{at}.weight"), "weights are magnitudes and cannot be negative; the receptor (excitatory or inhibitory) gives the sign");
         }
@@ -178,6 +192,32 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         if let (Some(pre), Some(post)) = (pre, post) {
             check_connect(&mut c, &at, proj, pre, post, dt);
         }
+        if let (Some(stdp), Some(post)) = (&proj.stdp, post) {
+            check_stdp(&mut c, &format!("{at}.stdp"), stdp, post.synapse.weight_dimension());
+        }
+        if let Some(stp) = &proj.stp {
+            let key = format!("{at}.stp");
+            if let Some(u) = c.quantity(&format!("{key}.U"), &stp.u, Dimension::Dimensionless)
+                && !(u > 0.0 && u <= 1.0)
+            {
+                c.add(
+                    format!("{key}.U"),
+                    format!("U is a fraction of resources used per spike: above 0, at most 1; got {u}"),
+                );
+            }
+            if c.quantity(&format!("{key}.tau_rec"), &stp.tau_rec, Dimension::Time).is_some_and(|t| t <= 0.0)
+            {
+                c.add(format!("{key}.tau_rec"), "the recovery time constant must be positive");
+            }
+            if let Some(q) = &stp.tau_facil
+                && c.quantity(&format!("{key}.tau_facil"), q, Dimension::Time).is_some_and(|t| t < 0.0)
+            {
+                c.add(
+                    format!("{key}.tau_facil"),
+                    "the facilitation time constant cannot be negative (0 means none)",
+                );
+            }
+        }
     }
 
     let mut input_names = HashSet::new();
@@ -196,7 +236,7 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
                 );
             }
         }
-        check_input(&mut c, &at, input, target);
+        check_input(&mut c, &at, input, target, dt);
     }
 
     for (i, rec) in model.recorders.iter().enumerate() {
@@ -224,6 +264,36 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         if let Some(q) = &rec.interval
             && let Some(v) = c.quantity(&format!("{at}.interval"), q, Dimension::Time)
             && v < dt
+        {
+            c.add(format!("{at}.interval"), format!("sampling interval {q} is shorter than the time step"));
+        }
+    }
+
+    for (i, rec) in model.weight_recorders.iter().enumerate() {
+        let at = format!("weight_recorders[{i}]");
+        let Some((_, proj)) = model.projection(&rec.projection) else {
+            let names: Vec<String> = model.projections.iter().map(Projection::label).collect();
+            c.add(
+                format!("{at}.projection"),
+                format!(
+                    "there is no projection called \"{}\" (projections: {})",
+                    rec.projection,
+                    names.join(", ")
+                ),
+            );
+            continue;
+        };
+        let size = |name: &str| model.population(name).map_or(0, |(_, p)| p.size);
+        for (j, [pre, post]) in rec.synapses.iter().enumerate() {
+            if *pre >= size(&proj.pre) || *post >= size(&proj.post) {
+                c.add(
+                    format!("{at}.synapses[{j}]"),
+                    format!("({pre}, {post}) is outside {} x {}", proj.pre, proj.post),
+                );
+            }
+        }
+        if let Some(q) = &rec.interval
+            && c.quantity(&format!("{at}.interval"), q, Dimension::Time).is_some_and(|v| v < dt)
         {
             c.add(format!("{at}.interval"), format!("sampling interval {q} is shorter than the time step"));
         }
@@ -272,17 +342,18 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population) {
             _ => {}
         }
     }
-    let top = match pop.model {
-        NeuronModel::Lif => "v_thresh",
-        NeuronModel::Adex => "v_peak",
-        _ => "",
+    let (bottom, top) = match pop.model {
+        NeuronModel::Lif => ("v_reset", "v_thresh"),
+        NeuronModel::Adex => ("v_reset", "v_peak"),
+        NeuronModel::Izhikevich => ("c", "v_peak"),
+        _ => ("", ""),
     };
-    if let (Some(reset), Some(thresh)) = (pop.param("v_reset"), pop.param(top))
+    if let (Some(reset), Some(thresh)) = (pop.param(bottom), pop.param(top))
         && reset >= thresh
         && pop.params.values().all(|q| q.value.is_finite())
     {
         c.add(
-            format!("{at}.params.v_reset"),
+            format!("{at}.params.{bottom}"),
             format!(
                 "reset ({reset} mV) must be below {top} ({thresh} mV), or the neuron would fire at every step"
             ),
@@ -297,6 +368,10 @@ fn check_delay(c: &mut Checker, key: &str, max_ms: f64, dt: f64) {
 }
 
 fn check_indices(c: &mut Checker, key: &str, indices: &[u64], pop: &Population) {
+    let mut seen = HashSet::new();
+    if let Some(&twice) = indices.iter().find(|&&n| !seen.insert(n)) {
+        c.add(key, format!("neuron {twice} is listed twice"));
+    }
     if let Some(&bad) = indices.iter().find(|&&n| n >= pop.size) {
         c.add(
             key,
@@ -376,6 +451,12 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
                         format!("neuron {} does not exist in {} (size {})", s.pre, pre.name, pre.size),
                     );
                 }
+                if same && !proj.autapses && s.pre == s.post {
+                    c.add(
+                        skey.clone(),
+                        "this synapse connects a neuron to itself: set autapses = true to allow it",
+                    );
+                }
                 if s.post >= post.size {
                     c.add(
                         format!("{skey}.post"),
@@ -401,7 +482,7 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
     }
 }
 
-fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Population>) {
+fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Population>, dt: f64) {
     let kind = input.kind;
     let present = input.present_fields();
     for field in &present {
@@ -427,9 +508,9 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
     let start = input.start.and_then(|q| time(c, format!("{at}.start"), &q)).unwrap_or(0.0);
     if let Some(q) = &input.stop
         && let Some(v) = time(c, format!("{at}.stop"), q)
-        && v <= start
+        && (v / dt).round() <= (start / dt).round()
     {
-        c.add(format!("{at}.stop"), format!("stop ({q}) must come after start"));
+        c.add(format!("{at}.stop"), format!("stop ({q}) must come at least one time step after start"));
     }
     let current = |c: &mut Checker, field: &str, q: &Option<Quantity>| {
         if let Some(q) = q {
@@ -528,5 +609,31 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                 c.add(format!("{at}.tau"), "the correlation time must be positive");
             }
         }
+    }
+}
+
+fn check_stdp(c: &mut Checker, key: &str, stdp: &Stdp, weight: Dimension) {
+    for (name, q) in [("a_plus", &stdp.a_plus), ("a_minus", &stdp.a_minus)] {
+        if c.quantity(&format!("{key}.{name}"), q, Dimension::Dimensionless).is_some_and(|v| v < 0.0) {
+            c.add(
+                format!("{key}.{name}"),
+                "learning amplitudes are fractions of w_max and cannot be negative",
+            );
+        }
+    }
+    for (name, q) in [("tau_plus", &stdp.tau_plus), ("tau_minus", &stdp.tau_minus)] {
+        if c.quantity(&format!("{key}.{name}"), q, Dimension::Time).is_some_and(|v| v <= 0.0) {
+            c.add(format!("{key}.{name}"), "the window's time constant must be positive");
+        }
+    }
+    let w_max = c.quantity(&format!("{key}.w_max"), &stdp.w_max, weight);
+    let w_min = stdp.w_min.map_or(Some(0.0), |q| c.quantity(&format!("{key}.w_min"), &q, weight));
+    if let (Some(lo), Some(hi)) = (w_min, w_max)
+        && !(0.0 <= lo && lo < hi)
+    {
+        c.add(
+            format!("{key}.w_max"),
+            format!("weights must satisfy 0 <= w_min < w_max; got w_min = {lo}, w_max = {hi}"),
+        );
     }
 }

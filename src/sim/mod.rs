@@ -11,11 +11,12 @@
 mod fastmath;
 mod input;
 mod neuron;
+mod plasticity;
 mod record;
 mod rng;
 mod synapse;
 
-pub use record::{Spike, SpikeBatch, SpikeLog, Trace};
+pub use record::{Spike, SpikeBatch, SpikeLog, Trace, WeightTrace};
 pub use synapse::ProjectionState;
 
 use crate::model::{Model, ModelError, NeuronModel, Receptor};
@@ -62,6 +63,7 @@ pub struct Network {
     step_spikes: Vec<Vec<u32>>,
     spikes: SpikeLog,
     traces: Vec<Trace>,
+    weight_traces: Vec<WeightTrace>,
     synaptic_events: u64,
     input_events: u64,
 }
@@ -102,10 +104,19 @@ impl Network {
             inputs,
             spikes: SpikeLog::default(),
             traces: Vec::new(),
+            weight_traces: Vec::new(),
             synaptic_events: 0,
             input_events: 0,
         };
         net.traces = net.make_traces();
+        for rec in &model.weight_recorders {
+            let Some((k, _)) = model.projection(&rec.projection) else { continue };
+            let interval = rec.interval.map_or(1, |q| (q.canonical() / dt).round().max(1.0) as u64);
+            for [pre, post] in &rec.synapses {
+                // A pair the rule did not connect has nothing to record.
+                let _ = net.watch_synapse(k, *pre as usize, *post as usize, interval);
+            }
+        }
         Ok(net)
     }
 
@@ -180,6 +191,52 @@ impl Network {
         &self.traces
     }
 
+    /// Sampled weights of watched synapses.
+    pub fn weight_traces(&self) -> &[WeightTrace] {
+        &self.weight_traces
+    }
+
+    /// One projection's weights as a pre × post matrix; NaN where there is no synapse.
+    pub fn weights(&self, projection: usize) -> Option<ndarray::Array2<f32>> {
+        let proj = self.projections.get(projection)?;
+        Some(proj.weight_matrix(self.pops[proj.post].size))
+    }
+
+    /// Starts sampling the weight of the synapse pre → post of a projection every
+    /// `interval_steps` steps; returns the index of its trace in [`Network::weight_traces`],
+    /// or `None` if there is no such synapse.
+    pub fn watch_synapse(
+        &mut self,
+        projection: usize,
+        pre: usize,
+        post: usize,
+        interval_steps: u64,
+    ) -> Option<usize> {
+        let proj = self.projections.get(projection)?;
+        let synapse = proj.find_synapse(pre, post)?;
+        self.weight_traces.push(WeightTrace {
+            projection: proj.name.clone(),
+            proj: projection,
+            pre: pre as u32,
+            post: post as u32,
+            synapse,
+            interval_steps: interval_steps.max(1),
+            first_step: self.step,
+            values: Vec::new(),
+        });
+        Some(self.weight_traces.len() - 1)
+    }
+
+    /// Switches STDP of a projection on or off without touching anything else.
+    pub fn set_learning(&mut self, projection: usize, enabled: bool) {
+        if let Some(stdp) = &mut self.projections.get_mut(projection).and_then(|p| p.stdp.as_mut()) {
+            stdp.enabled = enabled;
+        }
+        if let Some(spec) = self.model.projections.get_mut(projection).and_then(|p| p.stdp.as_mut()) {
+            spec.enabled = enabled;
+        }
+    }
+
     /// Spikes delivered through synapses of projections so far (one event per synapse per spike).
     pub fn synaptic_events(&self) -> u64 {
         self.synaptic_events
@@ -200,6 +257,11 @@ impl Network {
     /// Advances the network by one time step.
     pub fn step(&mut self) -> Result<(), SimError> {
         let t = self.step;
+        for w in &mut self.weight_traces {
+            if (t - w.first_step).is_multiple_of(w.interval_steps) {
+                w.values.push(self.projections[w.proj].weight[w.synapse]);
+            }
+        }
         for trace in &mut self.traces {
             if t.is_multiple_of(trace.interval_steps) {
                 let pop = &self.pops[trace.pop];
@@ -243,7 +305,7 @@ impl Network {
             }
         }
 
-        // 3. Record and deliver.
+        // 3. Record and deliver (short-term plasticity scales each spike's efficacy).
         for (p, spikes) in self.step_spikes.iter().enumerate() {
             for &neuron in spikes {
                 self.spikes.push(Spike { step: t + 1, pop: p as u32, neuron });
@@ -252,7 +314,11 @@ impl Network {
                 continue;
             }
             for &k in &self.outgoing[p] {
-                let proj = &self.projections[k];
+                let proj = &mut self.projections[k];
+                if let Some(stp) = &mut proj.stp {
+                    stp.on_spikes(spikes, t + 1);
+                }
+                let factors = proj.stp.as_ref().map(|s| s.factors.as_slice());
                 let post = &mut self.pops[proj.post];
                 let (n, slots) = (post.size, post.slots);
                 let slot = (t % slots as u64) as usize;
@@ -260,7 +326,15 @@ impl Network {
                     Receptor::Excitatory => &mut post.ring_exc,
                     Receptor::Inhibitory => &mut post.ring_inh,
                 };
-                self.synaptic_events += proj.deliver(spikes, ring, n, slot, slots);
+                self.synaptic_events += proj.deliver(spikes, factors, ring, n, slot, slots);
+            }
+        }
+
+        // 4. Long-term plasticity, from this step's pre and post spikes.
+        for proj in &mut self.projections {
+            if let Some(stdp) = &mut proj.stdp {
+                let (pre, post) = (&self.step_spikes[proj.pre], &self.step_spikes[proj.post]);
+                stdp.learn(&mut proj.weight, &proj.row_start, &proj.target, pre, post);
             }
         }
         self.spikes.trim();
@@ -305,6 +379,8 @@ impl Network {
                 let rebuilt = synapse::build_projection(model, new, dt);
                 self.projections[k].weight = rebuilt.weight;
             }
+            let n_post = self.pops[self.projections[k].post].size;
+            self.projections[k].set_plasticity(new, n_post, dt);
         }
         for (k, spec) in model.inputs.iter().enumerate() {
             if self.model.inputs[k] != *spec {

@@ -36,7 +36,7 @@ pub(crate) struct Lif {
     v_rest: f32,
     v_reset: f32,
     v_thresh: f32,
-    ref_steps: u32,
+    ref_steps: u64,
     /// 1 - e^(-dt/τm), computed as -expm1 so it keeps full precision when dt ≪ τm.
     relax: f32,
     /// Membrane resistance τm/C, GΩ (mV/pA).
@@ -74,7 +74,7 @@ pub(crate) struct Adex {
     b: f32,
     v_reset: f32,
     v_peak: f32,
-    ref_steps: u32,
+    ref_steps: u64,
     dt: f32,
     syn: Syn,
 }
@@ -150,7 +150,7 @@ impl Dynamics {
             e_exc: spec.param("e_exc").unwrap_or(0.0) as f32,
             e_inh: spec.param("e_inh").unwrap_or(0.0) as f32,
         };
-        let ref_steps = |name: &str| (p(name) / dt).round().clamp(0.0, u32::MAX as f64 / 2.0) as u32;
+        let ref_steps = |name: &str| (p(name) / dt).round().clamp(0.0, 1e15) as u64;
         match spec.model {
             NeuronModel::Lif => {
                 let (tau_m, c_m) = (p("tau_m"), p("c_m"));
@@ -233,8 +233,7 @@ pub(crate) struct PopState {
     /// Inhibitory synaptic current (pA, a magnitude) or conductance (nS).
     pub inh: Vec<f32>,
     /// The neuron is held at reset, not integrated, during steps before this one.
-    /// (Step indices are u32 here: 2^32 steps of 0.1 ms are five days of biological time.)
-    pub refractory_until: Vec<u32>,
+    pub refractory_until: Vec<u64>,
     /// External (injected) current, pA.
     pub i_ext: Vec<f32>,
     /// Synaptic input arriving in the coming steps: `slots` blocks of `size`, slot-major.
@@ -299,7 +298,7 @@ impl PopState {
     /// Advances every neuron by one step (`step` is its index), taking the input queued in
     /// `slot`; appends spiking neurons to `spikes` in increasing order.
     pub(crate) fn update(&mut self, step: u64, slot: usize, spikes: &mut Vec<u32>) -> Result<(), NotFinite> {
-        let now = step as u32;
+        let now = step;
         let n = self.v.len();
         let ring_exc = &mut self.ring_exc[slot * n..(slot + 1) * n];
         let ring_inh = &mut self.ring_inh[slot * n..(slot + 1) * n];
@@ -365,7 +364,7 @@ impl PopState {
                         spikes.push(i as u32);
                         v[i] = k.v_reset;
                         w[i] = wn + k.b;
-                        until[i] = now.wrapping_add(1).wrapping_add(k.ref_steps);
+                        until[i] = now + 1 + k.ref_steps;
                     } else {
                         v[i] = vn;
                         w[i] = wn;
@@ -459,14 +458,14 @@ fn take_input(
 #[allow(clippy::too_many_arguments)]
 fn lif_current(
     k: &Lif,
-    now: u32,
+    now: u64,
     v: &mut [f32],
     exc: &mut [f32],
     inh: &mut [f32],
     ring_exc: &mut [f32],
     ring_inh: &mut [f32],
     i_ext: &[f32],
-    until: &[u32],
+    until: &[u64],
 ) {
     let n = v.len();
     let (exc, inh, ring_exc, ring_inh, i_ext, until) =
@@ -492,14 +491,14 @@ fn lif_current(
 #[allow(clippy::too_many_arguments)]
 fn lif_conductance(
     k: &Lif,
-    now: u32,
+    now: u64,
     v: &mut [f32],
     exc: &mut [f32],
     inh: &mut [f32],
     ring_exc: &mut [f32],
     ring_inh: &mut [f32],
     i_ext: &[f32],
-    until: &[u32],
+    until: &[u64],
 ) {
     let n = v.len();
     let (exc, inh, ring_exc, ring_inh, i_ext, until) =
@@ -523,12 +522,12 @@ fn lif_conductance(
 /// Exact step of LIF neurons with delta synapses: relaxation, then the jumps.
 fn lif_delta(
     k: &Lif,
-    now: u32,
+    now: u64,
     v: &mut [f32],
     ring_exc: &mut [f32],
     ring_inh: &mut [f32],
     i_ext: &[f32],
-    until: &[u32],
+    until: &[u64],
 ) {
     let n = v.len();
     let (ring_exc, ring_inh, i_ext, until) =
@@ -548,8 +547,8 @@ fn lif_delta(
 /// far below threshold, so blocks of 16 are first tested together, which vectorises.
 fn detect_spikes(
     v: &mut [f32],
-    until: &mut [u32],
-    now: u32,
+    until: &mut [u64],
+    now: u64,
     k: &Lif,
     spikes: &mut Vec<u32>,
 ) -> Result<(), NotFinite> {
@@ -570,7 +569,7 @@ fn detect_spikes(
             }
             spikes.push(i as u32);
             *x = k.v_reset;
-            until[i] = now.wrapping_add(1).wrapping_add(k.ref_steps);
+            until[i] = now + 1 + k.ref_steps;
         }
     }
     Ok(())

@@ -94,3 +94,18 @@ impl Trace {
         j as f64 * self.interval_steps as f64 * dt_ms
     }
 }
+
+/// Samples of the weight of one synapse, every `interval_steps` steps from `first_step`.
+#[derive(Clone, Debug)]
+pub struct WeightTrace {
+    pub projection: String,
+    pub proj: usize,
+    pub pre: u32,
+    pub post: u32,
+    /// Index of the synapse in the projection's row order.
+    pub synapse: usize,
+    pub interval_steps: u64,
+    pub first_step: u64,
+    /// Weight (pA, nS or mV) at step `first_step + j · interval_steps`.
+    pub values: Vec<f32>,
+}

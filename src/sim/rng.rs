@@ -9,6 +9,7 @@ use rand_pcg::Pcg64Mcg;
 pub(crate) enum Stream {
     Connect,
     Weights,
+    Delays,
     Initial,
     Input,
     Source,

@@ -1,8 +1,10 @@
 //! Projections stored as compressed sparse rows by presynaptic neuron, built from the
 //! connection rules, and event-driven spike delivery into the targets' delay ring buffers.
 
+use super::plasticity::{StdpState, StpState};
 use super::rng::{Stream, rng_for};
 use crate::model::{CanonicalDist, Dimension, Model, Projection as ProjSpec, Receptor, Rule};
+use ndarray::Array2;
 use rand::RngExt;
 use rand::seq::index;
 use rand_distr::{Distribution, StandardNormal};
@@ -28,9 +30,47 @@ pub struct ProjectionState {
     /// Weight magnitude, pA or nS.
     pub(crate) weight: Vec<f32>,
     pub(crate) delay: Delays,
+    pub(crate) stdp: Option<StdpState>,
+    pub(crate) stp: Option<StpState>,
 }
 
 impl ProjectionState {
+    /// Sets up or updates STDP and STP from the spec, keeping traces and state that exist.
+    pub(crate) fn set_plasticity(&mut self, spec: &ProjSpec, n_post: usize, dt: f64) {
+        let old = self.stdp.take();
+        self.stdp = spec.stdp.as_ref().map(|s| StdpState::new(s, dt, self, n_post, old));
+        let old = self.stp.take();
+        let n_pre = self.row_start.len() - 1;
+        self.stp = spec.stp.as_ref().map(|s| StpState::new(s, dt, n_pre, old));
+    }
+
+    /// Whether the weights change while running.
+    pub fn is_plastic(&self) -> bool {
+        self.stdp.is_some()
+    }
+
+    /// The weights as a pre × post matrix (pA, nS or mV); NaN where there is no synapse.
+    pub fn weight_matrix(&self, n_post: usize) -> Array2<f32> {
+        let n_pre = self.row_start.len() - 1;
+        let mut m = Array2::from_elem((n_pre, n_post), f32::NAN);
+        for i in 0..n_pre {
+            for k in self.row_start[i]..self.row_start[i + 1] {
+                m[[i, self.target[k] as usize]] = self.weight[k];
+            }
+        }
+        m
+    }
+
+    /// Index of the synapse from pre `i` to post `j`, if there is one.
+    pub fn find_synapse(&self, i: usize, j: usize) -> Option<usize> {
+        let (a, b) = (*self.row_start.get(i)?, *self.row_start.get(i + 1)?);
+        (a..b).find(|&k| self.target[k] as usize == j)
+    }
+
+    /// Weight of synapse `k` (in row order).
+    pub fn weight(&self, k: usize) -> Option<f32> {
+        self.weight.get(k).copied()
+    }
     pub fn synapse_count(&self) -> usize {
         self.target.len()
     }
@@ -75,9 +115,11 @@ impl ProjectionState {
 
     /// Adds the weights of the synapses of the spiking neurons into the queue of the target,
     /// of step `slot + 1 + delay`. Returns the number of synaptic events.
+    /// With short-term plasticity, spike `s` acts with its weight times `factors[s]`.
     pub(crate) fn deliver(
         &self,
         spikes: &[u32],
+        factors: Option<&[f32]>,
         ring: &mut [f32],
         n_post: usize,
         slot: usize,
@@ -88,24 +130,27 @@ impl ProjectionState {
             Delays::Uniform(d) => {
                 let s = (slot + 1 + *d as usize) % slots;
                 let queue = &mut ring[s * n_post..(s + 1) * n_post];
-                for &i in spikes {
+                for (s, &i) in spikes.iter().enumerate() {
                     let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
                     events += (b - a) as u64;
-                    for (&t, &w) in self.target[a..b].iter().zip(&self.weight[a..b]) {
-                        queue[t as usize] += w;
+                    let targets = self.target[a..b].iter().zip(&self.weight[a..b]);
+                    match factors {
+                        None => targets.for_each(|(&t, &w)| queue[t as usize] += w),
+                        Some(f) => targets.for_each(|(&t, &w)| queue[t as usize] += w * f[s]),
                     }
                 }
             }
             Delays::PerSynapse(delays) => {
-                for &i in spikes {
+                for (s, &i) in spikes.iter().enumerate() {
                     let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
                     events += (b - a) as u64;
+                    let factor = factors.map_or(1.0, |f| f[s]);
                     for k in a..b {
-                        let mut s = slot + 1 + delays[k] as usize;
-                        if s >= slots {
-                            s -= slots;
+                        let mut q = slot + 1 + delays[k] as usize;
+                        if q >= slots {
+                            q -= slots;
                         }
-                        ring[s * n_post + self.target[k] as usize] += self.weight[k];
+                        ring[q * n_post + self.target[k] as usize] += self.weight[k] * factor;
                     }
                 }
             }
@@ -114,19 +159,19 @@ impl ProjectionState {
     }
 }
 
-/// Draws one value; with `clip_at_zero`, normal draws below zero become zero (weights, delays
+/// Draws one value; with `clip_at_zero`, draws below zero become zero (weights, delays
 /// and conductances cannot be negative).
 pub(crate) fn draw(dist: CanonicalDist, rng: &mut Pcg64Mcg, clip_at_zero: bool) -> f64 {
-    match dist {
+    let x = match dist {
         CanonicalDist::Constant(c) => c,
         CanonicalDist::Uniform(lo, hi) if hi > lo => rng.random_range(lo..hi),
         CanonicalDist::Uniform(lo, _) => lo,
         CanonicalDist::Normal(m, s) => {
             let z: f64 = StandardNormal.sample(rng);
-            let x = m + s * z;
-            if clip_at_zero { x.max(0.0) } else { x }
+            m + s * z
         }
-    }
+    };
+    if clip_at_zero { x.max(0.0) } else { x }
 }
 
 /// Builds a projection from its (validated) spec.
@@ -148,7 +193,8 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
         Rule::OneToOne => rows_from(n_pre, |i, out| out.push(i as u32)),
         Rule::FixedProbability => {
             let p = conn.p.unwrap_or(0.0);
-            let log_q = (1.0 - p).ln();
+            // ln(1 - p) via ln_1p, which stays non-zero for p far below machine epsilon.
+            let log_q = (-p).ln_1p();
             rows_from(n_pre, |i, out| {
                 if p <= 0.0 {
                     return;
@@ -160,7 +206,7 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
                         0
                     } else {
                         let u: f64 = 1.0 - rng.random::<f64>();
-                        (u.ln() / log_q).floor().min(n_post as f64) as i64
+                        (u.ln() / log_q).floor().clamp(0.0, n_post as f64) as i64
                     };
                     j += gap + 1;
                     if j >= n_post as i64 {
@@ -212,8 +258,9 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
         }
     };
 
-    // Weights and delays come from their own stream, so changing them keeps the wiring.
+    // Weights and delays each come from their own stream, so changing one keeps the others.
     let mut rng = rng_for(seed, Stream::Weights, &label);
+    let mut delay_rng = rng_for(seed, Stream::Delays, &label);
     let weight_dist =
         spec.weight.canonical(post_spec.synapse.weight_dimension()).unwrap_or(CanonicalDist::Constant(0.0));
     let to_steps = |ms: f64| (ms / dt).round().clamp(0.0, u16::MAX as f64) as u16;
@@ -227,7 +274,7 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
     let mut delay = match delay_dist {
         CanonicalDist::Constant(d) if !explicit_delays => Delays::Uniform(to_steps(d)),
         _ => Delays::PerSynapse(
-            (0..target.len()).map(|_| to_steps(draw(delay_dist, &mut rng, true))).collect(),
+            (0..target.len()).map(|_| to_steps(draw(delay_dist, &mut delay_rng, true))).collect(),
         ),
     };
     for (pos, &k) in explicit.iter().enumerate() {
@@ -239,7 +286,20 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
             delays[pos] = to_steps(d.canonical());
         }
     }
-    ProjectionState { name: label, pre, post, receptor: spec.receptor, row_start, target, weight, delay }
+    let mut proj = ProjectionState {
+        name: label,
+        pre,
+        post,
+        receptor: spec.receptor,
+        row_start,
+        target,
+        weight,
+        delay,
+        stdp: None,
+        stp: None,
+    };
+    proj.set_plasticity(spec, n_post, dt);
+    proj
 }
 
 /// Builds CSR rows by asking `fill` for the targets of each pre neuron in turn.
