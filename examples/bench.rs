@@ -1,11 +1,13 @@
-//! Speed benchmark: simulates the CUBA and COBA benchmark networks (Brette et al. 2007) for
-//! 10 s of biological time at dt = 0.1 ms on one thread, and prints wall time, synaptic
-//! events per second and memory per synapse.
+//! Speed benchmark: simulates the CUBA and COBA networks of Brette et al. (2007) for 10 s and
+//! Brunel's (2000) asynchronous-irregular network for 1 s of biological time at dt = 0.1 ms,
+//! and prints wall time, synaptic events per second and memory per synapse.
 //!
-//!     cargo run --release --example bench            # both, 10 s each
-//!     cargo run --release --example bench -- cuba 2   # one network, 2 s
+//!     cargo run --release --example bench                 # all three, one thread
+//!     cargo run --release --example bench -- cuba 2       # one network, 2 s
+//!     cargo run --release --example bench -- brunel_ai 1 2  # ... on 2 threads
 //!
-//! Reference on the project's machine: Brian2 2.x, C++ standalone: CUBA 0.88 s, COBA 1.3 s.
+//! Reference on the project's machine, Brian2 2.x C++ standalone, one thread: CUBA 10 s 0.88 s,
+//! COBA 10 s 1.3 s, Brunel AI 1 s 6.3 s.
 
 use spikelab::model::{Model, presets};
 use spikelab::sim::Network;
@@ -13,16 +15,16 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let names: Vec<&str> = match args.first() {
-        Some(name) => vec![name.as_str()],
-        None => vec!["cuba", "coba"],
+    let runs: Vec<(&str, f64)> = match args.first() {
+        Some(name) => vec![(name.as_str(), args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1.0))],
+        None => vec![("cuba", 10.0), ("coba", 10.0), ("brunel_ai", 1.0)],
     };
-    let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(10.0);
+    let threads: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
     println!(
-        "{:<6} {:>10} {:>10} {:>12} {:>14} {:>10} {:>12}",
-        "model", "bio (s)", "wall (s)", "build (s)", "events/s", "rate (Hz)", "B/synapse"
+        "{:<10} {:>8} {:>8} {:>10} {:>10} {:>12} {:>10} {:>10}",
+        "model", "threads", "bio (s)", "wall (s)", "build (s)", "events/s", "rate (Hz)", "B/synapse"
     );
-    for name in names {
+    for (name, seconds) in runs {
         let Some(text) = presets::preset(name) else {
             eprintln!("no preset called {name}");
             std::process::exit(2);
@@ -43,6 +45,7 @@ fn main() {
             }
         };
         let build_s = built.elapsed().as_secs_f64();
+        net.set_threads(threads);
         let started = Instant::now();
         if let Err(e) = net.run_for(seconds * 1000.0) {
             eprintln!("{e}");
@@ -56,8 +59,9 @@ fn main() {
             net.projections().iter().map(|p| p.bytes_per_synapse() * p.synapse_count() as f64).sum::<f64>()
                 / synapses;
         println!(
-            "{:<6} {:>10.1} {:>10.3} {:>12.3} {:>14.3e} {:>10.2} {:>12.2}",
+            "{:<10} {:>8} {:>8.1} {:>10.3} {:>10.3} {:>12.3e} {:>10.2} {:>10.2}",
             name,
+            threads,
             seconds,
             wall,
             build_s,

@@ -35,6 +35,9 @@ enum Command {
         /// Print one JSON object instead of a readable summary.
         #[arg(long)]
         json: bool,
+        /// Threads for inputs and spike delivery (results are identical for any number).
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
     },
     /// List the presets built into SpikeLab.
     Presets,
@@ -43,8 +46,8 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Some(Command::Run { file, duration, seed, spikes, json }) => {
-            run(&file, duration.as_deref(), seed, spikes.as_deref(), json)
+        Some(Command::Run { file, duration, seed, spikes, json, threads }) => {
+            run(&file, duration.as_deref(), seed, spikes.as_deref(), json, threads)
         }
         Some(Command::Presets) => {
             for (name, text) in presets::PRESETS {
@@ -84,6 +87,7 @@ fn run(
     seed: Option<u64>,
     spikes_csv: Option<&Path>,
     json: bool,
+    threads: usize,
 ) -> Result<()> {
     let mut model = load(file)?;
     if let Some(seed) = seed {
@@ -101,6 +105,7 @@ fn run(
         None => model.duration_ms(),
     };
     let mut net = Network::build(&model)?;
+    net.set_threads(threads);
     let total_steps = (duration_ms / net.dt_ms()).round() as u64;
     let started = Instant::now();
     let mut bar: Option<ProgressBar> = None;

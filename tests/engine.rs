@@ -358,3 +358,45 @@ params = { a = 5.0 }
     let msg = err.to_string();
     assert!(msg.contains("\"wild\"") && msg.contains("NaN"), "{msg}");
 }
+
+#[test]
+fn tiny_connection_probabilities_make_few_synapses_not_a_crash() {
+    // ln(1 - p) is 0 in floating point for p < 1.1e-16; the rule must still behave.
+    for p in ["1e-17", "1e-300", "0.0"] {
+        let net = rule_network(&format!("{{ rule = \"fixed_probability\", p = {p} }}"), 50, 50, true, false);
+        assert_eq!(pairs(&net).len(), 0, "p = {p}");
+    }
+}
+
+#[test]
+fn pulse_switches_off_exactly_at_stop() {
+    let m = model(
+        r#"
+name = "pulse"
+[[populations]]
+name = "a"
+size = 1
+model = "lif"
+params = { v_thresh = "100 mV" }
+[[inputs]]
+name = "p"
+kind = "pulse"
+target = "a"
+amplitude = "100 pA"
+start = "10 ms"
+stop = "20 ms"
+[[recorders]]
+population = "a"
+neurons = [0]
+variables = ["v"]
+"#,
+    );
+    let net = run(&m, 30.0);
+    let v = &net.traces()[0].values;
+    // The current acts during steps 100..199: V rises from sample 101 to sample 200, then decays.
+    let peak =
+        v.iter().enumerate().fold((0, f32::MIN), |best, (j, &x)| if x > best.1 { (j, x) } else { best });
+    assert_eq!(peak.0, 200, "V should peak when the pulse ends");
+    assert_eq!(v[100], -70.0);
+    assert!(v[101] > -70.0);
+}

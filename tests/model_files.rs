@@ -170,3 +170,38 @@ fn the_example_in_the_readme_is_a_valid_model() {
     net.run_for(200.0).expect("runs");
     assert!(net.spikes().total() > 0, "the README's example network should do something");
 }
+
+#[test]
+fn validation_holes_found_in_review_stay_closed() {
+    // A weight range reaching below zero would flip an excitatory synapse.
+    let msg = error_after("weight = \"10 pA\"", "weight = { uniform = [\"-10 pA\", \"1 pA\"] }");
+    assert!(msg.contains("projections[0].weight") && msg.contains("negative"), "{msg}");
+    // Two unnamed projections between the same populations would share their random wiring.
+    let twice = format!(
+        "{BASE}\n[[projections]]\npre = \"exc\"\npost = \"inh\"\nreceptor = \"inhibitory\"\nweight = \"1 pA\"\nconnect = {{ rule = \"all_to_all\" }}\n"
+    );
+    let msg = Model::from_toml(&twice, "net.toml").expect_err("duplicate label").to_string();
+    assert!(msg.contains("projections[1].name") && msg.contains("exc->inh"), "{msg}");
+    // A pulse shorter than one step would never switch on.
+    let pulse = format!(
+        "{BASE}\n[[inputs]]\nname = \"p\"\nkind = \"pulse\"\ntarget = \"exc\"\namplitude = \"5 pA\"\nstart = \"0.01 ms\"\nstop = \"0.04 ms\"\n"
+    );
+    let msg = Model::from_toml(&pulse, "net.toml").expect_err("pulse too short").to_string();
+    assert!(msg.contains("inputs[0].stop") && msg.contains("one time step"), "{msg}");
+    // Listing a neuron twice would double its input.
+    let dup = format!(
+        "{BASE}\n[[inputs]]\nname = \"d\"\nkind = \"dc\"\ntarget = \"exc\"\nneurons = [0, 0]\namplitude = \"5 pA\"\n"
+    );
+    let msg = Model::from_toml(&dup, "net.toml").expect_err("duplicate neuron").to_string();
+    assert!(msg.contains("listed twice"), "{msg}");
+    // Negative initial conductances would make the membrane equation blow up.
+    let neg = BASE
+        .replacen(
+            "model = \"lif\"",
+            "model = \"lif\"\nsynapse = \"conductance\"\ninitial = { g_exc = \"-20 nS\" }",
+            1,
+        )
+        .replace("weight = \"10 pA\"", "weight = \"1 nS\"");
+    let msg = Model::from_toml(&neg, "net.toml").expect_err("negative conductance").to_string();
+    assert!(msg.contains("populations[0].initial.g_exc"), "{msg}");
+}

@@ -84,3 +84,19 @@ fn reset_repeats_the_run_exactly() {
     net.run_for(200.0).expect("runs");
     assert_eq!(net.spikes().retained(), &first[..]);
 }
+
+#[test]
+fn two_threads_give_the_same_spikes_as_one() {
+    for name in ["brunel_ai.toml", "cuba.toml", "short_term_plasticity.toml"] {
+        let model = preset(name);
+        let mut one = Network::build(&model).expect("builds");
+        let mut two = Network::build(&model).expect("builds");
+        two.set_threads(2);
+        one.run_for(100.0).expect("runs");
+        two.run_for(100.0).expect("runs");
+        assert!(!one.spikes().retained().is_empty(), "{name}");
+        assert_eq!(one.spikes().retained(), two.spikes().retained(), "{name}: threads changed the spikes");
+        assert_eq!(one.synaptic_events(), two.synaptic_events());
+        assert_eq!(one.input_events(), two.input_events());
+    }
+}

@@ -7,12 +7,59 @@ use crate::model::{Input as InputSpec, InputKind, Model, Quantity, Receptor};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+
+/// Targets per Poisson block. Each block has its own random stream, so blocks can be drawn in
+/// parallel and the spikes do not depend on the number of threads.
+pub(crate) const POISSON_BLOCK: usize = 1024;
+
+/// Poisson spikes onto targets `lo..hi` (of the population, or of the input's neuron list).
+#[derive(Clone, Debug)]
+pub(crate) struct PoissonBlock {
+    lo: usize,
+    hi: usize,
+    /// (first step, sampler of the number of spikes per step in this block) per schedule
+    /// segment; `None` where the rate is zero.
+    schedule: Vec<(u64, Option<Poisson<f64>>)>,
+    rng: Pcg64Mcg,
+}
+
+impl PoissonBlock {
+    /// Draws this step's number of spikes in the block.
+    fn count(&mut self, step: u64) -> u64 {
+        let segment = self.schedule.partition_point(|(first, _)| *first <= step);
+        match segment.checked_sub(1).and_then(|s| self.schedule.get(s)) {
+            Some((_, Some(sampler))) => sampler.sample(&mut self.rng) as u64,
+            _ => 0,
+        }
+    }
+
+    /// Adds this step's spikes; `queue` covers the block's targets (`lo..hi`). Splitting a
+    /// Poisson count uniformly over targets gives independent Poisson trains.
+    fn inject(&mut self, step: u64, weight: f32, queue: &mut [f32]) -> u64 {
+        let count = self.count(step);
+        let n = self.hi - self.lo;
+        for _ in 0..count {
+            queue[self.rng.random_range(0..n)] += weight;
+        }
+        count
+    }
+
+    /// As `inject`, for a block of a neuron list: target k of the block is neuron `neurons[lo + k]`.
+    fn inject_listed(&mut self, step: u64, weight: f32, neurons: &[u32], queue: &mut [f32]) -> u64 {
+        let count = self.count(step);
+        for _ in 0..count {
+            let k = self.rng.random_range(self.lo..self.hi);
+            queue[neurons[k] as usize] += weight;
+        }
+        count
+    }
+}
 
 #[derive(Clone, Debug)]
 pub(crate) enum Drive {
-    /// Spikes onto a receptor. `schedule` lists (first step, sampler of the number of spikes
-    /// per step over all targets); `None` where the rate is zero.
-    Poisson { schedule: Vec<(u64, Option<Poisson<f64>>)>, weight: f32, receptor: Receptor },
+    /// Spikes onto a receptor, drawn block by block.
+    Poisson { blocks: Vec<PoissonBlock>, weight: f32, receptor: Receptor },
     /// Spikes at these steps (sorted) onto every target.
     Spikes { steps: Vec<u64>, next: usize, weight: f32, receptor: Receptor },
     /// Constant current while active, pA.
@@ -49,19 +96,30 @@ impl InputState {
         let drive = match spec.kind {
             InputKind::Poisson => {
                 let sources = spec.sources.unwrap_or(1) as f64;
-                let sampler = |rate_hz: f64| {
-                    let mean = rate_hz * sources * dt * 1e-3 * count as f64;
-                    if mean > 0.0 { Poisson::new(mean).ok() } else { None }
-                };
-                let schedule = match spec.rate {
-                    Some(rate) => vec![(0, sampler(rate.canonical()))],
+                let rates: Vec<(u64, f64)> = match spec.rate {
+                    Some(rate) => vec![(0, rate.canonical())],
                     None => spec
                         .schedule
                         .iter()
-                        .map(|s| (to_step(s.at.canonical()), sampler(s.rate.canonical())))
+                        .map(|s| (to_step(s.at.canonical()), s.rate.canonical()))
                         .collect(),
                 };
-                Drive::Poisson { schedule, weight, receptor }
+                let blocks = (0..count.div_ceil(POISSON_BLOCK))
+                    .map(|b| {
+                        let (lo, hi) = (b * POISSON_BLOCK, ((b + 1) * POISSON_BLOCK).min(count));
+                        let schedule = rates
+                            .iter()
+                            .map(|&(first, rate_hz)| {
+                                let mean = rate_hz * sources * dt * 1e-3 * (hi - lo) as f64;
+                                (first, if mean > 0.0 { Poisson::new(mean).ok() } else { None })
+                            })
+                            .collect();
+                        let rng =
+                            rng_for(model.simulation.seed, Stream::Input, &format!("{}#{b}", spec.name));
+                        PoissonBlock { lo, hi, schedule, rng }
+                    })
+                    .collect();
+                Drive::Poisson { blocks, weight, receptor }
             }
             InputKind::Spikes => {
                 let mut steps: Vec<u64> = spec.times.iter().map(|t| to_step(t.canonical())).collect();
@@ -103,7 +161,14 @@ impl InputState {
     }
 
     /// Adds this step's input spikes into the target's queue at `slot`; returns their number.
-    pub(crate) fn inject_spikes(&mut self, pop: &mut PopState, slot: usize, step: u64) -> u64 {
+    /// With `parallel`, Poisson blocks are drawn on rayon's threads (same result).
+    pub(crate) fn inject_spikes(
+        &mut self,
+        pop: &mut PopState,
+        slot: usize,
+        step: u64,
+        parallel: bool,
+    ) -> u64 {
         let n = pop.size;
         let (weight, receptor) = match &self.drive {
             Drive::Poisson { weight, receptor, .. } | Drive::Spikes { weight, receptor, .. } => {
@@ -116,22 +181,23 @@ impl InputState {
             Receptor::Inhibitory => &mut pop.ring_inh[slot * n..(slot + 1) * n],
         };
         match &mut self.drive {
-            Drive::Poisson { schedule, .. } => {
-                let segment = schedule.partition_point(|(first, _)| *first <= step);
-                let Some((_, Some(sampler))) = segment.checked_sub(1).and_then(|s| schedule.get(s)) else {
-                    return 0;
-                };
-                // Splitting a Poisson count uniformly over targets gives independent Poisson trains.
-                let count = sampler.sample(self.rng.as_mut()) as u64;
-                for _ in 0..count {
-                    let k = if self.neurons.is_empty() {
-                        self.rng.random_range(0..n)
-                    } else {
-                        self.neurons[self.rng.random_range(0..self.neurons.len())] as usize
-                    };
-                    queue[k] += weight;
+            Drive::Poisson { blocks, .. } if self.neurons.is_empty() => {
+                if parallel {
+                    blocks
+                        .par_iter_mut()
+                        .zip(queue.par_chunks_mut(POISSON_BLOCK))
+                        .map(|(block, part)| block.inject(step, weight, part))
+                        .sum()
+                } else {
+                    blocks
+                        .iter_mut()
+                        .zip(queue.chunks_mut(POISSON_BLOCK))
+                        .map(|(block, part)| block.inject(step, weight, part))
+                        .sum()
                 }
-                count
+            }
+            Drive::Poisson { blocks, .. } => {
+                blocks.iter_mut().map(|block| block.inject_listed(step, weight, &self.neurons, queue)).sum()
             }
             Drive::Spikes { steps, next, .. } => {
                 let mut count = 0;
@@ -181,10 +247,17 @@ impl InputState {
         }
     }
 
-    /// Continues the random stream and noise state of `old` (the same input before a change).
+    /// Continues the random streams and noise state of `old` (the same input before a change).
     /// (Spike times already past are skipped by `inject_spikes` itself.)
     pub(crate) fn keep_stream_of(&mut self, old: &InputState) {
         self.rng.clone_from(&old.rng);
+        if let (Drive::Poisson { blocks, .. }, Drive::Poisson { blocks: old_blocks, .. }) =
+            (&mut self.drive, &old.drive)
+        {
+            for (block, old_block) in blocks.iter_mut().zip(old_blocks) {
+                block.rng.clone_from(&old_block.rng);
+            }
+        }
         if let (Drive::Noise { state, .. }, Drive::Noise { state: old_state, .. }) =
             (&mut self.drive, &old.drive)
             && state.len() == old_state.len()

@@ -22,6 +22,7 @@ pub use synapse::ProjectionState;
 use crate::model::{Model, ModelError, NeuronModel, Receptor};
 use input::InputState;
 use neuron::{Dynamics, PopState};
+use rayon::prelude::*;
 use rng::{Stream, rng_for};
 
 /// Why the simulation cannot go on.
@@ -65,6 +66,8 @@ pub struct Network {
     traces: Vec<Trace>,
     weight_traces: Vec<WeightTrace>,
     synaptic_events: u64,
+    /// Threads for input and delivery (1: serial).
+    threads: usize,
     input_events: u64,
 }
 
@@ -106,6 +109,7 @@ impl Network {
             traces: Vec::new(),
             weight_traces: Vec::new(),
             synaptic_events: 0,
+            threads: 1,
             input_events: 0,
         };
         net.traces = net.make_traces();
@@ -281,7 +285,7 @@ impl Network {
             } else if active {
                 let pop = &mut self.pops[input.target];
                 let slot = slot_of(pop);
-                self.input_events += input.inject_spikes(pop, slot, t);
+                self.input_events += input.inject_spikes(pop, slot, t, self.threads > 1);
             }
             self.inputs_active[k] = active;
         }
@@ -310,25 +314,14 @@ impl Network {
             for &neuron in spikes {
                 self.spikes.push(Spike { step: t + 1, pop: p as u32, neuron });
             }
-            if spikes.is_empty() {
-                continue;
-            }
-            for &k in &self.outgoing[p] {
-                let proj = &mut self.projections[k];
-                if let Some(stp) = &mut proj.stp {
-                    stp.on_spikes(spikes, t + 1);
-                }
-                let factors = proj.stp.as_ref().map(|s| s.factors.as_slice());
-                let post = &mut self.pops[proj.post];
-                let (n, slots) = (post.size, post.slots);
-                let slot = (t % slots as u64) as usize;
-                let ring = match proj.receptor {
-                    Receptor::Excitatory => &mut post.ring_exc,
-                    Receptor::Inhibitory => &mut post.ring_inh,
-                };
-                self.synaptic_events += proj.deliver(spikes, factors, ring, n, slot, slots);
+        }
+        for proj in &mut self.projections {
+            if let Some(stp) = &mut proj.stp {
+                stp.on_spikes(&self.step_spikes[proj.pre], t + 1);
             }
         }
+        self.synaptic_events +=
+            if self.threads > 1 { self.deliver_parallel(t) } else { self.deliver_serial(t) };
 
         // 4. Long-term plasticity, from this step's pre and post spikes.
         for proj in &mut self.projections {
@@ -340,6 +333,105 @@ impl Network {
         self.spikes.trim();
         self.step = t + 1;
         Ok(())
+    }
+
+    fn deliver_serial(&mut self, t: u64) -> u64 {
+        let mut events = 0;
+        for (p, spikes) in self.step_spikes.iter().enumerate() {
+            if spikes.is_empty() {
+                continue;
+            }
+            for &k in &self.outgoing[p] {
+                let proj = &self.projections[k];
+                let factors = proj.stp.as_ref().map(|s| s.factors.as_slice());
+                let post = &mut self.pops[proj.post];
+                let (n, slots) = (post.size, post.slots);
+                let slot = (t % slots as u64) as usize;
+                let ring = match proj.receptor {
+                    Receptor::Excitatory => &mut post.ring_exc,
+                    Receptor::Inhibitory => &mut post.ring_inh,
+                };
+                events += proj.deliver(
+                    spikes,
+                    factors,
+                    &mut synapse::Ring { ring, n },
+                    (0, usize::MAX),
+                    slot,
+                    slots,
+                );
+            }
+        }
+        events
+    }
+
+    /// Delivery split over threads by target range: every (population, receptor) queue is cut
+    /// into `threads` ranges, and each range takes all spikes of all projections onto it, in
+    /// the serial order. The sums are therefore the same as in `deliver_serial`.
+    fn deliver_parallel(&mut self, t: u64) -> u64 {
+        let parts = self.threads;
+        let projections = &self.projections;
+        let spikes = &self.step_spikes;
+        // One task per thread: for each (population, receptor) queue, its share of targets.
+        type Part<'a> = Vec<(Vec<usize>, (usize, usize), Vec<&'a mut [f32]>, usize, usize)>;
+        let mut tasks: Vec<Part> = (0..parts).map(|_| Vec::new()).collect();
+        for (q, pop) in self.pops.iter_mut().enumerate() {
+            let (n, slots) = (pop.size, pop.slots);
+            if n == 0 {
+                continue;
+            }
+            let slot = (t % slots as u64) as usize;
+            for (receptor, ring) in
+                [(Receptor::Excitatory, &mut pop.ring_exc), (Receptor::Inhibitory, &mut pop.ring_inh)]
+            {
+                let group: Vec<usize> = (0..projections.len())
+                    .filter(|&k| {
+                        let p = &projections[k];
+                        p.post == q && p.receptor == receptor && !spikes[p.pre].is_empty()
+                    })
+                    .collect();
+                if group.is_empty() {
+                    continue;
+                }
+                let bounds: Vec<usize> = (0..=parts).map(|k| k * n / parts).collect();
+                let mut per_part: Vec<Vec<&mut [f32]>> =
+                    (0..parts).map(|_| Vec::with_capacity(slots)).collect();
+                for slot_slice in ring.chunks_mut(n) {
+                    let mut rest = slot_slice;
+                    for (k, queues) in per_part.iter_mut().enumerate() {
+                        let (head, tail) = std::mem::take(&mut rest).split_at_mut(bounds[k + 1] - bounds[k]);
+                        queues.push(head);
+                        rest = tail;
+                    }
+                }
+                for (k, queues) in per_part.into_iter().enumerate() {
+                    tasks[k].push((group.clone(), (bounds[k], bounds[k + 1]), queues, slot, slots));
+                }
+            }
+        }
+        tasks
+            .into_par_iter()
+            .map(|part| {
+                let mut events = 0;
+                for (group, range, mut queues, slot, slots) in part {
+                    for &k in &group {
+                        let p = &projections[k];
+                        let factors = p.stp.as_ref().map(|s| s.factors.as_slice());
+                        events += p.deliver(&spikes[p.pre], factors, &mut queues, range, slot, slots);
+                    }
+                }
+                events
+            })
+            .sum()
+    }
+
+    /// Uses `threads` threads (rayon's pool) for Poisson inputs and spike delivery; 1 runs
+    /// everything on the calling thread. Results are identical for any number of threads.
+    pub fn set_threads(&mut self, threads: usize) {
+        self.threads = threads.max(1);
+    }
+
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// Runs for `ms` of biological time (rounded to whole steps).
@@ -367,7 +459,7 @@ impl Network {
     pub fn apply(&mut self, model: &Model) -> Result<Applied, SimError> {
         model.validate()?;
         if !same_structure(&self.model, model) {
-            *self = Network::build(model)?;
+            self.rebuild(model)?;
             return Ok(Applied::Rebuilt);
         }
         let dt = self.dt_ms;
@@ -397,7 +489,15 @@ impl Network {
     /// Back to t = 0 with the same seed: the run that follows repeats the first one exactly.
     pub fn reset(&mut self) -> Result<(), SimError> {
         let model = self.model.clone();
-        *self = Network::build(&model)?;
+        self.rebuild(&model)
+    }
+
+    /// Builds `model` in place of this network, keeping the run settings (threads, spike capacity).
+    fn rebuild(&mut self, model: &Model) -> Result<(), SimError> {
+        let mut fresh = Network::build(model)?;
+        fresh.threads = self.threads;
+        fresh.spikes.set_capacity(self.spikes.capacity());
+        *self = fresh;
         Ok(())
     }
 }

@@ -38,6 +38,10 @@ impl SpikeLog {
         self.trim();
     }
 
+    pub fn capacity(&self) -> Option<usize> {
+        self.capacity
+    }
+
     /// Number of spikes ever recorded.
     pub fn total(&self) -> u64 {
         self.first + self.spikes.len() as u64

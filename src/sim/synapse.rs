@@ -113,49 +113,87 @@ impl ProjectionState {
         ((self.target.len() + self.weight.len()) * 4 + delay_bytes + self.row_start.len() * 8) as f64 / n
     }
 
-    /// Adds the weights of the synapses of the spiking neurons into the queue of the target,
-    /// of step `slot + 1 + delay`. Returns the number of synaptic events.
-    /// With short-term plasticity, spike `s` acts with its weight times `factors[s]`.
-    pub(crate) fn deliver(
+    /// Adds the weights of the synapses from the spiking neurons onto targets `lo..hi`
+    /// (`(0, usize::MAX)`: all) into
+    /// the queue of step `slot + 1 + delay`. With short-term plasticity, spike `s` acts with
+    /// its weight times `factors[s]`. Returns the number of synaptic events.
+    ///
+    /// Each target receives its inputs in the same order (spike order, then row order) for any
+    /// split into ranges, so splitting the targets over threads gives identical sums.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn deliver<Q: Queues>(
         &self,
         spikes: &[u32],
         factors: Option<&[f32]>,
-        ring: &mut [f32],
-        n_post: usize,
+        queues: &mut Q,
+        (lo, hi): (usize, usize),
         slot: usize,
         slots: usize,
     ) -> u64 {
         let mut events = 0;
-        match &self.delay {
-            Delays::Uniform(d) => {
-                let s = (slot + 1 + *d as usize) % slots;
-                let queue = &mut ring[s * n_post..(s + 1) * n_post];
-                for (s, &i) in spikes.iter().enumerate() {
-                    let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
-                    events += (b - a) as u64;
+        let whole = lo == 0 && hi == usize::MAX;
+        for (s, &i) in spikes.iter().enumerate() {
+            let (mut a, mut b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
+            if !whole {
+                // Rows are sorted by target: narrow to the targets in lo..hi.
+                let row = &self.target[a..b];
+                let (from, to) = (
+                    row.partition_point(|&t| (t as usize) < lo),
+                    row.partition_point(|&t| (t as usize) < hi),
+                );
+                (a, b) = (a + from, a + to);
+            }
+            events += (b - a) as u64;
+            let factor = factors.map_or(1.0, |f| f[s]);
+            match &self.delay {
+                Delays::Uniform(d) => {
+                    let queue = queues.queue((slot + 1 + *d as usize) % slots);
                     let targets = self.target[a..b].iter().zip(&self.weight[a..b]);
-                    match factors {
-                        None => targets.for_each(|(&t, &w)| queue[t as usize] += w),
-                        Some(f) => targets.for_each(|(&t, &w)| queue[t as usize] += w * f[s]),
+                    if factors.is_none() {
+                        targets.for_each(|(&t, &w)| queue[t as usize - lo] += w);
+                    } else {
+                        targets.for_each(|(&t, &w)| queue[t as usize - lo] += w * factor);
                     }
                 }
-            }
-            Delays::PerSynapse(delays) => {
-                for (s, &i) in spikes.iter().enumerate() {
-                    let (a, b) = (self.row_start[i as usize], self.row_start[i as usize + 1]);
-                    events += (b - a) as u64;
-                    let factor = factors.map_or(1.0, |f| f[s]);
-                    for k in a..b {
-                        let mut q = slot + 1 + delays[k] as usize;
+                Delays::PerSynapse(delays) => {
+                    let synapses = delays[a..b].iter().zip(&self.target[a..b]).zip(&self.weight[a..b]);
+                    for ((&d, &t), &w) in synapses {
+                        let mut q = slot + 1 + d as usize;
                         if q >= slots {
                             q -= slots;
                         }
-                        ring[q * n_post + self.target[k] as usize] += self.weight[k] * factor;
+                        queues.queue(q)[t as usize - lo] += w * factor;
                     }
                 }
             }
         }
         events
+    }
+}
+
+/// Where delivered input goes: the queue of one step for a range of targets.
+pub(crate) trait Queues {
+    fn queue(&mut self, slot: usize) -> &mut [f32];
+}
+
+/// A whole ring buffer: `slots` blocks of `n` targets.
+pub(crate) struct Ring<'a> {
+    pub ring: &'a mut [f32],
+    pub n: usize,
+}
+
+impl Queues for Ring<'_> {
+    #[inline(always)]
+    fn queue(&mut self, slot: usize) -> &mut [f32] {
+        &mut self.ring[slot * self.n..(slot + 1) * self.n]
+    }
+}
+
+/// One range of targets of a ring buffer: one slice per slot.
+impl Queues for Vec<&mut [f32]> {
+    #[inline(always)]
+    fn queue(&mut self, slot: usize) -> &mut [f32] {
+        &mut *self[slot]
     }
 }
 
