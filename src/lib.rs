@@ -2,8 +2,10 @@
 //!
 //! - [`model`]: what the user describes (serialisable spec, validation, presets, files);
 //! - [`sim`]: what runs (flat arrays, event-driven spike delivery, recorders), no GUI code;
-//! - [`analysis`]: rates, ISI and CV over recorded spikes, shared by every front end.
+//! - [`analysis`]: rates, ISI and CV over recorded spikes, shared by every front end;
+//! - [`app`]: the workbench window (egui/eframe), reading the engine from its own thread.
 
 pub mod analysis;
+pub mod app;
 pub mod model;
 pub mod sim;

@@ -1,4 +1,5 @@
-//! The `spikelab` command: `spikelab run FILE` simulates a model headless.
+//! The `spikelab` command: with no arguments (or a model file) it opens the workbench window;
+//! `spikelab run FILE` simulates a model headless.
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -12,9 +13,15 @@ use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(name = "spikelab", version, about = "A workbench for spiking neural networks")]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Model file (or preset name) to open in the window; default: the CUBA preset.
+    file: Option<String>,
+    /// Start running as soon as the window opens.
+    #[arg(long)]
+    play: bool,
 }
 
 #[derive(Subcommand)]
@@ -56,18 +63,49 @@ fn main() {
             }
             Ok(())
         }
-        None => {
-            println!(
-                "The SpikeLab window is not built yet. Meanwhile, simulate a model headless:\n  \
-                 spikelab run assets/presets/cuba.toml\n  spikelab presets\n\nSee `spikelab --help`."
-            );
-            Ok(())
-        }
+        None => window(cli.file.as_deref(), cli.play),
     };
     if let Err(e) = outcome {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// Opens the workbench on a file, a preset, or the default preset.
+fn window(file: Option<&str>, play: bool) -> Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1600.0, 1000.0])
+            .with_min_inner_size([900.0, 560.0])
+            .with_title("SpikeLab")
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    let file = file.map(str::to_string);
+    eframe::run_native(
+        "SpikeLab",
+        options,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let repaint = move || ctx.request_repaint();
+            let mut app = match &file {
+                None => spikelab::app::SpikeLabApp::with_default_preset(repaint),
+                Some(f) => {
+                    let path = Path::new(f);
+                    let (model, source) = match load(f) {
+                        Ok(m) => (m, path.exists().then(|| path.to_path_buf())),
+                        Err(e) => return Err(format!("{e:#}").into()),
+                    };
+                    spikelab::app::SpikeLabApp::new(model, source, f, repaint)
+                }
+            };
+            if play {
+                app.play();
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }
 
 /// Loads a file, or a built-in preset when no such file exists.

@@ -141,6 +141,7 @@ impl Network {
                         unit: vars[var_index].unit,
                         interval_steps: interval,
                         var_index,
+                        first_step: 0,
                         values: Vec::new(),
                     });
                 }
@@ -231,6 +232,45 @@ impl Network {
         Some(self.weight_traces.len() - 1)
     }
 
+    /// Starts recording `variable` of one neuron every step from now on, unless it is already
+    /// recorded; returns the index of its trace in [`Network::traces`].
+    pub fn watch(&mut self, pop: usize, neuron: usize, variable: &str) -> Option<usize> {
+        let p = self.pops.get(pop)?;
+        if neuron >= p.size {
+            return None;
+        }
+        if let Some(k) = self
+            .traces
+            .iter()
+            .position(|t| t.pop == pop && t.neuron as usize == neuron && t.variable == variable)
+        {
+            return Some(k);
+        }
+        let vars = p.model.state_vars(p.synapse);
+        let var_index = vars.iter().position(|v| v.name == variable)?;
+        self.traces.push(Trace {
+            population: p.name.clone(),
+            pop,
+            neuron: neuron as u32,
+            variable: variable.to_string(),
+            unit: vars[var_index].unit,
+            interval_steps: 1,
+            var_index,
+            first_step: self.step,
+            values: Vec::new(),
+        });
+        Some(self.traces.len() - 1)
+    }
+
+    /// Drops the samples of every trace up to now, keeping the traces (bounds memory in long runs).
+    pub fn clear_trace_samples(&mut self) {
+        for trace in &mut self.traces {
+            let taken = trace.values.len() as u64;
+            trace.first_step += taken * trace.interval_steps;
+            trace.values.clear();
+        }
+    }
+
     /// Switches STDP of a projection on or off without touching anything else.
     pub fn set_learning(&mut self, projection: usize, enabled: bool) {
         if let Some(stdp) = &mut self.projections.get_mut(projection).and_then(|p| p.stdp.as_mut()) {
@@ -267,7 +307,7 @@ impl Network {
             }
         }
         for trace in &mut self.traces {
-            if t.is_multiple_of(trace.interval_steps) {
+            if (t - trace.first_step).is_multiple_of(trace.interval_steps) {
                 let pop = &self.pops[trace.pop];
                 trace.values.push(pop.var(trace.var_index)[trace.neuron as usize]);
             }

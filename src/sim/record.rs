@@ -88,14 +88,16 @@ pub struct Trace {
     pub unit: &'static str,
     pub interval_steps: u64,
     pub(crate) var_index: usize,
-    /// Sample `j` is the state at time `j · interval_steps · dt`.
+    /// Step of the first sample.
+    pub first_step: u64,
+    /// Sample `j` is the state at the start of step `first_step + j · interval_steps`.
     pub values: Vec<f32>,
 }
 
 impl Trace {
     /// Time of sample `j`, given the network's time step.
     pub fn time_ms(&self, j: usize, dt_ms: f64) -> f64 {
-        j as f64 * self.interval_steps as f64 * dt_ms
+        (self.first_step + j as u64 * self.interval_steps) as f64 * dt_ms
     }
 }
 

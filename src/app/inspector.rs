@@ -1,0 +1,381 @@
+//! The left panel: an outline of the model and an inspector that edits the selected item.
+//!
+//! Edits are made on a copy of the model, validated, and only then committed: an impossible
+//! value (a negative time constant, a probability above 1) is refused with the reason and the
+//! running network is left as it was.
+
+use crate::model::{
+    Dimension, InputKind, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule, SynapseKind,
+};
+use egui::{DragValue, Ui};
+
+/// The item shown in the inspector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Simulation,
+    Population(usize),
+    Projection(usize),
+    Input(usize),
+}
+
+/// What an edit needs from the engine.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Parameters only: applied on the next step, no reset.
+    Parameters,
+    /// Sizes, rules, models: the network is rebuilt.
+    Structure,
+}
+
+/// The outline of the model; clicking an item selects it.
+pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
+    let mut item = |ui: &mut Ui, sel: Selection, text: String, tip: &str| {
+        let r = ui.selectable_label(*selection == Some(sel), text).on_hover_text(tip);
+        if r.clicked() {
+            *selection = Some(sel);
+        }
+    };
+    item(ui, Selection::Simulation, "⚙ Simulation".into(), "Time step, duration and seed");
+    egui::CollapsingHeader::new(format!("Populations ({})", model.populations.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            for (k, p) in model.populations.iter().enumerate() {
+                item(
+                    ui,
+                    Selection::Population(k),
+                    format!("{} · {} × {:?}", p.name, p.size, p.model),
+                    "Neurons and their parameters",
+                );
+            }
+        });
+    egui::CollapsingHeader::new(format!("Projections ({})", model.projections.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            for (k, p) in model.projections.iter().enumerate() {
+                let sign = if p.receptor == Receptor::Excitatory { "+" } else { "−" };
+                item(
+                    ui,
+                    Selection::Projection(k),
+                    format!("{sign} {}", p.label()),
+                    "Connections, weights and plasticity",
+                );
+            }
+        });
+    egui::CollapsingHeader::new(format!("Inputs ({})", model.inputs.len())).default_open(true).show(
+        ui,
+        |ui| {
+            for (k, i) in model.inputs.iter().enumerate() {
+                item(
+                    ui,
+                    Selection::Input(k),
+                    format!("{} → {} ({:?})", i.name, i.target, i.kind),
+                    "Stimulus settings",
+                );
+            }
+        },
+    );
+    egui::CollapsingHeader::new(format!("Recorders ({})", model.recorders.len())).default_open(false).show(
+        ui,
+        |ui| {
+            for r in &model.recorders {
+                ui.label(format!("{} {:?}: {}", r.population, r.neurons, r.variables.join(", ")));
+            }
+            ui.weak("Spikes of every neuron are always recorded. Click a neuron in the raster to watch it.");
+        },
+    );
+}
+
+/// Edits the selected item of `model`. Returns the kind of change made, if any; `error` holds
+/// the reason of the last refused edit.
+pub fn inspector(
+    ui: &mut Ui,
+    model: &mut Model,
+    selection: Selection,
+    error: &mut Option<String>,
+) -> Option<Change> {
+    let mut draft = model.clone();
+    let change = match selection {
+        Selection::Simulation => simulation(ui, &mut draft),
+        Selection::Population(k) => draft.populations.get_mut(k).and_then(|p| population(ui, p)),
+        Selection::Projection(k) => draft.projections.get_mut(k).and_then(|p| projection(ui, p)),
+        Selection::Input(k) => draft.inputs.get_mut(k).and_then(|i| input(ui, i)),
+    };
+    if let Some(msg) = error.as_ref() {
+        ui.add_space(6.0);
+        ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {msg}"));
+    }
+    let change = change?;
+    match draft.validate() {
+        Ok(()) => {
+            *model = draft;
+            *error = None;
+            Some(change)
+        }
+        Err(e) => {
+            // Refused: the model (and the running network) stay as they were.
+            *error = Some(e.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
+            None
+        }
+    }
+}
+
+/// A labelled number with its unit. `live`: report every change (parameters); otherwise only
+/// finished edits (structure), so that dragging does not rebuild the network at every pixel.
+fn number(ui: &mut Ui, label: &str, value: &mut f64, unit: &str, speed: f64, tip: &str, live: bool) -> bool {
+    let name = ui.label(label).on_hover_text(tip);
+    let id = ui.id().with(label);
+    let mut shown = if live { *value } else { ui.data(|d| d.get_temp::<f64>(id)).unwrap_or(*value) };
+    let suffix = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+    let r = ui
+        .add(DragValue::new(&mut shown).speed(speed).suffix(suffix).max_decimals(6))
+        .labelled_by(name.id)
+        .on_hover_text(tip);
+    ui.end_row();
+    if live {
+        if r.changed() {
+            *value = shown;
+            return true;
+        }
+        return false;
+    }
+    if r.dragged() || r.has_focus() {
+        ui.data_mut(|d| d.insert_temp(id, shown));
+        false
+    } else {
+        ui.data_mut(|d| d.remove::<f64>(id));
+        if shown != *value && (r.drag_stopped() || r.lost_focus() || r.changed()) {
+            *value = shown;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn simulation(ui: &mut Ui, m: &mut Model) -> Option<Change> {
+    ui.heading("Simulation");
+    let mut change = None;
+    egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
+        let mut dt = m.dt_ms();
+        if number(ui, "dt", &mut dt, "ms", 0.001, "Time step of the integration", false) {
+            m.simulation.dt = Quantity::ms(dt);
+            change = Some(Change::Structure);
+        }
+        let mut duration = m.duration_ms();
+        if number(
+            ui,
+            "duration",
+            &mut duration,
+            "ms",
+            10.0,
+            "Default run length (the command line uses it)",
+            true,
+        ) {
+            m.simulation.duration = Quantity::ms(duration);
+            change = change.or(Some(Change::Parameters));
+        }
+        let mut seed = m.simulation.seed as f64;
+        if number(ui, "seed", &mut seed, "", 1.0, "Fixes every random draw: same seed, same spikes", false) {
+            m.simulation.seed = seed.max(0.0) as u64;
+            change = Some(Change::Structure);
+        }
+    });
+    change
+}
+
+fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
+    ui.heading(format!("Population \"{}\"", p.name));
+    let mut change = None;
+    egui::Grid::new("pop").num_columns(2).striped(true).show(ui, |ui| {
+        let mut size = p.size as f64;
+        if number(ui, "size", &mut size, "neurons", 1.0, "Number of neurons (rebuilds the network)", false) {
+            p.size = size.max(0.0).round() as u64;
+            change = Some(Change::Structure);
+        }
+        ui.label("model");
+        let before = p.model;
+        egui::ComboBox::from_id_salt("model").selected_text(format!("{:?}", p.model)).show_ui(ui, |ui| {
+            for m in [
+                NeuronModel::Lif,
+                NeuronModel::Izhikevich,
+                NeuronModel::Adex,
+                NeuronModel::HodgkinHuxley,
+                NeuronModel::PoissonSource,
+            ] {
+                ui.selectable_value(&mut p.model, m, format!("{m:?}"));
+            }
+        });
+        ui.end_row();
+        if p.model != before {
+            // Parameters and initial values belong to the old model.
+            p.params.clear();
+            p.initial.clear();
+            change = Some(Change::Structure);
+        }
+        if p.model.receives_input() {
+            ui.label("synapses");
+            let before = p.synapse;
+            egui::ComboBox::from_id_salt("synapse").selected_text(format!("{:?}", p.synapse)).show_ui(
+                ui,
+                |ui| {
+                    for s in [SynapseKind::Current, SynapseKind::Conductance, SynapseKind::Delta] {
+                        ui.selectable_value(&mut p.synapse, s, format!("{s:?}"));
+                    }
+                },
+            );
+            ui.end_row();
+            if p.synapse != before {
+                let keep: Vec<&str> = p.model.params(p.synapse).map(|i| i.name).collect();
+                p.params.retain(|k, _| keep.contains(&k.as_str()));
+                change = Some(Change::Structure);
+            }
+        }
+        for info in p.model.params(p.synapse).collect::<Vec<_>>() {
+            let mut value = p.param(info.name).unwrap_or(info.default);
+            let unit = info.dimension.canonical_unit().symbol();
+            let speed = ((info.range.1 - info.range.0) / 500.0).max(1e-4);
+            if number(ui, info.name, &mut value, unit, speed, info.doc, true) {
+                p.params.insert(info.name.to_string(), Quantity::new(value, info.dimension.canonical_unit()));
+                change = change.or(Some(Change::Parameters));
+            }
+        }
+    });
+    change
+}
+
+fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
+    ui.heading(format!("Projection {}", p.label()));
+    ui.label(format!("{:?} synapses, rule {:?}", p.receptor, p.connect.rule));
+    let mut change = None;
+    egui::Grid::new("proj").num_columns(2).striped(true).show(ui, |ui| {
+        if let crate::model::Dist::Constant(q) = p.weight {
+            let mut w = q.canonical();
+            let unit = q.unit.dimension().canonical_unit();
+            if number(
+                ui,
+                "weight",
+                &mut w,
+                unit.symbol(),
+                0.01,
+                "Weight of every synapse (a magnitude)",
+                true,
+            ) {
+                p.weight = crate::model::Dist::Constant(Quantity::new(w, unit));
+                change = Some(Change::Parameters);
+            }
+        } else {
+            ui.label("weight");
+            ui.label(p.weight.to_string());
+            ui.end_row();
+        }
+        match p.connect.rule {
+            Rule::FixedProbability => {
+                let mut prob = p.connect.p.unwrap_or(0.0);
+                if number(
+                    ui,
+                    "p",
+                    &mut prob,
+                    "",
+                    0.001,
+                    "Connection probability (rebuilds the network)",
+                    false,
+                ) {
+                    p.connect.p = Some(prob);
+                    change = Some(Change::Structure);
+                }
+            }
+            Rule::FixedIndegree => {
+                let mut k = p.connect.indegree.unwrap_or(0) as f64;
+                if number(
+                    ui,
+                    "indegree",
+                    &mut k,
+                    "inputs",
+                    1.0,
+                    "Inputs per neuron (rebuilds the network)",
+                    false,
+                ) {
+                    p.connect.indegree = Some(k.max(0.0).round() as u64);
+                    change = Some(Change::Structure);
+                }
+            }
+            _ => {}
+        }
+        if let Some(stdp) = &mut p.stdp {
+            ui.label("STDP");
+            if ui
+                .checkbox(&mut stdp.enabled, "learning on")
+                .on_hover_text("Pause or resume plasticity")
+                .changed()
+            {
+                change = Some(Change::Parameters);
+            }
+            ui.end_row();
+            for (name, q, dim) in [
+                ("a_plus", &mut stdp.a_plus, Dimension::Dimensionless),
+                ("a_minus", &mut stdp.a_minus, Dimension::Dimensionless),
+                ("tau_plus", &mut stdp.tau_plus, Dimension::Time),
+                ("tau_minus", &mut stdp.tau_minus, Dimension::Time),
+            ] {
+                let mut v = q.canonical();
+                if number(
+                    ui,
+                    name,
+                    &mut v,
+                    dim.canonical_unit().symbol(),
+                    0.0005,
+                    "STDP window parameter",
+                    true,
+                ) {
+                    *q = Quantity::new(v, dim.canonical_unit());
+                    change = Some(Change::Parameters);
+                }
+            }
+        }
+    });
+    change
+}
+
+fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Change> {
+    ui.heading(format!("Input \"{}\"", i.name));
+    ui.label(format!("{:?} onto {}", i.kind, i.target));
+    let mut change = None;
+    egui::Grid::new("input").num_columns(2).striped(true).show(ui, |ui| {
+        let mut field = |ui: &mut Ui, name: &str, q: &mut Option<Quantity>, dim: Dimension, tip: &str| {
+            let Some(value) = q else { return };
+            let mut v = value.canonical();
+            let unit = dim.canonical_unit();
+            if number(ui, name, &mut v, unit.symbol(), 0.5, tip, true) {
+                *q = Some(Quantity::new(v, unit));
+                change = Some(Change::Parameters);
+            }
+        };
+        match i.kind {
+            InputKind::Poisson => {
+                field(ui, "rate", &mut i.rate, Dimension::Rate, "Rate of each source");
+                let dim = i.weight.map_or(Dimension::Current, |w| w.dimension());
+                field(ui, "weight", &mut i.weight, dim, "Weight of each input spike");
+            }
+            InputKind::Spikes => {
+                let dim = i.weight.map_or(Dimension::Current, |w| w.dimension());
+                field(ui, "weight", &mut i.weight, dim, "Weight of each input spike");
+            }
+            InputKind::Dc | InputKind::Pulse => {
+                field(ui, "amplitude", &mut i.amplitude, Dimension::Current, "Injected current");
+            }
+            InputKind::Sine => {
+                field(ui, "amplitude", &mut i.amplitude, Dimension::Current, "Amplitude of the sine");
+                field(ui, "frequency", &mut i.frequency, Dimension::Rate, "Frequency of the sine");
+                field(ui, "offset", &mut i.offset, Dimension::Current, "Constant added to the sine");
+            }
+            InputKind::Noise => {
+                field(ui, "mean", &mut i.mean, Dimension::Current, "Mean current");
+                field(ui, "sigma", &mut i.sigma, Dimension::Current, "Standard deviation of the current");
+                field(ui, "tau", &mut i.tau, Dimension::Time, "Correlation time");
+            }
+        }
+        field(ui, "start", &mut i.start, Dimension::Time, "When the input switches on");
+        field(ui, "stop", &mut i.stop, Dimension::Time, "When it switches off");
+    });
+    change
+}

@@ -1,0 +1,159 @@
+//! What the window knows of the running simulation: recent spikes and traces, kept in batches
+//! from the runner. Views read it; only the app writes it.
+
+use super::runner::{Batch, NetInfo};
+use crate::sim::Spike;
+
+/// One recorded trace: samples at `t0_ms + j · interval_ms`.
+#[derive(Clone, Debug)]
+pub struct LiveTrace {
+    pub pop: usize,
+    pub neuron: usize,
+    pub variable: String,
+    pub unit: String,
+    pub t0_ms: f64,
+    pub interval_ms: f64,
+    pub values: Vec<f32>,
+}
+
+impl LiveTrace {
+    pub fn time_ms(&self, j: usize) -> f64 {
+        self.t0_ms + j as f64 * self.interval_ms
+    }
+}
+
+/// Recent activity of the network.
+#[derive(Clone, Debug, Default)]
+pub struct LiveData {
+    pub info: NetInfo,
+    /// First row of each population in the raster (cumulative sizes).
+    pub offsets: Vec<usize>,
+    pub total_neurons: usize,
+    /// Spikes in time order, the last `keep_ms` of them.
+    pub spikes: Vec<Spike>,
+    pub traces: Vec<LiveTrace>,
+    pub time_ms: f64,
+    pub steps: u64,
+    pub synaptic_events: u64,
+    pub playing: bool,
+    pub steps_per_second: f64,
+    /// Spikes per wall second and biological ms per wall second, smoothed.
+    pub spikes_per_second: f64,
+    pub realtime_factor: f64,
+    /// Spikes received since the network was built.
+    pub spike_count: u64,
+    last_update: Option<(std::time::Instant, f64, u64)>,
+}
+
+/// How much history the window keeps, biological ms.
+pub const KEEP_MS: f64 = 20_000.0;
+/// At most this many spikes are kept, whatever their age.
+const KEEP_SPIKES: usize = 4_000_000;
+
+impl LiveData {
+    /// Starts over for a newly built network.
+    pub fn reset(&mut self, info: NetInfo) {
+        let mut offsets = Vec::with_capacity(info.populations.len());
+        let mut total = 0;
+        for (_, size) in &info.populations {
+            offsets.push(total);
+            total += size;
+        }
+        *self = LiveData { info, offsets, total_neurons: total, ..LiveData::default() };
+    }
+
+    pub fn take(&mut self, batch: Batch) {
+        let now = std::time::Instant::now();
+        if let Some((then, t_then, spikes_then)) = self.last_update {
+            let wall = now.duration_since(then).as_secs_f64();
+            if wall > 0.05 {
+                let spikes = (self.spikes_total() - spikes_then) as f64;
+                let bio = batch.time_ms - t_then;
+                let smooth = |old: f64, new: f64| if old == 0.0 { new } else { 0.7 * old + 0.3 * new };
+                self.spikes_per_second = smooth(self.spikes_per_second, spikes / wall);
+                self.realtime_factor = smooth(self.realtime_factor, bio / 1000.0 / wall);
+                self.last_update =
+                    Some((now, batch.time_ms, self.spikes_total() + batch.spikes.len() as u64));
+            }
+        } else {
+            self.last_update = Some((now, batch.time_ms, self.spikes_total()));
+        }
+        if !batch.playing {
+            self.spikes_per_second = 0.0;
+            self.realtime_factor = 0.0;
+            self.last_update = None;
+        }
+        self.spike_count += batch.spikes.len() as u64;
+        self.spikes.extend_from_slice(&batch.spikes);
+        for (k, info) in batch.traces.iter().enumerate() {
+            if k >= self.traces.len() {
+                self.traces.push(LiveTrace {
+                    pop: info.pop,
+                    neuron: info.neuron,
+                    variable: info.variable.clone(),
+                    unit: info.unit.clone(),
+                    t0_ms: info.start_ms,
+                    interval_ms: info.interval_ms,
+                    values: Vec::new(),
+                });
+            }
+        }
+        for (trace, new) in self.traces.iter_mut().zip(batch.samples) {
+            trace.values.extend_from_slice(&new);
+        }
+        self.time_ms = batch.time_ms;
+        self.steps = batch.steps;
+        self.synaptic_events = batch.synaptic_events;
+        self.playing = batch.playing;
+        if batch.steps_per_second > 0.0 {
+            self.steps_per_second = batch.steps_per_second;
+        }
+        self.forget_old();
+    }
+
+    fn spikes_total(&self) -> u64 {
+        self.spike_count
+    }
+
+    /// Drops history older than KEEP_MS, in blocks so that it costs little per frame.
+    fn forget_old(&mut self) {
+        let dt = self.info.dt_ms.max(1e-9);
+        let horizon = self.time_ms - KEEP_MS;
+        let old = self.spikes.partition_point(|s| (s.step as f64 * dt) < horizon);
+        let excess = self.spikes.len().saturating_sub(KEEP_SPIKES);
+        let drop = old.max(excess);
+        if drop > self.spikes.len() / 4 || excess > 0 {
+            self.spikes.drain(..drop);
+        }
+        for trace in &mut self.traces {
+            let keep_samples = (KEEP_MS / trace.interval_ms.max(1e-9)) as usize;
+            if trace.values.len() > 2 * keep_samples.max(1) {
+                let drop = trace.values.len() - keep_samples;
+                trace.values.drain(..drop);
+                trace.t0_ms += drop as f64 * trace.interval_ms;
+            }
+        }
+    }
+
+    /// Spikes with times in [t0, t1] (ms).
+    pub fn spikes_between(&self, t0: f64, t1: f64) -> &[Spike] {
+        let dt = self.info.dt_ms.max(1e-9);
+        let a = self.spikes.partition_point(|s| (s.step as f64 * dt) < t0);
+        let b = self.spikes.partition_point(|s| (s.step as f64 * dt) <= t1);
+        &self.spikes[a..b.max(a)]
+    }
+
+    /// The population and index of raster row `row`.
+    pub fn neuron_of_row(&self, row: usize) -> Option<(usize, usize)> {
+        if row >= self.total_neurons {
+            return None;
+        }
+        let pop = self.offsets.partition_point(|&o| o <= row).saturating_sub(1);
+        Some((pop, row - self.offsets[pop]))
+    }
+
+    /// The raster row of a neuron.
+    pub fn row_of(&self, pop: usize, neuron: usize) -> usize {
+        self.offsets.get(pop).copied().unwrap_or(0) + neuron
+    }
+}

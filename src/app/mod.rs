@@ -1,0 +1,642 @@
+//! What the user sees: the workbench window.
+//!
+//! [`SpikeLabApp::ui_root`] draws the whole window from plain state each frame: a menu bar and
+//! toolbar, the model outline and inspector on the left, the views in dockable tabs in the
+//! middle, and a status bar. The simulation runs on its own thread ([`runner`]); the window
+//! sends it commands and takes whatever new data it has, never waiting for it.
+
+mod inspector;
+mod live;
+pub mod runner;
+pub mod views;
+
+pub use inspector::Selection;
+pub use live::LiveData;
+
+use crate::model::{Model, presets};
+use crate::sim::Applied;
+use egui::{Key, KeyboardShortcut, Modifiers, RichText};
+use egui_dock::{DockArea, DockState, NodeIndex, TabViewer};
+use runner::{Command, Event, Runner, Speed};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use views::{Shared, Tab, Views};
+
+/// The preset the window opens on.
+pub const DEFAULT_PRESET: &str = "cuba.toml";
+
+/// Something that would throw away unsaved edits, waiting for the user's answer.
+#[derive(Clone, Debug)]
+enum Pending {
+    Open(PathBuf),
+    Preset(&'static str),
+    Quit,
+}
+
+/// A message in the status bar.
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+    at: Instant,
+}
+
+pub struct SpikeLabApp {
+    model: Model,
+    /// The file the model came from; `None` for presets and new models.
+    path: Option<PathBuf>,
+    /// A name for the title when there is no file.
+    source_name: String,
+    dirty: bool,
+    runner: Runner,
+    live: LiveData,
+    shared: Shared,
+    dock: DockState<Tab>,
+    views: Views,
+    selection: Option<Selection>,
+    inspector_error: Option<String>,
+    notice: Option<Notice>,
+    /// A notice that stays until dismissed (errors from files and the engine).
+    error: Option<String>,
+    speed: Speed,
+    stop_at: Option<f64>,
+    step_ms: f64,
+    recent: Vec<PathBuf>,
+    pending: Option<Pending>,
+    allow_close: bool,
+    /// Biological time at which the engine took the last edit.
+    applied_at: Option<f64>,
+}
+
+const SPEEDS: [(Speed, &str); 6] = [
+    (Speed::MsPerSecond(10.0), "1/100 × real time"),
+    (Speed::MsPerSecond(100.0), "1/10 × real time"),
+    (Speed::MsPerSecond(1000.0), "real time"),
+    (Speed::MsPerSecond(10_000.0), "10 × real time"),
+    (Speed::MsPerSecond(100_000.0), "100 × real time"),
+    (Speed::Max, "as fast as possible"),
+];
+
+impl SpikeLabApp {
+    /// A window on `model`. `repaint` is called by the simulation thread when it has news
+    /// (pass `ctx.request_repaint()`).
+    pub fn new(
+        model: Model,
+        path: Option<PathBuf>,
+        source_name: &str,
+        repaint: impl Fn() + Send + 'static,
+    ) -> Self {
+        let runner = Runner::start(model.clone(), repaint);
+        let mut dock = DockState::new(vec![Tab::Raster]);
+        let surface = dock.main_surface_mut();
+        let [_, below] = surface.split_below(NodeIndex::root(), 0.55, vec![Tab::Traces]);
+        surface.split_right(below, 0.5, vec![Tab::Rates]);
+        let app = SpikeLabApp {
+            model,
+            path,
+            source_name: source_name.to_string(),
+            dirty: false,
+            runner,
+            live: LiveData::default(),
+            shared: Shared::default(),
+            dock,
+            views: Views::default(),
+            selection: Some(Selection::Population(0)),
+            inspector_error: None,
+            notice: None,
+            error: None,
+            speed: Speed::MsPerSecond(1000.0),
+            stop_at: None,
+            step_ms: 10.0,
+            recent: load_recent(),
+            pending: None,
+            allow_close: false,
+            applied_at: None,
+        };
+        app.runner.send(Command::SetSpeed(app.speed));
+        app
+    }
+
+    /// A window on the default preset.
+    pub fn with_default_preset(repaint: impl Fn() + Send + 'static) -> Self {
+        let text = presets::preset(DEFAULT_PRESET).unwrap_or_default();
+        let model = Model::from_toml(text, DEFAULT_PRESET).unwrap_or_default();
+        SpikeLabApp::new(model, None, DEFAULT_PRESET, repaint)
+    }
+
+    // --- for tests and the command line ---
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    pub fn live(&self) -> &LiveData {
+        &self.live
+    }
+
+    pub fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// The persistent error message, if any.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    /// Biological time (ms) at which the running network took the last edit.
+    pub fn applied_at(&self) -> Option<f64> {
+        self.applied_at
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn play(&mut self) {
+        self.runner.send(Command::SetSpeed(self.speed));
+        self.runner.send(Command::Play);
+    }
+
+    pub fn set_speed(&mut self, speed: Speed) {
+        self.speed = speed;
+        self.runner.send(Command::SetSpeed(speed));
+    }
+
+    /// Applies what the simulation thread has sent.
+    pub fn poll(&mut self) {
+        for event in self.runner.poll() {
+            match event {
+                Event::Built(info) => {
+                    self.live.reset(*info);
+                    if let Some((pop, neuron)) = self.shared.selected {
+                        if pop < self.live.info.populations.len()
+                            && neuron < self.live.info.populations[pop].1
+                        {
+                            self.shared.watch = Some((pop, neuron, self.views.traces.variable.clone()));
+                        } else {
+                            self.shared.selected = None;
+                        }
+                    }
+                }
+                Event::Data(batch) => self.live.take(batch),
+                Event::Applied(Applied::InPlace, at) => self.applied_at = Some(at),
+                Event::Applied(Applied::Rebuilt, _) => {
+                    self.applied_at = Some(0.0);
+                    self.say("The structure changed: the network was rebuilt and restarted at t = 0", false)
+                }
+                Event::Error(e) => self.error = Some(e),
+            }
+        }
+    }
+
+    fn say(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice { text: text.into(), error, at: Instant::now() });
+    }
+
+    /// Opens a model file; a bad file leaves everything as it was and says why.
+    pub fn open_path(&mut self, path: &Path) {
+        match Model::load(path) {
+            Ok(model) => {
+                self.install(model, Some(path.to_path_buf()), &path.display().to_string());
+                remember_recent(&mut self.recent, path);
+                self.say(format!("Opened {}", path.display()), false);
+            }
+            Err(e) => {
+                self.error = Some(format!("Could not open the file; the current model is unchanged.\n{e}"))
+            }
+        }
+    }
+
+    fn open_preset(&mut self, name: &'static str) {
+        let Some(text) = presets::preset(name) else { return };
+        match Model::from_toml(text, name) {
+            Ok(model) => {
+                self.install(model, None, name);
+                self.say(format!("Loaded preset {name}"), false);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    fn install(&mut self, model: Model, path: Option<PathBuf>, name: &str) {
+        self.runner.send(Command::Load(Box::new(model.clone())));
+        self.model = model;
+        self.path = path;
+        self.source_name = name.to_string();
+        self.dirty = false;
+        self.error = None;
+        self.inspector_error = None;
+        self.shared.selected = None;
+        self.shared.follow = true;
+        self.selection = Some(Selection::Population(0));
+    }
+
+    /// Runs `action` now, or asks first when there are unsaved changes.
+    fn guard(&mut self, action: Pending) {
+        if self.dirty {
+            self.pending = Some(action);
+        } else {
+            self.perform(action);
+        }
+    }
+
+    fn perform(&mut self, action: Pending) {
+        match action {
+            Pending::Open(path) => self.open_path(&path),
+            Pending::Preset(name) => self.open_preset(name),
+            Pending::Quit => self.allow_close = true,
+        }
+    }
+
+    fn save(&mut self) -> bool {
+        match self.path.clone() {
+            Some(path) => self.save_to(&path),
+            None => self.save_as(),
+        }
+    }
+
+    fn save_as(&mut self) -> bool {
+        let dialog = rfd::FileDialog::new()
+            .add_filter("SpikeLab model", &["toml"])
+            .set_file_name(format!("{}.toml", self.model.name.to_lowercase().replace(' ', "_")));
+        match dialog.save_file() {
+            Some(path) => self.save_to(&path),
+            None => false,
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) -> bool {
+        match self.model.save(path) {
+            Ok(()) => {
+                self.path = Some(path.to_path_buf());
+                self.source_name = path.display().to_string();
+                self.dirty = false;
+                remember_recent(&mut self.recent, path);
+                self.say(format!("Saved {}", path.display()), false);
+                true
+            }
+            Err(e) => {
+                self.error = Some(format!("Could not save: {e}"));
+                false
+            }
+        }
+    }
+
+    fn open_dialog(&mut self) {
+        if let Some(path) = rfd::FileDialog::new().add_filter("SpikeLab model", &["toml"]).pick_file() {
+            self.guard(Pending::Open(path));
+        }
+    }
+
+    fn step_once(&mut self) {
+        self.runner.send(Command::Steps(1));
+    }
+
+    fn toggle_play(&mut self) {
+        if self.live.playing {
+            self.runner.send(Command::Pause);
+        } else {
+            self.play();
+        }
+    }
+
+    fn reset(&mut self) {
+        self.runner.send(Command::Reset);
+    }
+
+    /// The whole window. eframe calls it through [`eframe::App::ui`]; tests call it directly.
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        self.poll();
+        let ctx = ui.ctx().clone();
+        self.handle_input(&ctx);
+        if let Some((pop, neuron, variable)) = self.shared.watch.take() {
+            self.runner.send(Command::Watch { pop, neuron, variable });
+            self.selection = Some(Selection::Population(pop));
+        }
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| self.menus(ui));
+        });
+        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("side").resizable(true).default_size(300.0).show(ui, |ui| self.side_panel(ui));
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            if let Some(error) = self.error.clone() {
+                egui::Frame::new().fill(ui.visuals().extreme_bg_color).inner_margin(6.0).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            RichText::new(format!("⚠ {error}")).strong(),
+                        );
+                        if ui.button("Dismiss").on_hover_text("Hide this message").clicked() {
+                            self.error = None;
+                        }
+                    });
+                });
+            }
+            let mut viewer = Viewer { views: &mut self.views, live: &self.live, shared: &mut self.shared };
+            DockArea::new(&mut self.dock)
+                .show_close_buttons(false)
+                .show_add_buttons(false)
+                .show_leaf_close_all_buttons(false)
+                .show_leaf_collapse_buttons(false)
+                .show_inside(ui, &mut viewer);
+        });
+        self.unsaved_dialog(&ctx);
+        if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.pending = Some(Pending::Quit);
+        }
+        if self.allow_close && self.pending.is_none() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    fn handle_input(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if let Some(path) = dropped.into_iter().next() {
+            self.guard(Pending::Open(path));
+        }
+        let shortcut = |m, k| KeyboardShortcut::new(m, k);
+        if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::R))) {
+            self.reset();
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::O))) {
+            self.open_dialog();
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::S))) {
+            self.save();
+        }
+        if !ctx.egui_wants_keyboard_input() {
+            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space)) {
+                self.toggle_play();
+            }
+            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowRight)) {
+                self.step_once();
+            }
+        }
+    }
+
+    fn menus(&mut self, ui: &mut egui::Ui) {
+        ui.menu_button("File", |ui| {
+            if ui.button("Open…  (Ctrl+O)").clicked() {
+                self.open_dialog();
+            }
+            if ui.button("Save  (Ctrl+S)").clicked() {
+                self.save();
+            }
+            if ui.button("Save As…").clicked() {
+                self.save_as();
+            }
+            ui.menu_button("Recent files", |ui| {
+                if self.recent.is_empty() {
+                    ui.weak("none yet");
+                }
+                for path in self.recent.clone() {
+                    if ui.button(path.display().to_string()).clicked() {
+                        self.guard(Pending::Open(path));
+                    }
+                }
+            });
+            ui.separator();
+            if ui.button("Quit").clicked() {
+                self.guard(Pending::Quit);
+            }
+        });
+        ui.menu_button("Presets", |ui| {
+            for (name, text) in presets::PRESETS {
+                let title =
+                    text.lines().next().unwrap_or_default().trim_start_matches("name = ").trim_matches('"');
+                if ui.button(format!("{title}  ({name})")).clicked() {
+                    self.guard(Pending::Preset(name));
+                }
+            }
+        });
+        ui.menu_button("View", |ui| {
+            for tab in Tab::ALL {
+                let open = self.dock.find_tab(&tab).is_some();
+                if ui.add_enabled(!open, egui::Button::new(self.views.get(tab).title())).clicked() {
+                    self.dock.push_to_focused_leaf(tab);
+                }
+            }
+        });
+    }
+
+    fn toolbar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let playing = self.live.playing;
+            let play = ui
+                .add(
+                    egui::Button::new(if playing { "⏸ Pause" } else { "▶ Play" })
+                        .min_size(egui::vec2(80.0, 0.0)),
+                )
+                .on_hover_text("Run or pause the simulation (Space)");
+            if play.clicked() {
+                self.toggle_play();
+            }
+            if ui.button("⏭ Step").on_hover_text("Advance one time step (→)").clicked() {
+                self.step_once();
+            }
+            ui.add(egui::DragValue::new(&mut self.step_ms).range(0.1..=100_000.0).speed(1.0).suffix(" ms"))
+                .on_hover_text("How far \"Step by\" advances");
+            if ui.button("Step by").on_hover_text("Advance the time set on the left, then pause").clicked() {
+                let steps = (self.step_ms / self.live.info.dt_ms.max(1e-9)).round().max(1.0) as u64;
+                self.runner.send(Command::Steps(steps));
+            }
+            if ui.button("⟲ Reset").on_hover_text("Back to t = 0 with the same seed (Ctrl+R)").clicked() {
+                self.reset();
+            }
+            if ui
+                .button("🎲 Reseed")
+                .on_hover_text("Back to t = 0 with a new seed: new wiring, new input")
+                .clicked()
+            {
+                let seed = self.model.simulation.seed.wrapping_add(1);
+                self.model.simulation.seed = seed;
+                self.dirty = true;
+                self.runner.send(Command::Reseed(seed));
+            }
+            ui.separator();
+            let current = SPEEDS.iter().find(|(s, _)| *s == self.speed).map_or("custom", |(_, n)| n);
+            egui::ComboBox::from_id_salt("speed")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for (speed, name) in SPEEDS {
+                        if ui.selectable_label(self.speed == speed, name).clicked() {
+                            self.set_speed(speed);
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("How fast biological time runs");
+            ui.separator();
+            let mut stop = self.stop_at.is_some();
+            if ui.checkbox(&mut stop, "stop at").on_hover_text("Pause automatically at a set time").changed()
+            {
+                self.stop_at = stop.then_some(self.stop_at.unwrap_or(self.model.duration_ms()));
+                self.runner.send(Command::StopAt(self.stop_at));
+            }
+            if let Some(t) = &mut self.stop_at
+                && ui.add(egui::DragValue::new(t).range(0.0..=1e9).speed(10.0).suffix(" ms")).changed()
+            {
+                self.runner.send(Command::StopAt(Some(*t)));
+            }
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let live = &self.live;
+            ui.label(format!("t = {:.1} ms", live.time_ms)).on_hover_text("Biological time");
+            ui.separator();
+            ui.label(format!("{:.0} steps/s", if live.playing { live.steps_per_second } else { 0.0 }));
+            ui.separator();
+            ui.label(format!("{:.2} × real time", live.realtime_factor))
+                .on_hover_text("Biological seconds simulated per wall-clock second");
+            ui.separator();
+            ui.label(format!("{:.0} spikes/s", live.spikes_per_second))
+                .on_hover_text("Spikes per wall-clock second");
+            ui.separator();
+            let neurons = live.total_neurons;
+            ui.label(format!("{neurons} neurons, {} synapses", live.info.synapses));
+            ui.separator();
+            let marker = if self.dirty { " •" } else { "" };
+            ui.label(format!("{}{marker}", self.source_name)).on_hover_text(if self.dirty {
+                "Unsaved changes"
+            } else {
+                "Model file"
+            });
+            if let Some(n) = &self.notice
+                && n.at.elapsed().as_secs_f64() < 8.0
+            {
+                ui.separator();
+                let color = if n.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
+                ui.colored_label(color, &n.text);
+            }
+        });
+    }
+
+    fn side_panel(&mut self, ui: &mut egui::Ui) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.heading(&self.model.name);
+            if !self.model.description.is_empty() {
+                egui::CollapsingHeader::new("About this model").default_open(false).show(ui, |ui| {
+                    ui.label(self.model.description.trim());
+                });
+            }
+            ui.separator();
+            inspector::outline(ui, &self.model, &mut self.selection);
+            ui.separator();
+            if let Some(selection) = self.selection
+                && let Some(change) =
+                    inspector::inspector(ui, &mut self.model, selection, &mut self.inspector_error)
+            {
+                self.dirty = true;
+                self.runner.send(Command::Apply(Box::new(self.model.clone())));
+                if change == inspector::Change::Structure {
+                    self.say("Rebuilding the network for the new structure…", false);
+                }
+            }
+        });
+    }
+
+    fn unsaved_dialog(&mut self, ctx: &egui::Context) {
+        let Some(pending) = self.pending.clone() else { return };
+        let mut answer = None;
+        egui::Modal::new(egui::Id::new("unsaved")).show(ctx, |ui| {
+            ui.heading("Unsaved changes");
+            ui.label(format!("\"{}\" has changes that are not saved. Save them first?", self.model.name));
+            ui.horizontal(|ui| {
+                if ui.button("Save").clicked() {
+                    answer = Some(1);
+                }
+                if ui.button("Discard changes").clicked() {
+                    answer = Some(2);
+                }
+                if ui.button("Cancel").clicked() {
+                    answer = Some(3);
+                }
+            });
+        });
+        match answer {
+            Some(1) if self.save() => {
+                self.pending = None;
+                self.perform(pending);
+            }
+            Some(1) => {}
+            Some(2) => {
+                self.pending = None;
+                self.dirty = false;
+                self.perform(pending);
+            }
+            Some(_) => self.pending = None,
+            None => {}
+        }
+    }
+}
+
+impl eframe::App for SpikeLabApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.ui_root(ui);
+    }
+}
+
+struct Viewer<'a> {
+    views: &'a mut Views,
+    live: &'a LiveData,
+    shared: &'a mut Shared,
+}
+
+impl TabViewer for Viewer<'_> {
+    type Tab = Tab;
+
+    fn id(&mut self, tab: &mut Tab) -> egui::Id {
+        egui::Id::new(("view", *tab as u8))
+    }
+
+    fn title(&mut self, tab: &mut Tab) -> egui::WidgetText {
+        self.views.get(*tab).title().into()
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, tab: &mut Tab) {
+        self.views.get(*tab).ui(ui, self.live, self.shared);
+    }
+}
+
+fn recent_file() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("spikelab").join("recent.txt"))
+}
+
+fn load_recent() -> Vec<PathBuf> {
+    recent_file()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .map(|t| t.lines().filter(|l| !l.is_empty()).map(PathBuf::from).collect())
+        .unwrap_or_default()
+}
+
+fn remember_recent(recent: &mut Vec<PathBuf>, path: &Path) {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    recent.retain(|p| *p != path);
+    recent.insert(0, path);
+    recent.truncate(10);
+    if let Some(file) = recent_file() {
+        let text: String = recent.iter().map(|p| format!("{}\n", p.display())).collect();
+        // Recent files are a convenience: failing to store them must not disturb the user.
+        let _ = file.parent().map(std::fs::create_dir_all);
+        let _ = std::fs::write(file, text);
+    }
+}

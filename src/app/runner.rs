@@ -1,0 +1,451 @@
+//! The simulation thread. The window sends [`Command`]s and reads [`Event`]s; it never waits
+//! for the engine, and the engine never touches the GUI beyond asking it to repaint.
+
+use crate::model::Model;
+use crate::sim::{Applied, Network, Spike};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How fast biological time runs while playing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// Biological milliseconds per wall-clock second (1000 = real time).
+    MsPerSecond(f64),
+    /// As fast as the machine allows.
+    Max,
+}
+
+/// What the window asks of the simulation.
+#[derive(Debug)]
+pub enum Command {
+    Play,
+    Pause,
+    /// Advance this many steps, then pause.
+    Steps(u64),
+    Reset,
+    /// Rebuild with a new seed (wiring, initial state and inputs all change).
+    Reseed(u64),
+    SetSpeed(Speed),
+    /// Pause when biological time reaches this (ms).
+    StopAt(Option<f64>),
+    /// Replace the network with a new model (a file was opened).
+    Load(Box<Model>),
+    /// Take parameter edits in place, or rebuild when the structure changed.
+    Apply(Box<Model>),
+    /// Record a state variable of a neuron from now on.
+    Watch {
+        pop: usize,
+        neuron: usize,
+        variable: String,
+    },
+    Shutdown,
+}
+
+/// Static facts about the running network, sent whenever it is (re)built.
+#[derive(Clone, Debug, Default)]
+pub struct NetInfo {
+    pub model: Model,
+    pub dt_ms: f64,
+    pub populations: Vec<(String, usize)>,
+    pub synapses: usize,
+}
+
+/// A recorded trace as the window sees it.
+#[derive(Clone, Debug)]
+pub struct TraceInfo {
+    pub pop: usize,
+    pub neuron: usize,
+    pub variable: String,
+    pub unit: String,
+    /// Time of the first sample in `samples`, ms, and the sampling interval, ms.
+    pub start_ms: f64,
+    pub interval_ms: f64,
+}
+
+/// New data since the last batch.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    pub time_ms: f64,
+    pub steps: u64,
+    pub spikes: Vec<Spike>,
+    /// Traces that exist now (new ones are appended), and their new samples.
+    pub traces: Vec<TraceInfo>,
+    pub samples: Vec<Vec<f32>>,
+    pub synaptic_events: u64,
+    pub playing: bool,
+    /// Steps per wall second over the last chunk.
+    pub steps_per_second: f64,
+}
+
+#[derive(Debug)]
+pub enum Event {
+    /// A new network is running (after Load, Reset, Reseed or a structural Apply).
+    Built(Box<NetInfo>),
+    Data(Batch),
+    /// An Apply was taken in place or by rebuilding, at this biological time (ms).
+    Applied(Applied, f64),
+    /// Something went wrong; the message says what and where. The simulation is paused.
+    Error(String),
+}
+
+/// The window's handle on the simulation thread.
+pub struct Runner {
+    tx: Sender<Command>,
+    /// Set when a command waits, so that a long run stops early to take it.
+    waiting: Arc<AtomicBool>,
+    rx: Receiver<Event>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Runner {
+    /// Starts the thread on `model`; `repaint` is called whenever there is news.
+    pub fn start(model: Model, repaint: impl Fn() + Send + 'static) -> Runner {
+        let (tx, commands) = channel();
+        let (events, rx) = channel();
+        let waiting = Arc::new(AtomicBool::new(false));
+        let flag = waiting.clone();
+        let thread = std::thread::Builder::new()
+            .name("simulation".into())
+            .spawn(move || Worker::new(commands, events, Box::new(repaint), flag).run(model))
+            .ok();
+        Runner { tx, waiting, rx, thread }
+    }
+
+    pub fn send(&self, command: Command) {
+        // If the thread is gone, the next poll reports it; nothing to do here.
+        let _ = self.tx.send(command);
+        self.waiting.store(true, Ordering::Release);
+    }
+
+    /// Everything the thread has said since the last call.
+    pub fn poll(&self) -> Vec<Event> {
+        let mut out = Vec::new();
+        loop {
+            match self.rx.try_recv() {
+                Ok(e) => out.push(e),
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => {
+                    out.push(Event::Error("the simulation thread stopped unexpectedly".into()));
+                    break;
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Command::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct Worker {
+    commands: Receiver<Command>,
+    waiting: Arc<AtomicBool>,
+    events: Sender<Event>,
+    repaint: Box<dyn Fn() + Send>,
+    net: Option<Network>,
+    playing: bool,
+    speed: Speed,
+    stop_at: Option<f64>,
+    /// Steps still to take for a Steps command.
+    pending_steps: u64,
+    spike_cursor: u64,
+    trace_cursors: Vec<usize>,
+    /// Wall clock and biological time when play last started (for the speed limit).
+    play_anchor: (Instant, f64),
+}
+
+/// Longest stretch of simulation between two batches, wall time.
+const CHUNK: Duration = Duration::from_millis(15);
+
+impl Worker {
+    fn new(
+        commands: Receiver<Command>,
+        events: Sender<Event>,
+        repaint: Box<dyn Fn() + Send>,
+        waiting: Arc<AtomicBool>,
+    ) -> Worker {
+        Worker {
+            commands,
+            waiting,
+            events,
+            repaint,
+            net: None,
+            playing: false,
+            speed: Speed::MsPerSecond(1000.0),
+            stop_at: None,
+            pending_steps: 0,
+            spike_cursor: 0,
+            trace_cursors: Vec::new(),
+            play_anchor: (Instant::now(), 0.0),
+        }
+    }
+
+    fn emit(&self, event: Event) {
+        let _ = self.events.send(event);
+        (self.repaint)();
+    }
+
+    fn run(mut self, model: Model) {
+        self.build(&model);
+        loop {
+            self.waiting.store(false, Ordering::Release);
+            let busy = self.playing || self.pending_steps > 0;
+            let command = if busy {
+                match self.commands.try_recv() {
+                    Ok(c) => Some(c),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => return,
+                }
+            } else {
+                match self.commands.recv() {
+                    Ok(c) => Some(c),
+                    Err(_) => return,
+                }
+            };
+            if let Some(command) = command {
+                if matches!(command, Command::Shutdown) {
+                    return;
+                }
+                self.handle(command);
+                continue;
+            }
+            self.advance();
+        }
+    }
+
+    fn build(&mut self, model: &Model) -> bool {
+        match catch_unwind(|| Network::build(model)) {
+            Ok(Ok(mut net)) => {
+                net.spikes_mut().set_capacity(Some(1 << 20));
+                self.install(net);
+                true
+            }
+            Ok(Err(e)) => {
+                self.emit(Event::Error(e.to_string()));
+                false
+            }
+            Err(_) => {
+                self.emit(Event::Error(
+                    "internal error while building the network; the previous one is kept".into(),
+                ));
+                false
+            }
+        }
+    }
+
+    fn install(&mut self, net: Network) {
+        let info = NetInfo {
+            model: net.model().clone(),
+            dt_ms: net.dt_ms(),
+            populations: net.populations().map(|(n, s)| (n.to_string(), s)).collect(),
+            synapses: net.synapse_count(),
+        };
+        self.net = Some(net);
+        self.spike_cursor = 0;
+        self.trace_cursors.clear();
+        self.pending_steps = 0;
+        self.play_anchor = (Instant::now(), 0.0);
+        self.emit(Event::Built(Box::new(info)));
+        self.send_batch(0.0);
+    }
+
+    fn handle(&mut self, command: Command) {
+        match command {
+            Command::Play => {
+                self.playing = true;
+                self.play_anchor = (Instant::now(), self.time_ms());
+            }
+            Command::Pause => {
+                self.playing = false;
+                self.pending_steps = 0;
+                self.send_batch(0.0);
+            }
+            Command::Steps(n) => {
+                self.playing = false;
+                self.pending_steps += n;
+            }
+            Command::Reset => {
+                if let Some(model) = self.net.as_ref().map(|n| n.model().clone()) {
+                    self.playing = false;
+                    self.build(&model);
+                }
+            }
+            Command::Reseed(seed) => {
+                if let Some(mut model) = self.net.as_ref().map(|n| n.model().clone()) {
+                    model.simulation.seed = seed;
+                    self.playing = false;
+                    self.build(&model);
+                }
+            }
+            Command::SetSpeed(speed) => {
+                self.speed = speed;
+                self.play_anchor = (Instant::now(), self.time_ms());
+            }
+            Command::StopAt(t) => self.stop_at = t,
+            Command::Load(model) => {
+                if self.build(&model) {
+                    self.playing = false;
+                }
+            }
+            Command::Apply(model) => self.apply(&model),
+            Command::Watch { pop, neuron, variable } => {
+                if let Some(net) = &mut self.net {
+                    net.watch(pop, neuron, &variable);
+                    self.send_batch(0.0);
+                }
+            }
+            Command::Shutdown => {}
+        }
+    }
+
+    fn apply(&mut self, model: &Model) {
+        let Some(net) = &mut self.net else { return };
+        match catch_unwind(AssertUnwindSafe(|| net.apply(model))) {
+            Ok(Ok(Applied::InPlace)) => {
+                let at = self.time_ms();
+                self.emit(Event::Applied(Applied::InPlace, at))
+            }
+            Ok(Ok(Applied::Rebuilt)) => {
+                let rebuilt = self.net.take();
+                if let Some(net) = rebuilt {
+                    self.install(net);
+                }
+                self.emit(Event::Applied(Applied::Rebuilt, 0.0));
+            }
+            Ok(Err(e)) => self.emit(Event::Error(e.to_string())),
+            Err(_) => self
+                .emit(Event::Error("internal error while applying the change; nothing was changed".into())),
+        }
+    }
+
+    fn time_ms(&self) -> f64 {
+        self.net.as_ref().map_or(0.0, Network::time_ms)
+    }
+
+    /// Runs one chunk: up to CHUNK of wall time, the speed limit, and the stop time.
+    fn advance(&mut self) {
+        let Some(net) = &mut self.net else {
+            self.playing = false;
+            self.pending_steps = 0;
+            return;
+        };
+        let dt = net.dt_ms();
+        let started = Instant::now();
+        let mut budget = if self.pending_steps > 0 {
+            self.pending_steps
+        } else {
+            match self.speed {
+                Speed::Max => u64::MAX,
+                Speed::MsPerSecond(rate) => {
+                    let (wall0, bio0) = self.play_anchor;
+                    let target = bio0 + rate * wall0.elapsed().as_secs_f64();
+                    ((target - net.time_ms()) / dt).floor().max(0.0) as u64
+                }
+            }
+        };
+        if let Some(stop) = self.stop_at {
+            budget = budget.min(((stop - net.time_ms()) / dt).round().max(0.0) as u64);
+        }
+        if budget == 0 {
+            if self.stop_at.is_some_and(|stop| net.time_ms() >= stop - dt / 2.0) && self.playing {
+                self.playing = false;
+                self.send_batch(0.0);
+            } else {
+                std::thread::sleep(Duration::from_millis(4));
+            }
+            return;
+        }
+        let mut taken = 0u64;
+        let waiting = &self.waiting;
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            while taken < budget {
+                net.step()?;
+                taken += 1;
+                if taken.is_multiple_of(16) && (started.elapsed() > CHUNK || waiting.load(Ordering::Acquire))
+                {
+                    break;
+                }
+            }
+            Ok::<(), crate::sim::SimError>(())
+        }));
+        if self.pending_steps > 0 {
+            self.pending_steps -= taken.min(self.pending_steps);
+        }
+        let wall = started.elapsed().as_secs_f64();
+        match outcome {
+            Ok(Ok(())) => self.send_batch(if wall > 0.0 { taken as f64 / wall } else { 0.0 }),
+            Ok(Err(e)) => {
+                self.playing = false;
+                self.pending_steps = 0;
+                self.send_batch(0.0);
+                self.emit(Event::Error(e.to_string()));
+            }
+            Err(_) => {
+                self.playing = false;
+                self.pending_steps = 0;
+                let model = self.net.as_ref().map(|n| n.model().clone());
+                self.emit(Event::Error("internal error in the simulator; the network was reset".into()));
+                if let Some(model) = model {
+                    self.build(&model);
+                }
+            }
+        }
+    }
+
+    fn send_batch(&mut self, steps_per_second: f64) {
+        let Some(net) = &mut self.net else { return };
+        let batch = net.spikes().since(self.spike_cursor);
+        let spikes = batch.spikes.to_vec();
+        self.spike_cursor = batch.next;
+        let dt = net.dt_ms();
+        let traces: Vec<TraceInfo> = net
+            .traces()
+            .iter()
+            .map(|t| TraceInfo {
+                pop: t.pop,
+                neuron: t.neuron as usize,
+                variable: t.variable.clone(),
+                unit: t.unit.to_string(),
+                start_ms: t.first_step as f64 * dt,
+                interval_ms: t.interval_steps as f64 * dt,
+            })
+            .collect();
+        self.trace_cursors.resize(traces.len(), 0);
+        let samples = net
+            .traces()
+            .iter()
+            .zip(&mut self.trace_cursors)
+            .map(|(t, cursor)| {
+                let new = t.values[(*cursor).min(t.values.len())..].to_vec();
+                *cursor = t.values.len();
+                new
+            })
+            .collect();
+        // The window keeps what it needs; the engine need not keep samples already sent.
+        if self.trace_cursors.iter().any(|&c| c > 1 << 20) {
+            net.clear_trace_samples();
+            self.trace_cursors.iter_mut().for_each(|c| *c = 0);
+        }
+        let batch = Batch {
+            time_ms: net.time_ms(),
+            steps: net.steps(),
+            spikes,
+            traces,
+            samples,
+            synaptic_events: net.synaptic_events(),
+            playing: self.playing || self.pending_steps > 0,
+            steps_per_second,
+        };
+        self.emit(Event::Data(batch));
+    }
+}

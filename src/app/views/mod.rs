@@ -1,0 +1,115 @@
+//! The views of the central area. Each view is its own file behind one small trait, and
+//! [`Tab`] lists them (after egui's demo library). Views never talk to each other: they read
+//! [`LiveData`] and read and write the [`Shared`] UI state.
+
+mod raster;
+mod rates;
+mod traces;
+
+pub use raster::RasterView;
+pub use rates::RatesView;
+pub use traces::TracesView;
+
+use super::live::LiveData;
+use egui::Color32;
+
+/// UI state shared by the views: what is selected and which time window is shown.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    /// The selected neuron (population, index).
+    pub selected: Option<(usize, usize)>,
+    /// Width of the visible time window, ms.
+    pub window_ms: f64,
+    /// Whether the views scroll with the simulation.
+    pub follow: bool,
+    /// A neuron whose state a view wants recorded (the app forwards it to the runner).
+    pub watch: Option<(usize, usize, String)>,
+    /// Where the raster was drawn last frame, and its visible bounds (x: ms, y: rows).
+    pub raster_rect: Option<egui::Rect>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared { selected: None, window_ms: 1000.0, follow: true, watch: None, raster_rect: None }
+    }
+}
+
+impl Shared {
+    /// The x range to show when following the simulation.
+    pub fn live_window(&self, now_ms: f64) -> (f64, f64) {
+        let end = now_ms.max(self.window_ms);
+        (end - self.window_ms, end)
+    }
+}
+
+/// A view in the central area.
+pub trait View {
+    fn title(&self) -> &'static str;
+    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared);
+}
+
+/// The kinds of view, in the order the View menu lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Raster,
+    Traces,
+    Rates,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 3] = [Tab::Raster, Tab::Traces, Tab::Rates];
+}
+
+/// One instance of every view.
+#[derive(Default)]
+pub struct Views {
+    pub raster: RasterView,
+    pub traces: TracesView,
+    pub rates: RatesView,
+}
+
+impl Views {
+    pub fn get(&mut self, tab: Tab) -> &mut dyn View {
+        match tab {
+            Tab::Raster => &mut self.raster,
+            Tab::Traces => &mut self.traces,
+            Tab::Rates => &mut self.rates,
+        }
+    }
+}
+
+/// Colour of population `k` (Okabe & Ito's palette, readable by colour-blind viewers).
+pub fn population_color(k: usize) -> Color32 {
+    const PALETTE: [Color32; 7] = [
+        Color32::from_rgb(0x00, 0x72, 0xB2),
+        Color32::from_rgb(0xD5, 0x5E, 0x00),
+        Color32::from_rgb(0x00, 0x9E, 0x73),
+        Color32::from_rgb(0xE6, 0x9F, 0x00),
+        Color32::from_rgb(0xCC, 0x79, 0xA7),
+        Color32::from_rgb(0x56, 0xB4, 0xE9),
+        Color32::from_rgb(0xF0, 0xE4, 0x42),
+    ];
+    PALETTE[k % PALETTE.len()]
+}
+
+/// Shown in place of an empty plot.
+pub fn empty_hint(ui: &egui::Ui, rect: egui::Rect, text: &str) {
+    ui.painter().text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::FontId::proportional(16.0),
+        ui.visuals().weak_text_color(),
+    );
+}
+
+/// A "Follow" toggle and the window width, above each time plot.
+pub fn time_controls(ui: &mut egui::Ui, shared: &mut Shared) {
+    ui.horizontal(|ui| {
+        ui.toggle_value(&mut shared.follow, "⏵ Follow")
+            .on_hover_text("Scroll with the simulation (drag or zoom a plot to stop)");
+        ui.label("Window");
+        ui.add(egui::DragValue::new(&mut shared.window_ms).range(1.0..=20_000.0).speed(10.0).suffix(" ms"))
+            .on_hover_text("How much time the plots show");
+    });
+}

@@ -1,0 +1,213 @@
+//! Spike raster: every neuron of every population, live.
+//!
+//! Data → primitives: the spikes inside the visible bounds are binned into an image at the
+//! plot's pixel resolution (one texel per screen pixel, coloured by population, brighter
+//! where several spikes share a pixel), and the image is drawn as one texture. The cost is
+//! proportional to the visible spikes, whatever the size of the network.
+
+use super::{LiveData, Shared, View, empty_hint, population_color, time_controls};
+use egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions};
+use egui_plot::{HLine, Plot, PlotImage, PlotPoint, Text};
+
+#[derive(Default)]
+pub struct RasterView {
+    texture: Option<TextureHandle>,
+    counts: Vec<u16>,
+    owner: Vec<u8>,
+}
+
+/// What the pointer is over.
+struct Hover {
+    pop: usize,
+    neuron: usize,
+    time_ms: f64,
+}
+
+impl View for RasterView {
+    fn title(&self) -> &'static str {
+        "Raster"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
+        time_controls(ui, shared);
+        let total = data.total_neurons as f64;
+        let names: Vec<String> = data.info.populations.iter().map(|(n, _)| n.clone()).collect();
+        let offsets = data.offsets.clone();
+        let sizes: Vec<usize> = data.info.populations.iter().map(|(_, s)| *s).collect();
+        let label_of = move |y: f64| -> String {
+            let row = (total - y).floor();
+            if row < 0.0 || row >= total {
+                return String::new();
+            }
+            let row = row as usize;
+            let pop = offsets.partition_point(|&o| o <= row).saturating_sub(1);
+            format!(
+                "{} {}",
+                names.get(pop).map_or("", String::as_str),
+                row - offsets.get(pop).copied().unwrap_or(0)
+            )
+        };
+        let (x0, x1) = shared.live_window(data.time_ms);
+        let follow = shared.follow;
+        let mut plot = Plot::new("raster")
+            .x_axis_label("time (ms)")
+            .y_axis_formatter(move |mark, _| label_of(mark.value))
+            .link_axis("time", [true, false])
+            .link_cursor("time", [true, false])
+            .show_grid([true, false])
+            .allow_double_click_reset(true)
+            .auto_bounds([false, false])
+            .default_y_bounds(0.0, total.max(1.0));
+        if follow {
+            plot = plot.default_x_bounds(x0, x1);
+        }
+        let pixels_per_point = ui.ctx().pixels_per_point();
+        let response = plot.show(ui, |plot_ui| {
+            // Bounds set here take effect when the plot is drawn, after this closure; compute
+            // the image for the bounds that will be shown, not last frame's.
+            let (min, max) = if follow {
+                plot_ui.set_plot_bounds_x(x0..=x1);
+                plot_ui.set_plot_bounds_y(0.0..=total.max(1.0));
+                ([x0, 0.0], [x1, total.max(1.0)])
+            } else {
+                let b = plot_ui.plot_bounds();
+                (b.min(), b.max())
+            };
+            let size = plot_ui.response().rect.size() * pixels_per_point;
+            let (w, h) = ((size.x.round() as usize).clamp(1, 4096), (size.y.round() as usize).clamp(1, 4096));
+            let drawn = self.render(plot_ui.ctx(), data, min, max, w, h);
+            if let Some(texture) = &self.texture {
+                let center = PlotPoint::new((min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0);
+                let extent = [(max[0] - min[0]) as f32, (max[1] - min[1]) as f32];
+                plot_ui.image(PlotImage::new("spikes", texture.id(), center, extent));
+            }
+            for (k, (name, &offset)) in
+                data.info.populations.iter().map(|(n, _)| n).zip(&data.offsets).enumerate()
+            {
+                let top = total - offset as f64;
+                let bottom = top - sizes[k] as f64;
+                if k > 0 {
+                    plot_ui.hline(HLine::new("", top).color(Color32::GRAY).width(1.0));
+                }
+                let label = PlotPoint::new(min[0], (top.min(max[1]) + bottom.max(min[1])) / 2.0);
+                plot_ui.text(
+                    Text::new("", label, RichText::new(format!(" {name}")).strong().size(15.0))
+                        .anchor(egui::Align2::LEFT_CENTER)
+                        .color(population_color(k)),
+                );
+            }
+            if let Some((pop, neuron)) = shared.selected {
+                let y = total - data.row_of(pop, neuron) as f64 - 0.5;
+                plot_ui.hline(HLine::new("selected", y).color(Color32::from_rgb(255, 200, 0)).width(1.5));
+            }
+            drawn
+        });
+        let drawn = response.inner;
+        let r = &response.response;
+        shared.raster_rect = Some(r.rect);
+        if r.dragged() || (r.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO)) {
+            shared.follow = false;
+        }
+        // The transform of the frame just drawn maps the pointer to time and row.
+        let hover = r.hover_pos().and_then(|pos| {
+            let p = response.transform.value_from_position(pos);
+            let row = (total - p.y).floor();
+            if row < 0.0 || row >= total {
+                return None;
+            }
+            let (pop, neuron) = data.neuron_of_row(row as usize)?;
+            Some(Hover { pop, neuron, time_ms: p.x })
+        });
+        if let Some(h) = &hover {
+            let name = data.info.populations.get(h.pop).map_or("", |(n, _)| n.as_str());
+            let nearest = self.nearest_spike(data, h, 5.0);
+            r.clone().on_hover_ui_at_pointer(|ui| {
+                ui.label(format!("population {name}, neuron {}", h.neuron));
+                match nearest {
+                    Some(t) => ui.label(format!("spike at {t:.1} ms")),
+                    None => ui.label(format!("t = {:.1} ms (no spike nearby)", h.time_ms)),
+                };
+                ui.weak("click to select");
+            });
+            if r.clicked() {
+                shared.selected = Some((h.pop, h.neuron));
+                shared.watch = Some((h.pop, h.neuron, "v".to_string()));
+            }
+        }
+        if drawn == 0 {
+            let hint = if data.total_neurons == 0 {
+                "No network loaded"
+            } else if data.playing {
+                "No spikes in this window yet"
+            } else {
+                "No spikes in this window — press ▶ Play (Space) to run"
+            };
+            empty_hint(ui, r.rect, hint);
+        }
+    }
+}
+
+impl RasterView {
+    /// Bins the spikes inside [min, max] (x: ms, y: plot rows) into a w × h image; returns
+    /// how many spikes it drew.
+    fn render(
+        &mut self,
+        ctx: &egui::Context,
+        data: &LiveData,
+        min: [f64; 2],
+        max: [f64; 2],
+        w: usize,
+        h: usize,
+    ) -> usize {
+        let total = data.total_neurons as f64;
+        let dt = data.info.dt_ms;
+        self.counts.clear();
+        self.counts.resize(w * h, 0);
+        self.owner.clear();
+        self.owner.resize(w * h, 0);
+        let (sx, sy) = (w as f64 / (max[0] - min[0]).max(1e-9), h as f64 / (max[1] - min[1]).max(1e-9));
+        let mut drawn = 0;
+        for s in data.spikes_between(min[0], max[0]) {
+            let y = total - data.row_of(s.pop as usize, s.neuron as usize) as f64 - 0.5;
+            if y < min[1] || y > max[1] {
+                continue;
+            }
+            let px = (((s.step as f64 * dt) - min[0]) * sx) as usize;
+            let py = ((max[1] - y) * sy) as usize;
+            let i = py.min(h - 1) * w + px.min(w - 1);
+            self.counts[i] = self.counts[i].saturating_add(1);
+            self.owner[i] = s.pop as u8;
+            drawn += 1;
+        }
+        let colors: Vec<Color32> = (0..data.info.populations.len().max(1)).map(population_color).collect();
+        let pixels: Vec<Color32> = self
+            .counts
+            .iter()
+            .zip(&self.owner)
+            .map(|(&c, &o)| {
+                if c == 0 {
+                    Color32::TRANSPARENT
+                } else {
+                    let alpha = (150 + 35 * c as u32).min(255) as u8;
+                    let base = colors[o as usize % colors.len()];
+                    Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha)
+                }
+            })
+            .collect();
+        let image = ColorImage::new([w, h], pixels);
+        match &mut self.texture {
+            Some(t) => t.set(image, TextureOptions::NEAREST),
+            None => self.texture = Some(ctx.load_texture("raster", image, TextureOptions::NEAREST)),
+        }
+        drawn
+    }
+
+    fn nearest_spike(&self, data: &LiveData, h: &Hover, within_ms: f64) -> Option<f64> {
+        let dt = data.info.dt_ms;
+        data.spikes_between(h.time_ms - within_ms, h.time_ms + within_ms)
+            .iter()
+            .filter(|s| s.pop as usize == h.pop && s.neuron as usize == h.neuron)
+            .map(|s| s.step as f64 * dt)
+            .min_by(|a, b| (a - h.time_ms).abs().total_cmp(&(b - h.time_ms).abs()))
+    }
+}

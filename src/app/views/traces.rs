@@ -1,0 +1,204 @@
+//! Membrane potential and other state variables of chosen neurons, live, with the threshold
+//! and the spikes marked. Long traces are reduced to the minimum and maximum of each screen
+//! pixel column before drawing, so the cost follows the plot's width, not the trace length.
+
+use super::{LiveData, Shared, View, empty_hint, population_color, time_controls};
+use crate::app::live::LiveTrace;
+use egui::Color32;
+use egui_plot::{HLine, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
+
+pub struct TracesView {
+    /// The state variable shown ("v", "u", "g_exc", …).
+    pub variable: String,
+    /// Show only the selected neuron, or every recorded one.
+    pub only_selected: bool,
+}
+
+impl Default for TracesView {
+    fn default() -> Self {
+        TracesView { variable: "v".into(), only_selected: false }
+    }
+}
+
+impl View for TracesView {
+    fn title(&self) -> &'static str {
+        "Traces"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
+        let variables = self.variables(data, shared);
+        ui.horizontal(|ui| {
+            time_controls(ui, shared);
+            ui.separator();
+            egui::ComboBox::from_label("variable")
+                .selected_text(self.variable.as_str())
+                .show_ui(ui, |ui| {
+                    for (name, unit) in &variables {
+                        if ui.selectable_label(self.variable == *name, format!("{name} ({unit})")).clicked() {
+                            self.variable = name.clone();
+                            if let Some((pop, neuron)) = shared.selected {
+                                shared.watch = Some((pop, neuron, name.clone()));
+                            }
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("Which state variable to plot");
+            ui.checkbox(&mut self.only_selected, "selected neuron only");
+        });
+        let shown: Vec<&LiveTrace> = data
+            .traces
+            .iter()
+            .filter(|t| t.variable == self.variable)
+            .filter(|t| !self.only_selected || shared.selected == Some((t.pop, t.neuron)))
+            .collect();
+        let unit = shown.first().map_or(String::new(), |t| t.unit.clone());
+        let (x0, x1) = shared.live_window(data.time_ms);
+        let follow = shared.follow;
+        let mut plot = Plot::new("traces")
+            .x_axis_label("time (ms)")
+            .y_axis_label(format!("{} ({unit})", self.variable))
+            .link_axis("time", [true, false])
+            .link_cursor("time", [true, false])
+            .legend(Legend::default());
+        if follow {
+            plot = plot.default_x_bounds(x0, x1);
+        }
+        let width_px = ui.available_width().max(1.0) as usize;
+        let response = plot.show(ui, |plot_ui| {
+            let bounds = plot_ui.plot_bounds();
+            let (lo, hi) = if follow {
+                plot_ui.set_plot_bounds_x(x0..=x1);
+                (x0, x1)
+            } else {
+                (bounds.min()[0], bounds.max()[0])
+            };
+            let (t0, t1) = (lo, hi);
+            let mut lines = 0;
+            for trace in &shown {
+                let selected = shared.selected == Some((trace.pop, trace.neuron));
+                let name = data.info.populations.get(trace.pop).map_or("?", |(n, _)| n.as_str());
+                let points = decimate(trace, t0, t1, width_px);
+                if points.is_empty() {
+                    continue;
+                }
+                lines += 1;
+                let color =
+                    if selected { Color32::from_rgb(255, 200, 0) } else { population_color(trace.pop) };
+                plot_ui.line(
+                    Line::new(format!("{name} {}", trace.neuron), PlotPoints::from(points))
+                        .color(color)
+                        .width(if selected { 2.0 } else { 1.2 }),
+                );
+                if self.variable == "v" {
+                    let top = threshold(data, trace.pop).unwrap_or(0.0);
+                    let dt = data.info.dt_ms;
+                    let marks: Vec<[f64; 2]> = data
+                        .spikes_between(t0, t1)
+                        .iter()
+                        .filter(|s| s.pop as usize == trace.pop && s.neuron as usize == trace.neuron)
+                        .map(|s| [s.step as f64 * dt, top])
+                        .collect();
+                    if !marks.is_empty() {
+                        plot_ui.points(
+                            Points::new("", PlotPoints::from(marks))
+                                .shape(MarkerShape::Down)
+                                .radius(4.0)
+                                .color(color),
+                        );
+                    }
+                }
+            }
+            if self.variable == "v" {
+                for pop in shown.iter().map(|t| t.pop).collect::<std::collections::BTreeSet<_>>() {
+                    if let Some(th) = threshold(data, pop) {
+                        plot_ui.hline(
+                            HLine::new("threshold", th)
+                                .color(Color32::GRAY)
+                                .style(egui_plot::LineStyle::dashed_loose()),
+                        );
+                    }
+                }
+            }
+            lines
+        });
+        let r = &response.response;
+        if r.dragged() || (r.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO)) {
+            shared.follow = false;
+        }
+        if response.inner == 0 {
+            let hint = if data.traces.is_empty() {
+                "No traces recorded — click a neuron in the raster to watch it"
+            } else {
+                "Nothing recorded in this window yet — press ▶ Play (Space)"
+            };
+            empty_hint(ui, r.rect, hint);
+        }
+    }
+}
+
+impl TracesView {
+    /// State variables of the recorded and selected neurons' populations, with units.
+    fn variables(&self, data: &LiveData, shared: &Shared) -> Vec<(String, String)> {
+        let mut pops: Vec<usize> = data.traces.iter().map(|t| t.pop).collect();
+        pops.extend(shared.selected.map(|(p, _)| p));
+        pops.sort_unstable();
+        pops.dedup();
+        let mut out: Vec<(String, String)> = Vec::new();
+        for p in pops {
+            if let Some(spec) = data.info.model.populations.get(p) {
+                for v in spec.model.state_vars(spec.synapse) {
+                    if !out.iter().any(|(n, _)| n == v.name) {
+                        out.push((v.name.to_string(), v.unit.to_string()));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The potential at which a spike is counted, for populations that have one.
+fn threshold(data: &LiveData, pop: usize) -> Option<f64> {
+    let spec = data.info.model.populations.get(pop)?;
+    ["v_thresh", "v_peak", "v_spike"].iter().find_map(|p| spec.param(p))
+}
+
+/// Samples of `trace` within [t0, t1], reduced to at most two points per pixel column
+/// (the column's minimum and maximum, in time order) when there are more.
+pub fn decimate(trace: &LiveTrace, t0: f64, t1: f64, columns: usize) -> Vec<[f64; 2]> {
+    if trace.values.is_empty() || t1 <= t0 {
+        return Vec::new();
+    }
+    let index = |t: f64| {
+        ((t - trace.t0_ms) / trace.interval_ms).floor().clamp(0.0, trace.values.len() as f64) as usize
+    };
+    let (a, b) = (index(t0), (index(t1) + 2).min(trace.values.len()));
+    if a >= b {
+        return Vec::new();
+    }
+    let n = b - a;
+    if n <= 2 * columns.max(1) {
+        return (a..b).map(|j| [trace.time_ms(j), trace.values[j] as f64]).collect();
+    }
+    let per_column = n.div_ceil(columns.max(1));
+    let mut out = Vec::with_capacity(2 * columns + 2);
+    for start in (a..b).step_by(per_column) {
+        let end = (start + per_column).min(b);
+        let (mut lo, mut hi) = (start, start);
+        for j in start..end {
+            if trace.values[j] < trace.values[lo] {
+                lo = j;
+            }
+            if trace.values[j] > trace.values[hi] {
+                hi = j;
+            }
+        }
+        let (first, second) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+        out.push([trace.time_ms(first), trace.values[first] as f64]);
+        if second != first {
+            out.push([trace.time_ms(second), trace.values[second] as f64]);
+        }
+    }
+    out
+}

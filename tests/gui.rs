@@ -1,0 +1,207 @@
+//! The workbench driven as a person would, through egui_kittest: buttons, keys, the
+//! inspector, clicks in the raster, files dropped on the window. Headless; no display needed.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use spikelab::app::SpikeLabApp;
+use spikelab::model::{Model, presets};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn app_on(preset: &str) -> Harness<'static, SpikeLabApp> {
+    let model = Model::from_toml(presets::preset(preset).expect("preset"), preset).expect("valid preset");
+    let app = SpikeLabApp::new(model, None, preset, || {});
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
+    wait_until(&mut harness, "the network is built", |app| app.live().total_neurons > 0);
+    harness
+}
+
+/// Runs frames until `done` holds (the simulation runs on its own thread).
+fn wait_until(harness: &mut Harness<'_, SpikeLabApp>, what: &str, done: impl Fn(&SpikeLabApp) -> bool) {
+    let started = Instant::now();
+    while !done(harness.state()) {
+        assert!(started.elapsed() < Duration::from_secs(30), "timed out waiting until {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.step();
+}
+
+fn frames(harness: &mut Harness<'_, SpikeLabApp>, wall_ms: u64) {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_millis(wall_ms) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn play_advances_time_and_pause_stops_it() {
+    let mut h = app_on("cuba.toml");
+    assert_eq!(h.state().live().time_ms, 0.0);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "time advances", |app| app.live().time_ms > 50.0);
+    h.get_by_label("⏸ Pause").click();
+    wait_until(&mut h, "the simulation pauses", |app| !app.live().playing);
+    let paused_at = h.state().live().time_ms;
+    frames(&mut h, 300);
+    assert_eq!(h.state().live().time_ms, paused_at, "time moved while paused");
+    // Space toggles too.
+    h.key_press(egui::Key::Space);
+    wait_until(&mut h, "space resumes", |app| app.live().time_ms > paused_at);
+}
+
+#[test]
+fn step_advances_exactly_one_time_step() {
+    let mut h = app_on("cuba.toml");
+    let dt = h.state().live().info.dt_ms;
+    h.get_by_label("⏭ Step").click();
+    wait_until(&mut h, "one step", |app| app.live().steps == 1);
+    assert!((h.state().live().time_ms - dt).abs() < 1e-12);
+    h.key_press(egui::Key::ArrowRight);
+    wait_until(&mut h, "a second step", |app| app.live().steps == 2);
+    frames(&mut h, 200);
+    assert_eq!(h.state().live().steps, 2, "stepping must not keep running");
+}
+
+/// Edits an inspector field as a user does: click it, type (the old text is selected), Enter.
+fn type_into(h: &mut Harness<'_, SpikeLabApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::SpinButton, label).click();
+    h.step();
+    h.step();
+    // The focused field is now a text edit with its old value selected.
+    h.event(egui::Event::Text(text.to_string()));
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.step();
+}
+
+/// Spikes per biological ms over the next `ms` of simulation.
+fn rate_over(h: &mut Harness<'_, SpikeLabApp>, ms: f64) -> f64 {
+    let (t0, n0) = (h.state().live().time_ms, h.state().live().spike_count);
+    wait_until(h, "the run continues", |app| app.live().time_ms >= t0 + ms);
+    let (t1, n1) = (h.state().live().time_ms, h.state().live().spike_count);
+    (n1 - n0) as f64 / (t1 - t0)
+}
+
+#[test]
+fn raising_the_threshold_in_the_inspector_lowers_the_rate_without_reset() {
+    let mut h = app_on("cuba.toml");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "warm-up", |app| app.live().time_ms > 100.0);
+    let before = rate_over(&mut h, 200.0);
+    assert!(before > 5.0, "CUBA should fire: {before} spikes/ms");
+
+    // Population "exc" is selected at start; edit its threshold like a user: click, type, Enter.
+    type_into(&mut h, "v_thresh", "-45");
+    let thresh = h.state().model().populations[0].param("v_thresh");
+    assert_eq!(thresh, Some(-45.0), "the inspector did not take the value");
+    assert!(h.state().is_dirty());
+    wait_until(&mut h, "the engine takes the edit", |app| app.applied_at().is_some());
+    let t_edit = h.state().applied_at().unwrap_or(0.0);
+    assert!(t_edit > 100.0, "a parameter change must not reset the network");
+    wait_until(&mut h, "the run passes the edit", move |app| app.live().time_ms > t_edit + 20.0);
+    let after = rate_over(&mut h, 200.0);
+    assert!(after < 0.5 * before, "threshold up, rate {before} -> {after} spikes/ms");
+}
+
+#[test]
+fn an_impossible_value_is_refused_with_the_reason() {
+    let mut h = app_on("cuba.toml");
+    type_into(&mut h, "tau_m", "-5");
+    assert_eq!(h.state().model().populations[0].param("tau_m"), Some(20.0), "a negative tau_m was accepted");
+    h.get_by_label_contains("must be positive");
+}
+
+#[test]
+fn clicking_a_neuron_in_the_raster_selects_and_watches_it() {
+    let mut h = app_on("cuba.toml");
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "some activity", |app| app.live().time_ms > 200.0);
+    let rect = h.state().shared().raster_rect.expect("raster drawn");
+    // A quarter of the way down lies in the excitatory population (rows 0..3200 of 4000).
+    let pos = egui::pos2(rect.center().x, rect.top() + 0.25 * rect.height());
+    h.hover_at(pos);
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+        h.step();
+    }
+    let (pop, neuron) = h.state().shared().selected.expect("a neuron is selected");
+    assert_eq!(pop, 0);
+    let expected = 0.25 * 4000.0;
+    assert!(
+        (neuron as f64 - expected).abs() < 0.03 * 4000.0,
+        "selected neuron {neuron}, expected about {expected}"
+    );
+    wait_until(&mut h, "its trace arrives", move |app| {
+        app.live().traces.iter().any(|t| t.pop == pop && t.neuron == neuron && !t.values.is_empty())
+    });
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'_, SpikeLabApp>, path: &Path) {
+    h.input_mut().dropped_files.push(Arc::new(Dropped(path.to_path_buf())));
+    h.step();
+    h.step();
+}
+
+#[test]
+fn a_malformed_file_shows_the_error_and_keeps_the_model() {
+    let mut h = app_on("cuba.toml");
+    let bad = std::env::temp_dir().join(format!("spikelab-gui-bad-{}.toml", std::process::id()));
+    std::fs::write(&bad, "name = \"broken\"\n[[populations]]\nname = \"a\"\nsize = 10\nmodel = \"lif\"\nparams = { tau_m = \"-1 ms\" }\n")
+        .expect("write");
+    drop_file(&mut h, &bad);
+    let error = h.state().error().expect("an error is shown").to_string();
+    let _ = std::fs::remove_file(&bad);
+    assert!(
+        error.contains("spikelab-gui-bad") && error.contains(":6:") && error.contains("tau_m"),
+        "{error}"
+    );
+    assert_eq!(h.state().model().name, "CUBA", "the previous model must stay");
+    h.get_by_label_contains("Could not open the file");
+    // The app keeps working.
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "it still runs", |app| app.live().time_ms > 10.0);
+}
+
+#[test]
+fn unsaved_changes_are_not_lost_silently() {
+    let mut h = app_on("lif_step.toml");
+    type_into(&mut h, "tau_m", "30");
+    assert!(h.state().is_dirty());
+    let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets/cuba.toml");
+    drop_file(&mut h, &other);
+    h.get_by_label("Cancel").click();
+    h.step();
+    assert_eq!(h.state().model().name, "LIF step", "cancel must keep the edited model");
+    assert_eq!(h.state().model().populations[0].param("tau_m"), Some(30.0));
+    drop_file(&mut h, &other);
+    h.get_by_label("Discard changes").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().model().name, "CUBA");
+}
