@@ -63,19 +63,38 @@ pub fn population_rate(
     t0_ms: f64,
     t1_ms: f64,
 ) -> Vec<f64> {
+    let mut sizes = vec![1; pop as usize + 1];
+    sizes[pop as usize] = size;
+    population_rates(spikes, &sizes, dt_ms, bin_ms, t0_ms, t1_ms).swap_remove(pop as usize)
+}
+
+/// Binned rates of all populations in one pass over the spikes; `sizes[p]` is the size of
+/// population p. Each row is what [`population_rate`] gives for that population.
+pub fn population_rates(
+    spikes: &[Spike],
+    sizes: &[usize],
+    dt_ms: f64,
+    bin_ms: f64,
+    t0_ms: f64,
+    t1_ms: f64,
+) -> Vec<Vec<f64>> {
     let bins = ((t1_ms - t0_ms) / bin_ms).floor().max(0.0) as usize;
-    let mut counts = vec![0.0; bins];
-    for s in spikes.iter().filter(|s| s.pop == pop) {
+    let mut counts = vec![vec![0.0; bins]; sizes.len()];
+    for s in spikes {
         let t = s.step as f64 * dt_ms;
-        if t >= t0_ms {
+        if t >= t0_ms
+            && let Some(row) = counts.get_mut(s.pop as usize)
+        {
             let b = ((t - t0_ms) / bin_ms) as usize;
             if b < bins {
-                counts[b] += 1.0;
+                row[b] += 1.0;
             }
         }
     }
-    let scale = 1000.0 / (bin_ms * size.max(1) as f64);
-    counts.iter_mut().for_each(|c| *c *= scale);
+    for (row, &size) in counts.iter_mut().zip(sizes) {
+        let scale = 1000.0 / (bin_ms * size.max(1) as f64);
+        row.iter_mut().for_each(|c| *c *= scale);
+    }
     counts
 }
 

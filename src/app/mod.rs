@@ -161,6 +161,10 @@ impl SpikeLabApp {
         self.runner.send(Command::Play);
     }
 
+    pub fn pause(&mut self) {
+        self.runner.send(Command::Pause);
+    }
+
     pub fn set_speed(&mut self, speed: Speed) {
         self.speed = speed;
         self.runner.send(Command::SetSpeed(speed));

@@ -12,8 +12,9 @@ use egui_plot::{HLine, Plot, PlotImage, PlotPoint, Text};
 #[derive(Default)]
 pub struct RasterView {
     texture: Option<TextureHandle>,
-    counts: Vec<u16>,
-    owner: Vec<u8>,
+    cells: Vec<u16>,
+    /// Pixels that received at least one spike this frame.
+    touched: Vec<u32>,
 }
 
 /// What the pointer is over.
@@ -54,7 +55,7 @@ impl View for RasterView {
             .y_axis_formatter(move |mark, _| label_of(mark.value))
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
-            .show_grid([true, false])
+            .show_grid(false)
             .allow_double_click_reset(true)
             .auto_bounds([false, false])
             .default_y_bounds(0.0, total.max(1.0));
@@ -149,7 +150,8 @@ impl View for RasterView {
 
 impl RasterView {
     /// Bins the spikes inside [min, max] (x: ms, y: plot rows) into a w × h image; returns
-    /// how many spikes it drew.
+    /// how many spikes it drew. Only the pixels that received spikes are coloured; the rest of
+    /// the buffer is cleared with one fill.
     fn render(
         &mut self,
         ctx: &egui::Context,
@@ -161,39 +163,44 @@ impl RasterView {
     ) -> usize {
         let total = data.total_neurons as f64;
         let dt = data.info.dt_ms;
-        self.counts.clear();
-        self.counts.resize(w * h, 0);
-        self.owner.clear();
-        self.owner.resize(w * h, 0);
+        // One u16 per pixel: population in the high byte, spike count (saturating) in the low.
+        self.cells.clear();
+        self.cells.resize(w * h, 0);
+        self.touched.clear();
         let (sx, sy) = (w as f64 / (max[0] - min[0]).max(1e-9), h as f64 / (max[1] - min[1]).max(1e-9));
+        // Row r is drawn at y = total - r - 0.5, so its pixel row is (max_y - total + r + 0.5)·sy.
+        let (row_lo, row_hi) = ((total - max[1] - 0.5).max(0.0), total - min[1] - 0.5);
+        let y_shift = max[1] - total + 0.5;
+        let offsets = &data.offsets;
+        let t_shift = min[0] / dt;
+        let sx_step = sx * dt;
         let mut drawn = 0;
         for s in data.spikes_between(min[0], max[0]) {
-            let y = total - data.row_of(s.pop as usize, s.neuron as usize) as f64 - 0.5;
-            if y < min[1] || y > max[1] {
+            let row = (offsets.get(s.pop as usize).copied().unwrap_or(0) + s.neuron as usize) as f64;
+            if row < row_lo || row > row_hi {
                 continue;
             }
-            let px = (((s.step as f64 * dt) - min[0]) * sx) as usize;
-            let py = ((max[1] - y) * sy) as usize;
-            let i = py.min(h - 1) * w + px.min(w - 1);
-            self.counts[i] = self.counts[i].saturating_add(1);
-            self.owner[i] = s.pop as u8;
+            let px = ((s.step as f64 - t_shift) * sx_step) as usize;
+            let py = ((y_shift + row) * sy) as usize;
+            // Column-major: spikes come in time order, so successive writes stay in one column.
+            let i = px.min(w - 1) * h + py.min(h - 1);
+            let cell = self.cells[i];
+            if cell == 0 {
+                self.touched.push(i as u32);
+            }
+            let count = (cell & 0xff).saturating_add(1).min(255);
+            self.cells[i] = ((s.pop as u16) << 8) | count;
             drawn += 1;
         }
-        let colors: Vec<Color32> = (0..data.info.populations.len().max(1)).map(population_color).collect();
-        let pixels: Vec<Color32> = self
-            .counts
-            .iter()
-            .zip(&self.owner)
-            .map(|(&c, &o)| {
-                if c == 0 {
-                    Color32::TRANSPARENT
-                } else {
-                    let alpha = (150 + 35 * c as u32).min(255) as u8;
-                    let base = colors[o as usize % colors.len()];
-                    Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha)
-                }
-            })
-            .collect();
+        let mut pixels = vec![Color32::TRANSPARENT; w * h];
+        for &i in &self.touched {
+            let i = i as usize;
+            let cell = self.cells[i];
+            let alpha = (150 + 35 * (cell & 0xff) as u32).min(255) as u8;
+            let base = population_color((cell >> 8) as usize);
+            let (px, py) = (i / h, i % h);
+            pixels[py * w + px] = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha);
+        }
         let image = ColorImage::new([w, h], pixels);
         match &mut self.texture {
             Some(t) => t.set(image, TextureOptions::NEAREST),

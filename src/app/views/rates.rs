@@ -2,7 +2,7 @@
 //! population, computed by the shared analysis module.
 
 use super::{LiveData, Shared, View, empty_hint, population_color, time_controls};
-use crate::analysis::population_rate;
+use crate::analysis::population_rates;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 pub struct RatesView {
@@ -54,8 +54,9 @@ impl View for RatesView {
             let end = hi.min(data.time_ms);
             let spikes = data.spikes_between(start, end);
             let mut any = false;
-            for (k, (name, size)) in data.info.populations.iter().enumerate() {
-                let rate = population_rate(spikes, k as u32, *size, data.info.dt_ms, bin, start, end);
+            let sizes: Vec<usize> = data.info.populations.iter().map(|(_, s)| *s).collect();
+            let rates = population_rates(spikes, &sizes, data.info.dt_ms, bin, start, end);
+            for (k, ((name, _), rate)) in data.info.populations.iter().zip(rates).enumerate() {
                 if rate.is_empty() {
                     continue;
                 }

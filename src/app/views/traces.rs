@@ -27,7 +27,7 @@ impl View for TracesView {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         let variables = self.variables(data, shared);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             time_controls(ui, shared);
             ui.separator();
             egui::ComboBox::from_label("variable")
@@ -44,7 +44,8 @@ impl View for TracesView {
                 })
                 .response
                 .on_hover_text("Which state variable to plot");
-            ui.checkbox(&mut self.only_selected, "selected neuron only");
+            ui.checkbox(&mut self.only_selected, "selected only")
+                .on_hover_text("Show only the neuron selected in the raster");
         });
         let shown: Vec<&LiveTrace> = data
             .traces
