@@ -135,6 +135,11 @@ impl LiveData {
         }
     }
 
+    /// Absolute index (counting from the network's start) of `spikes[0]`.
+    pub fn first_spike_index(&self) -> u64 {
+        self.spike_count - self.spikes.len() as u64
+    }
+
     /// Spikes with times in [t0, t1] (ms).
     pub fn spikes_between(&self, t0: f64, t1: f64) -> &[Spike] {
         let dt = self.info.dt_ms.max(1e-9);

@@ -15,6 +15,91 @@ pub struct RasterView {
     cells: Vec<u16>,
     /// Pixels that received at least one spike this frame.
     touched: Vec<u32>,
+    /// Live mode: spike counts per absolute time column, kept between frames.
+    live: LiveColumns,
+}
+
+/// While the raster follows the simulation, each spike is binned once, into the column of its
+/// absolute time (column c covers [c·width, (c+1)·width) ms); columns are kept in a ring and
+/// only new spikes are added each frame.
+#[derive(Default)]
+struct LiveColumns {
+    /// (pixel width, pixel height, column width in ms, neurons): binning depends on these.
+    key: (usize, usize, u64, usize),
+    /// `cols` columns of `h` cells, column c in slot c mod cols; one u16 per cell as in `render`.
+    cells: Vec<u16>,
+    cols: usize,
+    /// Newest column whose slot has been cleared, and the next spike (absolute index) to bin.
+    newest: i64,
+    next_spike: u64,
+}
+
+impl LiveColumns {
+    /// Bins the spikes not yet binned and returns the first visible column and the image.
+    fn update(&mut self, data: &LiveData, x0: f64, x1: f64, w: usize, h: usize) -> (i64, ColorImage, usize) {
+        // The window's width is fixed while following; round away float noise from x1 - x0.
+        let col_ms = ((x1 - x0) * 1e6).round() / 1e6 / w as f64;
+        let total = data.total_neurons;
+        let key = (w, h, col_ms.to_bits(), total);
+        let first = (x0 / col_ms).floor() as i64;
+        let stale = self.key != key
+            || data.spike_count < self.next_spike
+            || first + (w as i64) < self.newest - self.cols as i64;
+        if stale || self.cells.is_empty() {
+            self.key = key;
+            self.cols = w + 2;
+            self.cells = vec![0; self.cols * h];
+            self.newest = first - 1;
+            // Start binning at the first spike that can still be seen.
+            let dt = data.info.dt_ms;
+            let from = data.spikes.partition_point(|s| (s.step as f64 * dt) < first as f64 * col_ms);
+            self.next_spike = data.first_spike_index() + from as u64;
+        }
+        let dt = data.info.dt_ms;
+        let start = self.next_spike.saturating_sub(data.first_spike_index()) as usize;
+        let sy = h as f64 / total.max(1) as f64;
+        for s in &data.spikes[start.min(data.spikes.len())..] {
+            let col = ((s.step as f64 * dt) / col_ms).floor() as i64;
+            if col < first {
+                continue;
+            }
+            while self.newest < col {
+                self.newest += 1;
+                let slot = self.newest.rem_euclid(self.cols as i64) as usize;
+                self.cells[slot * h..(slot + 1) * h].fill(0);
+            }
+            let row = data.offsets.get(s.pop as usize).copied().unwrap_or(0) + s.neuron as usize;
+            let py = ((row as f64 + 0.5) * sy) as usize;
+            let slot = col.rem_euclid(self.cols as i64) as usize;
+            let i = slot * h + py.min(h - 1);
+            let count = (self.cells[i] & 0xff).saturating_add(1).min(255);
+            self.cells[i] = ((s.pop as u16) << 8) | count;
+        }
+        self.next_spike = data.spike_count;
+        let mut pixels = vec![Color32::TRANSPARENT; w * h];
+        let mut drawn = 0;
+        for px in 0..w {
+            let col = first + px as i64;
+            if col > self.newest || col < self.newest - self.cols as i64 + 1 {
+                continue;
+            }
+            let slot = col.rem_euclid(self.cols as i64) as usize;
+            for (py, &cell) in self.cells[slot * h..(slot + 1) * h].iter().enumerate() {
+                if cell != 0 {
+                    pixels[py * w + px] = cell_color(cell);
+                    drawn += (cell & 0xff) as usize;
+                }
+            }
+        }
+        (first, ColorImage::new([w, h], pixels), drawn)
+    }
+}
+
+/// Colour of a raster cell: its population's, more opaque with more spikes.
+fn cell_color(cell: u16) -> Color32 {
+    let alpha = (150 + 35 * (cell & 0xff) as u32).min(255) as u8;
+    let base = population_color((cell >> 8) as usize);
+    Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha)
 }
 
 /// What the pointer is over.
@@ -76,10 +161,19 @@ impl View for RasterView {
             };
             let size = plot_ui.response().rect.size() * pixels_per_point;
             let (w, h) = ((size.x.round() as usize).clamp(1, 4096), (size.y.round() as usize).clamp(1, 4096));
-            let drawn = self.render(plot_ui.ctx(), data, min, max, w, h);
+            // Following: bin only new spikes into fixed time columns. Otherwise (zoomed or
+            // panned by hand): bin what is visible.
+            let (drawn, left, right) = if follow {
+                let (first, image, drawn) = self.live.update(data, min[0], max[0], w, h);
+                self.upload(plot_ui.ctx(), image);
+                let col_ms = ((max[0] - min[0]) * 1e6).round() / 1e6 / w as f64;
+                (drawn, first as f64 * col_ms, (first + w as i64) as f64 * col_ms)
+            } else {
+                (self.render(plot_ui.ctx(), data, min, max, w, h), min[0], max[0])
+            };
             if let Some(texture) = &self.texture {
-                let center = PlotPoint::new((min[0] + max[0]) / 2.0, (min[1] + max[1]) / 2.0);
-                let extent = [(max[0] - min[0]) as f32, (max[1] - min[1]) as f32];
+                let center = PlotPoint::new((left + right) / 2.0, (min[1] + max[1]) / 2.0);
+                let extent = [(right - left) as f32, (max[1] - min[1]) as f32];
                 plot_ui.image(PlotImage::new("spikes", texture.id(), center, extent));
             }
             for (k, (name, &offset)) in
@@ -195,18 +289,18 @@ impl RasterView {
         let mut pixels = vec![Color32::TRANSPARENT; w * h];
         for &i in &self.touched {
             let i = i as usize;
-            let cell = self.cells[i];
-            let alpha = (150 + 35 * (cell & 0xff) as u32).min(255) as u8;
-            let base = population_color((cell >> 8) as usize);
             let (px, py) = (i / h, i % h);
-            pixels[py * w + px] = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha);
+            pixels[py * w + px] = cell_color(self.cells[i]);
         }
-        let image = ColorImage::new([w, h], pixels);
+        self.upload(ctx, ColorImage::new([w, h], pixels));
+        drawn
+    }
+
+    fn upload(&mut self, ctx: &egui::Context, image: ColorImage) {
         match &mut self.texture {
             Some(t) => t.set(image, TextureOptions::NEAREST),
             None => self.texture = Some(ctx.load_texture("raster", image, TextureOptions::NEAREST)),
         }
-        drawn
     }
 
     fn nearest_spike(&self, data: &LiveData, h: &Hover, within_ms: f64) -> Option<f64> {

@@ -2,16 +2,84 @@
 //! population, computed by the shared analysis module.
 
 use super::{LiveData, Shared, View, empty_hint, population_color, time_controls};
-use crate::analysis::population_rates;
+// The binning is the analysis module's `population_rates`, done incrementally for live data;
+// the test below checks that the two agree.
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 pub struct RatesView {
     pub bin_ms: f64,
+    cache: BinCache,
 }
 
 impl Default for RatesView {
     fn default() -> Self {
-        RatesView { bin_ms: 5.0 }
+        RatesView { bin_ms: 5.0, cache: BinCache::default() }
+    }
+}
+
+/// Spike counts per population in bins aligned to multiples of the bin width, kept between
+/// frames so that each spike is counted once.
+#[derive(Default)]
+struct BinCache {
+    key: (u64, usize),
+    /// Absolute index of the first bin held, and counts[pop][bin - first].
+    first: i64,
+    counts: Vec<Vec<u32>>,
+    next_spike: u64,
+}
+
+impl BinCache {
+    /// Rates (Hz per neuron) of every population in the bins covering [start, end).
+    fn rates(&mut self, data: &LiveData, bin: f64, start: f64, end: f64) -> (f64, Vec<Vec<f64>>) {
+        let pops = data.info.populations.len();
+        let key = (bin.to_bits(), pops);
+        let first_needed = (start / bin).floor() as i64;
+        if self.key != key || data.spike_count < self.next_spike || first_needed < self.first {
+            self.key = key;
+            self.first = first_needed;
+            self.counts = vec![Vec::new(); pops];
+            let dt = data.info.dt_ms;
+            let from = data.spikes.partition_point(|s| (s.step as f64 * dt) < self.first as f64 * bin);
+            self.next_spike = data.first_spike_index() + from as u64;
+        }
+        let dt = data.info.dt_ms;
+        let from = self.next_spike.saturating_sub(data.first_spike_index()) as usize;
+        for s in &data.spikes[from.min(data.spikes.len())..] {
+            let b = ((s.step as f64 * dt) / bin).floor() as i64 - self.first;
+            if b < 0 {
+                continue;
+            }
+            if let Some(row) = self.counts.get_mut(s.pop as usize) {
+                if row.len() <= b as usize {
+                    row.resize(b as usize + 1, 0);
+                }
+                row[b as usize] += 1;
+            }
+        }
+        self.next_spike = data.spike_count;
+        // Forget bins that scrolled out of view.
+        let drop = (first_needed - self.first).max(0) as usize;
+        if drop > 4096 {
+            for row in &mut self.counts {
+                row.drain(..drop.min(row.len()));
+            }
+            self.first += drop as i64;
+        }
+        // Only whole bins that have ended are shown.
+        let last = ((end / bin).floor() as i64).min(((data.time_ms / bin).floor()) as i64);
+        let out = data
+            .info
+            .populations
+            .iter()
+            .zip(&self.counts)
+            .map(|((_, size), row)| {
+                let scale = 1000.0 / (bin * (*size).max(1) as f64);
+                (first_needed..last)
+                    .map(|b| row.get((b - self.first) as usize).copied().unwrap_or(0) as f64 * scale)
+                    .collect()
+            })
+            .collect();
+        (first_needed as f64 * bin, out)
     }
 }
 
@@ -50,12 +118,8 @@ impl View for RatesView {
                 (bounds.min()[0], bounds.max()[0])
             };
             // Bins are aligned to multiples of the bin width so they do not jitter while scrolling.
-            let start = ((lo / bin).floor() * bin).max(0.0);
-            let end = hi.min(data.time_ms);
-            let spikes = data.spikes_between(start, end);
+            let (start, rates) = self.cache.rates(data, bin, lo.max(0.0), hi);
             let mut any = false;
-            let sizes: Vec<usize> = data.info.populations.iter().map(|(_, s)| *s).collect();
-            let rates = population_rates(spikes, &sizes, data.info.dt_ms, bin, start, end);
             for (k, ((name, _), rate)) in data.info.populations.iter().zip(rates).enumerate() {
                 if rate.is_empty() {
                     continue;
@@ -73,6 +137,49 @@ impl View for RatesView {
         }
         if !response.inner {
             empty_hint(ui, r.rect, "No activity yet — press ▶ Play (Space)");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::population_rates;
+    use crate::app::runner::{Batch, NetInfo};
+    use crate::sim::Spike;
+
+    #[test]
+    fn incremental_bins_equal_the_analysis_module() {
+        let mut data = LiveData::default();
+        data.reset(NetInfo {
+            dt_ms: 0.1,
+            populations: vec![("a".into(), 10), ("b".into(), 5)],
+            ..Default::default()
+        });
+        let mut cache = BinCache::default();
+        let mut all = Vec::new();
+        let mut step = 0u64;
+        // Spikes arrive in batches, as from the runner; the view asks for rates after each.
+        for batch in 0..40u64 {
+            let spikes: Vec<Spike> = (0..25)
+                .map(|k| {
+                    step += 1 + (k * 7 + batch) % 13;
+                    Spike { step, pop: ((k + batch) % 2) as u32, neuron: (k % 5) as u32 }
+                })
+                .collect();
+            all.extend_from_slice(&spikes);
+            data.take(Batch { time_ms: step as f64 * 0.1, spikes, playing: true, ..Default::default() });
+            let (bin, end) = (2.5, data.time_ms);
+            let start = (end - 20.0).max(0.0);
+            let (first, live) = cache.rates(&data, bin, start, end);
+            let last = (end / bin).floor() * bin;
+            let reference = population_rates(&all, &[10, 5], 0.1, bin, first, last);
+            for (a, b) in live.iter().zip(&reference) {
+                assert_eq!(a.len(), b.len());
+                for (x, y) in a.iter().zip(b) {
+                    assert!((x - y).abs() < 1e-9, "batch {batch}: {x} vs {y}");
+                }
+            }
         }
     }
 }

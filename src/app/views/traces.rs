@@ -75,6 +75,17 @@ impl View for TracesView {
                 (bounds.min()[0], bounds.max()[0])
             };
             let (t0, t1) = (lo, hi);
+            // Spike markers of the shown neurons, in one pass over the window's spikes.
+            let mut marks: std::collections::HashMap<(usize, usize), Vec<[f64; 2]>> =
+                shown.iter().map(|t| ((t.pop, t.neuron), Vec::new())).collect();
+            if self.variable == "v" {
+                let dt = data.info.dt_ms;
+                for s in data.spikes_between(t0, t1) {
+                    if let Some(list) = marks.get_mut(&(s.pop as usize, s.neuron as usize)) {
+                        list.push([s.step as f64 * dt, threshold(data, s.pop as usize).unwrap_or(0.0)]);
+                    }
+                }
+            }
             let mut lines = 0;
             for trace in &shown {
                 let selected = shared.selected == Some((trace.pop, trace.neuron));
