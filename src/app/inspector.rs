@@ -68,7 +68,7 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
                 item(
                     ui,
                     Selection::Input(k),
-                    format!("{} → {} ({:?})", i.name, i.target, i.kind),
+                    format!("{} -> {} ({:?})", i.name, i.target, i.kind),
                     "Stimulus settings",
                 );
             }

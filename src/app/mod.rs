@@ -449,7 +449,7 @@ impl SpikeLabApp {
             if play.clicked() {
                 self.toggle_play();
             }
-            if ui.button("⏭ Step").on_hover_text("Advance one time step (→)").clicked() {
+            if ui.button("⏭ Step").on_hover_text("Advance one time step (Right arrow key)").clicked() {
                 self.step_once();
             }
             ui.add(egui::DragValue::new(&mut self.step_ms).range(0.1..=100_000.0).speed(1.0).suffix(" ms"))

@@ -76,18 +76,19 @@ impl View for TracesView {
             };
             let (t0, t1) = (lo, hi);
             // Spike markers of the shown neurons, in one pass over the window's spikes.
-            let mut marks: std::collections::HashMap<(usize, usize), Vec<[f64; 2]>> =
-                shown.iter().map(|t| ((t.pop, t.neuron), Vec::new())).collect();
+            // (A handful of neurons: a linear search beats hashing half a million spikes.)
+            let keys: Vec<(u32, u32)> = shown.iter().map(|t| (t.pop as u32, t.neuron as u32)).collect();
+            let mut marks: Vec<Vec<[f64; 2]>> = vec![Vec::new(); keys.len()];
             if self.variable == "v" {
                 let dt = data.info.dt_ms;
                 for s in data.spikes_between(t0, t1) {
-                    if let Some(list) = marks.get_mut(&(s.pop as usize, s.neuron as usize)) {
-                        list.push([s.step as f64 * dt, threshold(data, s.pop as usize).unwrap_or(0.0)]);
+                    if let Some(k) = keys.iter().position(|&key| key == (s.pop, s.neuron)) {
+                        marks[k].push([s.step as f64 * dt, threshold(data, s.pop as usize).unwrap_or(0.0)]);
                     }
                 }
             }
             let mut lines = 0;
-            for trace in &shown {
+            for (k, trace) in shown.iter().enumerate() {
                 let selected = shared.selected == Some((trace.pop, trace.neuron));
                 let name = data.info.populations.get(trace.pop).map_or("?", |(n, _)| n.as_str());
                 let points = decimate(trace, t0, t1, width_px);
@@ -102,23 +103,14 @@ impl View for TracesView {
                         .color(color)
                         .width(if selected { 2.0 } else { 1.2 }),
                 );
-                if self.variable == "v" {
-                    let top = threshold(data, trace.pop).unwrap_or(0.0);
-                    let dt = data.info.dt_ms;
-                    let marks: Vec<[f64; 2]> = data
-                        .spikes_between(t0, t1)
-                        .iter()
-                        .filter(|s| s.pop as usize == trace.pop && s.neuron as usize == trace.neuron)
-                        .map(|s| [s.step as f64 * dt, top])
-                        .collect();
-                    if !marks.is_empty() {
-                        plot_ui.points(
-                            Points::new("", PlotPoints::from(marks))
-                                .shape(MarkerShape::Down)
-                                .radius(4.0)
-                                .color(color),
-                        );
-                    }
+                let list = std::mem::take(&mut marks[k]);
+                if !list.is_empty() {
+                    plot_ui.points(
+                        Points::new("", PlotPoints::from(list))
+                            .shape(MarkerShape::Down)
+                            .radius(4.0)
+                            .color(color),
+                    );
                 }
             }
             if self.variable == "v" {
