@@ -69,11 +69,12 @@ impl LiveColumns {
                 self.cells[slot * h..(slot + 1) * h].fill(0);
             }
             let row = data.offsets.get(s.pop as usize).copied().unwrap_or(0) + s.neuron as usize;
-            let py = ((row as f64 + 0.5) * sy) as usize;
             let slot = col.rem_euclid(self.cols as i64) as usize;
-            let i = slot * h + py.min(h - 1);
-            let count = (self.cells[i] & 0xff).saturating_add(1).min(255);
-            self.cells[i] = ((s.pop as u16) << 8) | count;
+            for py in tick(row as f64, sy, h) {
+                let i = slot * h + py;
+                let count = (self.cells[i] & 0xff).saturating_add(1).min(255);
+                self.cells[i] = ((s.pop as u16) << 8) | count;
+            }
         }
         self.next_spike = data.spike_count;
         let mut pixels = vec![Color32::TRANSPARENT; w * h];
@@ -92,6 +93,19 @@ impl LiveColumns {
             }
         }
         (first, ColorImage::new([w, h], pixels), drawn)
+    }
+}
+
+/// Pixel rows of a spike of the neuron whose row starts at `row` (in rows from the top of the
+/// image), `sy` pixels per row: one pixel for dense rasters, a tick over most of the row's
+/// height when rows are tall enough to see it.
+fn tick(row: f64, sy: f64, h: usize) -> std::ops::Range<usize> {
+    let clamp = |y: f64| (y.max(0.0) as usize).min(h - 1);
+    if sy < 3.0 {
+        let py = clamp((row + 0.5) * sy);
+        py..py + 1
+    } else {
+        clamp((row + 0.15) * sy)..clamp((row + 0.85) * sy) + 1
     }
 }
 
@@ -275,15 +289,16 @@ impl RasterView {
                 continue;
             }
             let px = ((s.step as f64 - t_shift) * sx_step) as usize;
-            let py = ((y_shift + row) * sy) as usize;
-            // Column-major: spikes come in time order, so successive writes stay in one column.
-            let i = px.min(w - 1) * h + py.min(h - 1);
-            let cell = self.cells[i];
-            if cell == 0 {
-                self.touched.push(i as u32);
+            for py in tick(y_shift - 0.5 + row, sy, h) {
+                // Column-major: spikes come in time order, so successive writes stay in one column.
+                let i = px.min(w - 1) * h + py;
+                let cell = self.cells[i];
+                if cell == 0 {
+                    self.touched.push(i as u32);
+                }
+                let count = (cell & 0xff).saturating_add(1).min(255);
+                self.cells[i] = ((s.pop as u16) << 8) | count;
             }
-            let count = (cell & 0xff).saturating_add(1).min(255);
-            self.cells[i] = ((s.pop as u16) << 8) | count;
             drawn += 1;
         }
         let mut pixels = vec![Color32::TRANSPARENT; w * h];
