@@ -205,3 +205,30 @@ fn unsaved_changes_are_not_lost_silently() {
     h.step();
     assert_eq!(h.state().model().name, "CUBA");
 }
+
+#[test]
+fn a_diverging_simulation_is_reported_and_the_window_keeps_working() {
+    let text = "name = \"runaway\"\n[simulation]\ndt = \"1 ms\"\n[[populations]]\nname = \"wild\"\nsize = 2\nmodel = \"izhikevich\"\nparams = { a = 5.0 }\n";
+    let model = Model::from_toml(text, "runaway.toml").expect("valid, but unstable at this dt");
+    let app = SpikeLabApp::new(model, None, "runaway.toml", || {});
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
+    wait_until(&mut h, "built", |app| app.live().total_neurons > 0);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the divergence is reported", |app| app.error().is_some());
+    let error = h.state().error().unwrap_or_default().to_string();
+    assert!(error.contains("\"wild\"") && error.contains("NaN"), "{error}");
+    wait_until(&mut h, "the run stops", |app| !app.live().playing);
+    h.get_by_label_contains("diverged");
+    // Everything still responds: the user can load another model from the Presets menu.
+    h.get_by_label("Dismiss").click();
+    h.step();
+    h.get_by_label("Presets").click();
+    h.step();
+    h.get_by_label_contains("(lif_step.toml)").click();
+    wait_until(&mut h, "the preset loads", |app| {
+        app.model().name == "LIF step" && app.live().total_neurons == 1
+    });
+    assert!(h.state().error().is_none());
+}
