@@ -103,6 +103,26 @@ pub fn empty_hint(ui: &egui::Ui, rect: egui::Rect, text: &str) {
     );
 }
 
+/// While following, shows the live window `(x0, x1)`; returns the visible time range.
+pub fn visible_x(plot_ui: &mut egui_plot::PlotUi<'_>, follow: bool, (x0, x1): (f64, f64)) -> (f64, f64) {
+    if follow {
+        // Takes effect when the plot is drawn, after the caller's closure: report it now.
+        plot_ui.set_plot_bounds_x(x0..=x1);
+        (x0, x1)
+    } else {
+        let bounds = plot_ui.plot_bounds();
+        (bounds.min()[0], bounds.max()[0])
+    }
+}
+
+/// Panning or zooming a plot by hand stops following the simulation.
+pub fn stop_following_on_interaction(ui: &egui::Ui, response: &egui::Response, shared: &mut Shared) {
+    let scrolled = response.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO);
+    if response.dragged() || scrolled {
+        shared.follow = false;
+    }
+}
+
 /// A "Follow" toggle and the window width, above each time plot.
 pub fn time_controls(ui: &mut egui::Ui, shared: &mut Shared) {
     ui.horizontal(|ui| {

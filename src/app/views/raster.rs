@@ -5,7 +5,9 @@
 //! where several spikes share a pixel), and the image is drawn as one texture. The cost is
 //! proportional to the visible spikes, whatever the size of the network.
 
-use super::{LiveData, Shared, View, empty_hint, population_color, time_controls};
+use super::{
+    LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
+};
 use egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions};
 use egui_plot::{HLine, Plot, PlotImage, PlotPoint, Text};
 
@@ -214,9 +216,7 @@ impl View for RasterView {
         let drawn = response.inner;
         let r = &response.response;
         shared.raster_rect = Some(r.rect);
-        if r.dragged() || (r.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO)) {
-            shared.follow = false;
-        }
+        stop_following_on_interaction(ui, r, shared);
         // The transform of the frame just drawn maps the pointer to time and row.
         let hover = r.hover_pos().and_then(|pos| {
             let p = response.transform.value_from_position(pos);

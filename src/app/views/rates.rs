@@ -1,7 +1,10 @@
 //! Population rates: spikes per neuron per second in bins of adjustable width, one line per
 //! population, computed by the shared analysis module.
 
-use super::{LiveData, Shared, View, empty_hint, population_color, time_controls};
+use super::{
+    LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
+    visible_x,
+};
 // The binning is the analysis module's `population_rates`, done incrementally for live data;
 // the test below checks that the two agree.
 use egui_plot::{Legend, Line, Plot, PlotPoints};
@@ -110,13 +113,7 @@ impl View for RatesView {
         }
         let bin = self.bin_ms;
         let response = plot.show(ui, |plot_ui| {
-            let bounds = plot_ui.plot_bounds();
-            let (lo, hi) = if follow {
-                plot_ui.set_plot_bounds_x(x0..=x1);
-                (x0, x1)
-            } else {
-                (bounds.min()[0], bounds.max()[0])
-            };
+            let (lo, hi) = visible_x(plot_ui, follow, (x0, x1));
             // Bins are aligned to multiples of the bin width so they do not jitter while scrolling.
             let (start, rates) = self.cache.rates(data, bin, lo.max(0.0), hi);
             let mut any = false;
@@ -132,9 +129,7 @@ impl View for RatesView {
             any
         });
         let r = &response.response;
-        if r.dragged() || (r.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO)) {
-            shared.follow = false;
-        }
+        stop_following_on_interaction(ui, r, shared);
         if !response.inner {
             empty_hint(ui, r.rect, "No activity yet — press ▶ Play (Space)");
         }

@@ -2,7 +2,10 @@
 //! and the spikes marked. Long traces are reduced to the minimum and maximum of each screen
 //! pixel column before drawing, so the cost follows the plot's width, not the trace length.
 
-use super::{LiveData, Shared, View, empty_hint, population_color, time_controls};
+use super::{
+    LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
+    visible_x,
+};
 use crate::app::live::LiveTrace;
 use egui::Color32;
 use egui_plot::{HLine, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
@@ -67,13 +70,7 @@ impl View for TracesView {
         }
         let width_px = ui.available_width().max(1.0) as usize;
         let response = plot.show(ui, |plot_ui| {
-            let bounds = plot_ui.plot_bounds();
-            let (lo, hi) = if follow {
-                plot_ui.set_plot_bounds_x(x0..=x1);
-                (x0, x1)
-            } else {
-                (bounds.min()[0], bounds.max()[0])
-            };
+            let (lo, hi) = visible_x(plot_ui, follow, (x0, x1));
             let (t0, t1) = (lo, hi);
             // Spike markers of the shown neurons, in one pass over the window's spikes.
             // (A handful of neurons: a linear search beats hashing half a million spikes.)
@@ -127,9 +124,7 @@ impl View for TracesView {
             lines
         });
         let r = &response.response;
-        if r.dragged() || (r.hovered() && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO)) {
-            shared.follow = false;
-        }
+        stop_following_on_interaction(ui, r, shared);
         if response.inner == 0 {
             let hint = if data.traces.is_empty() {
                 "No traces recorded — click a neuron in the raster to watch it"
