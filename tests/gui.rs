@@ -232,3 +232,20 @@ fn a_diverging_simulation_is_reported_and_the_window_keeps_working() {
     });
     assert!(h.state().error().is_none());
 }
+
+#[test]
+fn stop_at_pauses_exactly_there_and_stepping_past_it_does_not_hang() {
+    let mut h = app_on("cuba.toml");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("stop at").click();
+    h.step();
+    h.get_by_label("▶ Play").click();
+    // The stop time defaults to the model's duration, 1000 ms.
+    wait_until(&mut h, "the run stops", |app| !app.live().playing && app.live().time_ms > 0.0);
+    assert_eq!(h.state().live().time_ms, 1000.0);
+    h.get_by_label("⏭ Step").click();
+    frames(&mut h, 200);
+    assert!(!h.state().live().playing, "a step past the stop time must not leave the runner busy");
+    assert_eq!(h.state().live().time_ms, 1000.0);
+    assert!(h.state().notice().is_some_and(|n| n.text.contains("stop time")));
+}

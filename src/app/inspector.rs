@@ -94,12 +94,15 @@ pub fn inspector(
     error: &mut Option<String>,
 ) -> Option<Change> {
     let mut draft = model.clone();
-    let change = match selection {
-        Selection::Simulation => simulation(ui, &mut draft),
-        Selection::Population(k) => draft.populations.get_mut(k).and_then(|p| population(ui, p)),
-        Selection::Projection(k) => draft.projections.get_mut(k).and_then(|p| projection(ui, p)),
-        Selection::Input(k) => draft.inputs.get_mut(k).and_then(|i| input(ui, i)),
-    };
+    // Unfinished edits are remembered per item, so switching items never carries one over.
+    let change = ui
+        .push_id(format!("{selection:?}"), |ui| match selection {
+            Selection::Simulation => simulation(ui, &mut draft),
+            Selection::Population(k) => draft.populations.get_mut(k).and_then(|p| population(ui, p)),
+            Selection::Projection(k) => draft.projections.get_mut(k).and_then(|p| projection(ui, p)),
+            Selection::Input(k) => draft.inputs.get_mut(k).and_then(|i| input(ui, i)),
+        })
+        .inner;
     if let Some(msg) = error.as_ref() {
         ui.add_space(6.0);
         ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {msg}"));

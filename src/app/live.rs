@@ -42,6 +42,8 @@ pub struct LiveData {
     pub realtime_factor: f64,
     /// Spikes received since the network was built.
     pub spike_count: u64,
+    /// Counts the networks built so far: caches of older runs compare it to know they are stale.
+    pub generation: u64,
     last_update: Option<(std::time::Instant, f64, u64)>,
 }
 
@@ -59,7 +61,8 @@ impl LiveData {
             offsets.push(total);
             total += size;
         }
-        *self = LiveData { info, offsets, total_neurons: total, ..LiveData::default() };
+        let generation = self.generation + 1;
+        *self = LiveData { info, offsets, total_neurons: total, generation, ..LiveData::default() };
     }
 
     pub fn take(&mut self, batch: Batch) {

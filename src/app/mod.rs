@@ -187,14 +187,29 @@ impl SpikeLabApp {
                     }
                 }
                 Event::Data(batch) => self.live.take(batch),
-                Event::Applied(Applied::InPlace, at) => self.applied_at = Some(at),
+                Event::Applied(Applied::InPlace, at) => {
+                    self.applied_at = Some(at);
+                    // Views read parameters (thresholds) from here.
+                    self.live.info.model = self.model.clone();
+                }
                 Event::Applied(Applied::Rebuilt, _) => {
                     self.applied_at = Some(0.0);
                     self.say("The structure changed: the network was rebuilt and restarted at t = 0", false)
                 }
                 Event::Error(e) => self.error = Some(e),
+                Event::Stopped => {
+                    self.say("Reached the stop time; move or untick \"stop at\" to go on", false)
+                }
             }
         }
+    }
+
+    /// Changes the inspector's item; a refusal message about the old item goes away.
+    fn select(&mut self, selection: Option<Selection>) {
+        if selection != self.selection {
+            self.inspector_error = None;
+        }
+        self.selection = selection;
     }
 
     fn say(&mut self, text: impl Into<String>, error: bool) {
@@ -318,8 +333,13 @@ impl SpikeLabApp {
         let ctx = ui.ctx().clone();
         self.handle_input(&ctx);
         if let Some((pop, neuron, variable)) = self.shared.watch.take() {
+            let chosen = self.views.traces.variable.clone();
+            let variable = if variable.is_empty() { chosen.clone() } else { variable };
+            if variable != "v" && chosen != "v" {
+                self.runner.send(Command::Watch { pop, neuron, variable: "v".into() });
+            }
             self.runner.send(Command::Watch { pop, neuron, variable });
-            self.selection = Some(Selection::Population(pop));
+            self.select(Some(Selection::Population(pop)));
         }
 
         egui::Panel::top("menu").show(ui, |ui| {
@@ -372,6 +392,10 @@ impl SpikeLabApp {
         if let Some(path) = dropped.into_iter().next() {
             self.guard(Pending::Open(path));
         }
+        // No shortcuts while a field is being typed in or a question is open.
+        if ctx.egui_wants_keyboard_input() || self.pending.is_some() {
+            return;
+        }
         let shortcut = |m, k| KeyboardShortcut::new(m, k);
         if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::R))) {
             self.reset();
@@ -382,13 +406,11 @@ impl SpikeLabApp {
         if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::S))) {
             self.save();
         }
-        if !ctx.egui_wants_keyboard_input() {
-            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space)) {
-                self.toggle_play();
-            }
-            if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowRight)) {
-                self.step_once();
-            }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space)) {
+            self.toggle_play();
+        }
+        if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowRight)) {
+            self.step_once();
         }
     }
 
@@ -454,8 +476,10 @@ impl SpikeLabApp {
             }
             ui.add(egui::DragValue::new(&mut self.step_ms).range(0.1..=100_000.0).speed(1.0).suffix(" ms"))
                 .on_hover_text("How far \"Step by\" advances");
-            if ui.button("Step by").on_hover_text("Advance the time set on the left, then pause").clicked() {
-                let steps = (self.step_ms / self.live.info.dt_ms.max(1e-9)).round().max(1.0) as u64;
+            if ui.button("Step by").on_hover_text("Advance the time set on the left, then pause").clicked()
+                && self.live.info.dt_ms > 0.0
+            {
+                let steps = (self.step_ms / self.live.info.dt_ms).round().max(1.0) as u64;
                 self.runner.send(Command::Steps(steps));
             }
             if ui.button("⟲ Reset").on_hover_text("Back to t = 0 with the same seed (Ctrl+R)").clicked() {
@@ -540,7 +564,9 @@ impl SpikeLabApp {
                 });
             }
             ui.separator();
-            inspector::outline(ui, &self.model, &mut self.selection);
+            let mut selection = self.selection;
+            inspector::outline(ui, &self.model, &mut selection);
+            self.select(selection);
             ui.separator();
             if let Some(selection) = self.selection
                 && let Some(change) =

@@ -90,6 +90,8 @@ pub enum Event {
     Applied(Applied, f64),
     /// Something went wrong; the message says what and where. The simulation is paused.
     Error(String),
+    /// The run reached the "stop at" time.
+    Stopped,
 }
 
 /// The window's handle on the simulation thread.
@@ -213,10 +215,18 @@ impl Worker {
                 }
             };
             if let Some(command) = command {
-                if matches!(command, Command::Shutdown) {
-                    return;
+                // Take everything queued; of consecutive Apply commands (a slider being
+                // dragged) only the last matters.
+                let mut queue = vec![command];
+                queue.extend(self.commands.try_iter());
+                let mut queue = queue.into_iter().peekable();
+                while let Some(command) = queue.next() {
+                    match command {
+                        Command::Shutdown => return,
+                        Command::Apply(_) if matches!(queue.peek(), Some(Command::Apply(_))) => {}
+                        command => self.handle(command),
+                    }
                 }
-                self.handle(command);
                 continue;
             }
             self.advance();
@@ -293,8 +303,9 @@ impl Worker {
             }
             Command::StopAt(t) => self.stop_at = t,
             Command::Load(model) => {
-                if self.build(&model) {
-                    self.playing = false;
+                let was_playing = std::mem::replace(&mut self.playing, false);
+                if !self.build(&model) {
+                    self.playing = was_playing;
                 }
             }
             Command::Apply(model) => self.apply(&model),
@@ -310,6 +321,7 @@ impl Worker {
 
     fn apply(&mut self, model: &Model) {
         let Some(net) = &mut self.net else { return };
+        let before = net.model().clone();
         match catch_unwind(AssertUnwindSafe(|| net.apply(model))) {
             Ok(Ok(Applied::InPlace)) => {
                 let at = self.time_ms();
@@ -323,8 +335,13 @@ impl Worker {
                 self.emit(Event::Applied(Applied::Rebuilt, 0.0));
             }
             Ok(Err(e)) => self.emit(Event::Error(e.to_string())),
-            Err(_) => self
-                .emit(Event::Error("internal error while applying the change; nothing was changed".into())),
+            Err(_) => {
+                self.emit(Event::Error(
+                    "internal error while applying the change; the network was rebuilt as it was before"
+                        .into(),
+                ));
+                self.build(&before);
+            }
         }
     }
 
@@ -357,9 +374,12 @@ impl Worker {
             budget = budget.min(((stop - net.time_ms()) / dt).round().max(0.0) as u64);
         }
         if budget == 0 {
-            if self.stop_at.is_some_and(|stop| net.time_ms() >= stop - dt / 2.0) && self.playing {
+            if self.stop_at.is_some_and(|stop| net.time_ms() >= stop - dt / 2.0) {
+                // At the stop time: nothing more to run until the stop moves.
                 self.playing = false;
+                self.pending_steps = 0;
                 self.send_batch(0.0);
+                self.emit(Event::Stopped);
             } else {
                 std::thread::sleep(Duration::from_millis(4));
             }

@@ -22,7 +22,8 @@ pub struct Shared {
     pub window_ms: f64,
     /// Whether the views scroll with the simulation.
     pub follow: bool,
-    /// A neuron whose state a view wants recorded (the app forwards it to the runner).
+    /// A neuron the user picked, and the variable to record (empty: the traces view's choice);
+    /// the app forwards it to the runner.
     pub watch: Option<(usize, usize, String)>,
     /// Where the raster was drawn last frame, and its visible bounds (x: ms, y: rows).
     pub raster_rect: Option<egui::Rect>,

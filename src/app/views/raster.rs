@@ -26,8 +26,8 @@ pub struct RasterView {
 /// only new spikes are added each frame.
 #[derive(Default)]
 struct LiveColumns {
-    /// (pixel width, pixel height, column width in ms, neurons): binning depends on these.
-    key: (usize, usize, u64, usize),
+    /// (pixel width, pixel height, column width in ms, network generation): binning depends on these.
+    key: (usize, usize, u64, u64),
     /// `cols` columns of `h` cells, column c in slot c mod cols; one u16 per cell as in `render`.
     cells: Vec<u16>,
     cols: usize,
@@ -42,7 +42,7 @@ impl LiveColumns {
         // The window's width is fixed while following; round away float noise from x1 - x0.
         let col_ms = ((x1 - x0) * 1e6).round() / 1e6 / w as f64;
         let total = data.total_neurons;
-        let key = (w, h, col_ms.to_bits(), total);
+        let key = (w, h, col_ms.to_bits(), data.generation);
         let first = (x0 / col_ms).floor() as i64;
         let stale = self.key != key
             || data.spike_count < self.next_spike
@@ -240,7 +240,7 @@ impl View for RasterView {
             });
             if r.clicked() {
                 shared.selected = Some((h.pop, h.neuron));
-                shared.watch = Some((h.pop, h.neuron, "v".to_string()));
+                shared.watch = Some((h.pop, h.neuron, String::new()));
             }
         }
         if drawn == 0 {

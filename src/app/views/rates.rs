@@ -24,7 +24,7 @@ impl Default for RatesView {
 /// frames so that each spike is counted once.
 #[derive(Default)]
 struct BinCache {
-    key: (u64, usize),
+    key: (u64, u64),
     /// Absolute index of the first bin held, and counts[pop][bin - first].
     first: i64,
     counts: Vec<Vec<u32>>,
@@ -35,7 +35,7 @@ impl BinCache {
     /// Rates (Hz per neuron) of every population in the bins covering [start, end).
     fn rates(&mut self, data: &LiveData, bin: f64, start: f64, end: f64) -> (f64, Vec<Vec<f64>>) {
         let pops = data.info.populations.len();
-        let key = (bin.to_bits(), pops);
+        let key = (bin.to_bits(), data.generation);
         let first_needed = (start / bin).floor() as i64;
         if self.key != key || data.spike_count < self.next_spike || first_needed < self.first {
             self.key = key;
