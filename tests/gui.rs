@@ -249,3 +249,15 @@ fn stop_at_pauses_exactly_there_and_stepping_past_it_does_not_hang() {
     assert_eq!(h.state().live().time_ms, 1000.0);
     assert!(h.state().notice().is_some_and(|n| n.text.contains("stop time")));
 }
+
+#[test]
+fn traces_can_be_stacked_one_plot_per_neuron() {
+    let mut h = app_on("cuba.toml");
+    h.get_by_label("stacked").click();
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "traces arrive", |app| app.live().traces.iter().all(|t| t.values.len() > 100));
+    // Each recorded neuron (exc 0, 1, 2) gets its own plot with its own legend entry.
+    for name in ["exc 0", "exc 1", "exc 2"] {
+        h.get_by_label(name);
+    }
+}

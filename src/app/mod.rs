@@ -33,6 +33,14 @@ enum Pending {
     Quit,
 }
 
+/// What a file dialog is for.
+#[derive(Debug)]
+enum DialogKind {
+    Open,
+    /// Save As, then perhaps go on with what the user was doing.
+    SaveAs(Option<Pending>),
+}
+
 /// A message in the status bar.
 #[derive(Clone, Debug)]
 pub struct Notice {
@@ -66,6 +74,10 @@ pub struct SpikeLabApp {
     allow_close: bool,
     /// Biological time at which the engine took the last edit.
     applied_at: Option<f64>,
+    /// An open file dialog and where its answer will come.
+    dialog: Option<(DialogKind, std::sync::mpsc::Receiver<Option<PathBuf>>)>,
+    /// For waking the window from other threads.
+    ctx: Option<egui::Context>,
 }
 
 const SPEEDS: [(Speed, &str); 6] = [
@@ -112,6 +124,8 @@ impl SpikeLabApp {
             pending: None,
             allow_close: false,
             applied_at: None,
+            dialog: None,
+            ctx: None,
         };
         app.runner.send(Command::SetSpeed(app.speed));
         app
@@ -271,20 +285,61 @@ impl SpikeLabApp {
         }
     }
 
-    fn save(&mut self) -> bool {
+    /// Saves to the model's file, or asks for one; `then` runs after a successful save.
+    fn save(&mut self, then: Option<Pending>) {
         match self.path.clone() {
-            Some(path) => self.save_to(&path),
-            None => self.save_as(),
+            Some(path) => {
+                if self.save_to(&path)
+                    && let Some(action) = then
+                {
+                    self.perform(action);
+                }
+            }
+            None => self.save_as(then),
         }
     }
 
-    fn save_as(&mut self) -> bool {
-        let dialog = rfd::FileDialog::new()
-            .add_filter("SpikeLab model", &["toml"])
-            .set_file_name(format!("{}.toml", self.model.name.to_lowercase().replace(' ', "_")));
-        match dialog.save_file() {
-            Some(path) => self.save_to(&path),
-            None => false,
+    /// Native file dialogs run on their own thread, so the window keeps drawing meanwhile.
+    fn spawn_dialog(&mut self, kind: DialogKind, pick: impl FnOnce() -> Option<PathBuf> + Send + 'static) {
+        if self.dialog.is_some() {
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(pick());
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+        self.dialog = Some((kind, rx));
+    }
+
+    fn save_as(&mut self, then: Option<Pending>) {
+        let name = format!("{}.toml", self.model.name.to_lowercase().replace(' ', "_"));
+        self.spawn_dialog(DialogKind::SaveAs(then), move || {
+            rfd::FileDialog::new().add_filter("SpikeLab model", &["toml"]).set_file_name(name).save_file()
+        });
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some((_, rx)) = &self.dialog else { return };
+        let answer = match rx.try_recv() {
+            Ok(answer) => answer,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+        };
+        let Some((kind, _)) = self.dialog.take() else { return };
+        match (kind, answer) {
+            (DialogKind::Open, Some(path)) => self.guard(Pending::Open(path)),
+            (DialogKind::SaveAs(then), Some(path)) => {
+                if self.save_to(&path)
+                    && let Some(action) = then
+                {
+                    self.perform(action);
+                }
+            }
+            (_, None) => {}
         }
     }
 
@@ -306,9 +361,9 @@ impl SpikeLabApp {
     }
 
     fn open_dialog(&mut self) {
-        if let Some(path) = rfd::FileDialog::new().add_filter("SpikeLab model", &["toml"]).pick_file() {
-            self.guard(Pending::Open(path));
-        }
+        self.spawn_dialog(DialogKind::Open, || {
+            rfd::FileDialog::new().add_filter("SpikeLab model", &["toml"]).pick_file()
+        });
     }
 
     fn step_once(&mut self) {
@@ -331,6 +386,8 @@ impl SpikeLabApp {
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         self.poll();
         let ctx = ui.ctx().clone();
+        self.ctx = Some(ctx.clone());
+        self.poll_dialog();
         self.handle_input(&ctx);
         if let Some((pop, neuron, variable)) = self.shared.watch.take() {
             let chosen = self.views.traces.variable.clone();
@@ -404,7 +461,7 @@ impl SpikeLabApp {
             self.open_dialog();
         }
         if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::S))) {
-            self.save();
+            self.save(None);
         }
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space)) {
             self.toggle_play();
@@ -420,10 +477,10 @@ impl SpikeLabApp {
                 self.open_dialog();
             }
             if ui.button("Save  (Ctrl+S)").clicked() {
-                self.save();
+                self.save(None);
             }
             if ui.button("Save As…").clicked() {
-                self.save_as();
+                self.save_as(None);
             }
             ui.menu_button("Recent files", |ui| {
                 if self.recent.is_empty() {
@@ -600,11 +657,10 @@ impl SpikeLabApp {
             });
         });
         match answer {
-            Some(1) if self.save() => {
+            Some(1) => {
                 self.pending = None;
-                self.perform(pending);
+                self.save(Some(pending));
             }
-            Some(1) => {}
             Some(2) => {
                 self.pending = None;
                 self.dirty = false;

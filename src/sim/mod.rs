@@ -37,6 +37,9 @@ pub enum SimError {
     Diverged { population: String, neuron: usize, time_ms: f64 },
 }
 
+/// Most traces [`Network::watch`] adds (beyond the model's recorders).
+pub const MAX_WATCHED: usize = 64;
+
 /// What [`Network::apply`] had to do to take a changed model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applied {
@@ -142,6 +145,7 @@ impl Network {
                         interval_steps: interval,
                         var_index,
                         first_step: 0,
+                        watched: false,
                         values: Vec::new(),
                     });
                 }
@@ -233,8 +237,11 @@ impl Network {
     }
 
     /// Starts recording `variable` of one neuron every step from now on, unless it is already
-    /// recorded; returns the index of its trace in [`Network::traces`].
+    /// recorded; returns the index of its trace in [`Network::traces`]. At most
+    /// [`MAX_WATCHED`] traces are added this way, so that clicking around cannot slow the
+    /// network down without bound.
     pub fn watch(&mut self, pop: usize, neuron: usize, variable: &str) -> Option<usize> {
+        let watched = self.traces.iter().filter(|t| t.watched).count();
         let p = self.pops.get(pop)?;
         if neuron >= p.size {
             return None;
@@ -246,9 +253,13 @@ impl Network {
         {
             return Some(k);
         }
+        if watched >= MAX_WATCHED {
+            return None;
+        }
         let vars = p.model.state_vars(p.synapse);
         let var_index = vars.iter().position(|v| v.name == variable)?;
         self.traces.push(Trace {
+            watched: true,
             population: p.name.clone(),
             pop,
             neuron: neuron as u32,

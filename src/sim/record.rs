@@ -90,6 +90,8 @@ pub struct Trace {
     pub(crate) var_index: usize,
     /// Step of the first sample.
     pub first_step: u64,
+    /// Added by [`crate::sim::Network::watch`] rather than by a recorder of the model.
+    pub watched: bool,
     /// Sample `j` is the state at the start of step `first_step + j · interval_steps`.
     pub values: Vec<f32>,
 }

@@ -15,11 +15,13 @@ pub struct TracesView {
     pub variable: String,
     /// Show only the selected neuron, or every recorded one.
     pub only_selected: bool,
+    /// One plot per neuron instead of all overlaid.
+    pub stacked: bool,
 }
 
 impl Default for TracesView {
     fn default() -> Self {
-        TracesView { variable: "v".into(), only_selected: false }
+        TracesView { variable: "v".into(), only_selected: false, stacked: false }
     }
 }
 
@@ -49,6 +51,8 @@ impl View for TracesView {
                 .on_hover_text("Which state variable to plot");
             ui.checkbox(&mut self.only_selected, "selected only")
                 .on_hover_text("Show only the neuron selected in the raster");
+            ui.checkbox(&mut self.stacked, "stacked")
+                .on_hover_text("One plot per neuron instead of overlaid");
         });
         let shown: Vec<&LiveTrace> = data
             .traces
@@ -56,10 +60,35 @@ impl View for TracesView {
             .filter(|t| t.variable == self.variable)
             .filter(|t| !self.only_selected || shared.selected == Some((t.pop, t.neuron)))
             .collect();
+        if self.stacked && shown.len() > 1 {
+            let height = (ui.available_height() / shown.len() as f32 - ui.spacing().item_spacing.y).max(40.0);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for trace in &shown {
+                    let id = ("traces", trace.pop, trace.neuron);
+                    self.plot(ui, data, shared, std::slice::from_ref(trace), egui::Id::new(id), Some(height));
+                }
+            });
+        } else {
+            self.plot(ui, data, shared, &shown, egui::Id::new("traces"), None);
+        }
+    }
+}
+
+impl TracesView {
+    /// One plot of `shown`, `height` points high (default: all the space left).
+    fn plot(
+        &self,
+        ui: &mut egui::Ui,
+        data: &LiveData,
+        shared: &mut Shared,
+        shown: &[&LiveTrace],
+        id: egui::Id,
+        height: Option<f32>,
+    ) {
         let unit = shown.first().map_or(String::new(), |t| t.unit.clone());
         let (x0, x1) = shared.live_window(data.time_ms);
         let follow = shared.follow;
-        let mut plot = Plot::new("traces")
+        let mut plot = Plot::new(id)
             .x_axis_label("time (ms)")
             .y_axis_label(format!("{} ({unit})", self.variable))
             .link_axis("time", [true, false])
@@ -67,6 +96,9 @@ impl View for TracesView {
             .legend(Legend::default());
         if follow {
             plot = plot.default_x_bounds(x0, x1);
+        }
+        if let Some(h) = height {
+            plot = plot.height(h);
         }
         let width_px = ui.available_width().max(1.0) as usize;
         let response = plot.show(ui, |plot_ui| {
@@ -134,9 +166,7 @@ impl View for TracesView {
             empty_hint(ui, r.rect, hint);
         }
     }
-}
 
-impl TracesView {
     /// State variables of the recorded and selected neurons' populations, with units.
     fn variables(&self, data: &LiveData, shared: &Shared) -> Vec<(String, String)> {
         let mut pops: Vec<usize> = data.traces.iter().map(|t| t.pop).collect();
