@@ -17,11 +17,65 @@ pub struct TracesView {
     pub only_selected: bool,
     /// One plot per neuron instead of all overlaid.
     pub stacked: bool,
+    markers: SpikeTimes,
+}
+
+/// Spike times of the neurons with traces, kept up to date from each frame's new spikes
+/// (scanning every spike of the window each frame would cost more than the whole frame).
+#[derive(Default)]
+struct SpikeTimes {
+    generation: u64,
+    next_spike: u64,
+    times: std::collections::HashMap<(u32, u32), Vec<f64>>,
+}
+
+impl SpikeTimes {
+    fn update(
+        &mut self,
+        data: &LiveData,
+        shown: &[&LiveTrace],
+    ) -> &std::collections::HashMap<(u32, u32), Vec<f64>> {
+        let dt = data.info.dt_ms;
+        if self.generation != data.generation || data.spike_count < self.next_spike {
+            self.times.clear();
+            self.generation = data.generation;
+            self.next_spike = data.spike_count;
+        }
+        // New spikes of neurons already followed.
+        let from = self.next_spike.saturating_sub(data.first_spike_index()) as usize;
+        for s in &data.spikes[from.min(data.spikes.len())..] {
+            if let Some(list) = self.times.get_mut(&(s.pop, s.neuron)) {
+                list.push(s.step as f64 * dt);
+            }
+        }
+        self.next_spike = data.spike_count;
+        // A newly shown neuron: its history, once.
+        for t in shown {
+            let key = (t.pop as u32, t.neuron as u32);
+            self.times.entry(key).or_insert_with(|| {
+                data.spikes.iter().filter(|s| (s.pop, s.neuron) == key).map(|s| s.step as f64 * dt).collect()
+            });
+        }
+        // Forget what the window no longer keeps.
+        let horizon = data.time_ms - crate::app::live::KEEP_MS;
+        for list in self.times.values_mut() {
+            let old = list.partition_point(|&x| x < horizon);
+            if old > 1024 {
+                list.drain(..old);
+            }
+        }
+        &self.times
+    }
 }
 
 impl Default for TracesView {
     fn default() -> Self {
-        TracesView { variable: "v".into(), only_selected: false, stacked: false }
+        TracesView {
+            variable: "v".into(),
+            only_selected: false,
+            stacked: false,
+            markers: SpikeTimes::default(),
+        }
     }
 }
 
@@ -77,7 +131,7 @@ impl View for TracesView {
 impl TracesView {
     /// One plot of `shown`, `height` points high (default: all the space left).
     fn plot(
-        &self,
+        &mut self,
         ui: &mut egui::Ui,
         data: &LiveData,
         shared: &mut Shared,
@@ -101,21 +155,24 @@ impl TracesView {
             plot = plot.height(h);
         }
         let width_px = ui.available_width().max(1.0) as usize;
+        let spike_times = self.markers.update(data, shown);
         let response = plot.show(ui, |plot_ui| {
             let (lo, hi) = visible_x(plot_ui, follow, (x0, x1));
             let (t0, t1) = (lo, hi);
-            // Spike markers of the shown neurons, in one pass over the window's spikes.
-            // (A handful of neurons: a linear search beats hashing half a million spikes.)
-            let keys: Vec<(u32, u32)> = shown.iter().map(|t| (t.pop as u32, t.neuron as u32)).collect();
-            let mut marks: Vec<Vec<[f64; 2]>> = vec![Vec::new(); keys.len()];
-            if self.variable == "v" {
-                let dt = data.info.dt_ms;
-                for s in data.spikes_between(t0, t1) {
-                    if let Some(k) = keys.iter().position(|&key| key == (s.pop, s.neuron)) {
-                        marks[k].push([s.step as f64 * dt, threshold(data, s.pop as usize).unwrap_or(0.0)]);
+            // Spike markers of the shown neurons, from their spike times within the window.
+            let mut marks: Vec<Vec<[f64; 2]>> = shown
+                .iter()
+                .map(|t| {
+                    if self.variable != "v" {
+                        return Vec::new();
                     }
-                }
-            }
+                    let top = threshold(data, t.pop).unwrap_or(0.0);
+                    let times =
+                        spike_times.get(&(t.pop as u32, t.neuron as u32)).map_or(&[][..], Vec::as_slice);
+                    let (a, b) = (times.partition_point(|&x| x < t0), times.partition_point(|&x| x <= t1));
+                    times[a..b].iter().map(|&x| [x, top]).collect()
+                })
+                .collect();
             let mut lines = 0;
             for (k, trace) in shown.iter().enumerate() {
                 let selected = shared.selected == Some((trace.pop, trace.neuron));
@@ -230,4 +287,54 @@ pub fn decimate(trace: &LiveTrace, t0: f64, t1: f64, columns: usize) -> Vec<[f64
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::runner::{Batch, NetInfo};
+    use crate::sim::Spike;
+
+    #[test]
+    fn followed_spike_times_equal_a_full_scan() {
+        let mut data = LiveData::default();
+        data.reset(NetInfo {
+            dt_ms: 0.1,
+            populations: vec![("a".into(), 4), ("b".into(), 3)],
+            ..Default::default()
+        });
+        let trace = |pop, neuron| LiveTrace {
+            pop,
+            neuron,
+            variable: "v".into(),
+            unit: "mV".into(),
+            t0_ms: 0.0,
+            interval_ms: 0.1,
+            values: Vec::new(),
+        };
+        let (t1, t2) = (trace(0, 2), trace(1, 1));
+        let mut cache = SpikeTimes::default();
+        let mut step = 0;
+        for batch in 0..30u64 {
+            let spikes: Vec<Spike> = (0..9u64)
+                .map(|k| {
+                    step += 1 + (k + batch) % 4;
+                    Spike { step, pop: (k % 2) as u32, neuron: ((k + batch) % 3) as u32 }
+                })
+                .collect();
+            data.take(Batch { time_ms: step as f64 * 0.1, spikes, playing: true, ..Default::default() });
+            // The second neuron starts being shown halfway through.
+            let shown: Vec<&LiveTrace> = if batch < 15 { vec![&t1] } else { vec![&t1, &t2] };
+            let times = cache.update(&data, &shown).clone();
+            for t in shown {
+                let full: Vec<f64> = data
+                    .spikes
+                    .iter()
+                    .filter(|s| s.pop as usize == t.pop && s.neuron as usize == t.neuron)
+                    .map(|s| s.step as f64 * 0.1)
+                    .collect();
+                assert_eq!(times[&(t.pop as u32, t.neuron as u32)], full, "batch {batch}");
+            }
+        }
+    }
 }
