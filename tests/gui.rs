@@ -261,3 +261,24 @@ fn traces_can_be_stacked_one_plot_per_neuron() {
         h.get_by_label(name);
     }
 }
+
+#[test]
+fn the_weights_view_shows_the_engines_weights_cell_for_cell() {
+    let mut h = app_on("short_term_plasticity.toml");
+    h.get_by_label("View").click();
+    h.step();
+    h.get_by_label("Weights").click();
+    wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
+    let shown = h.state().live().weights.clone().expect("weights");
+    let engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
+    let k = shown.projection;
+    assert_eq!(shown.mean, engine.weights(k).expect("projection"));
+    // Choosing another projection shows its weights (the popup needs a frame to settle).
+    h.get_by_role_and_label(Role::ComboBox, "projection").click();
+    h.step();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "pre->facilitated").click();
+    wait_until(&mut h, "the other projection's weights", |app| {
+        app.live().weights.as_ref().is_some_and(|w| w.projection == 1)
+    });
+}

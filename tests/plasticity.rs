@@ -347,3 +347,20 @@ interval = "10 ms"
     assert!((mean - (-70.0 + r * 50.0)).abs() < 0.1, "mean {mean} mV");
     assert!((var - expected_var).abs() < 0.1 * expected_var, "variance {var} mV², expected {expected_var}");
 }
+
+#[test]
+fn weight_blocks_are_exact_at_full_size_and_honest_means_when_downsampled() {
+    let net = Network::build(&preset("stdp_song2000.toml")).expect("builds");
+    let exact = net.weights(0).expect("weights");
+    let full = net.weight_blocks(0, 5000, 5000).expect("blocks");
+    assert_eq!((full.pre_per_row, full.post_per_col), (1, 1));
+    assert_eq!(full.mean, exact);
+    // 1000 pre neurons into at most 64 rows: blocks of 16, each the mean of its 16 weights.
+    let small = net.weight_blocks(0, 64, 64).expect("blocks");
+    assert_eq!((small.pre_per_row, small.mean.nrows()), (16, 63));
+    for (r, &m) in small.mean.column(0).iter().enumerate() {
+        let block: Vec<f32> = (r * 16..((r + 1) * 16).min(1000)).map(|i| exact[[i, 0]]).collect();
+        let mean = block.iter().map(|&w| w as f64).sum::<f64>() / block.len() as f64;
+        assert!((m as f64 - mean).abs() < 1e-6, "row {r}: {m} vs {mean}");
+    }
+}

@@ -42,6 +42,8 @@ pub struct LiveData {
     pub realtime_factor: f64,
     /// Spikes received since the network was built.
     pub spike_count: u64,
+    /// The weights of the projection shown in the heatmap, as last sent.
+    pub weights: Option<crate::sim::WeightBlocks>,
     /// Counts the networks built so far: caches of older runs compare it to know they are stale.
     pub generation: u64,
     last_update: Option<(std::time::Instant, f64, u64)>,

@@ -78,6 +78,8 @@ pub struct SpikeLabApp {
     dialog: Option<(DialogKind, std::sync::mpsc::Receiver<Option<PathBuf>>)>,
     /// For waking the window from other threads.
     ctx: Option<egui::Context>,
+    /// The projection whose weights the runner was last asked to send.
+    weights_requested: Option<usize>,
 }
 
 const SPEEDS: [(Speed, &str); 6] = [
@@ -102,8 +104,8 @@ impl SpikeLabApp {
         let mut dock = DockState::new(vec![Tab::Raster]);
         let surface = dock.main_surface_mut();
         let [_, below] = surface.split_below(NodeIndex::root(), 0.55, vec![Tab::Traces]);
-        surface.split_right(below, 0.5, vec![Tab::Rates]);
-        let app = SpikeLabApp {
+        surface.split_right(below, 0.5, vec![Tab::Rates, Tab::Weights]);
+        let mut app = SpikeLabApp {
             model,
             path,
             source_name: source_name.to_string(),
@@ -126,8 +128,10 @@ impl SpikeLabApp {
             applied_at: None,
             dialog: None,
             ctx: None,
+            weights_requested: None,
         };
         app.runner.send(Command::SetSpeed(app.speed));
+        app.show_weights_if_plastic();
         app
     }
 
@@ -190,6 +194,11 @@ impl SpikeLabApp {
             match event {
                 Event::Built(info) => {
                     self.live.reset(*info);
+                    // Ask again: the new network has new weights (and maybe other projections).
+                    self.weights_requested = None;
+                    if self.shared.weights_of.is_some_and(|k| k >= self.live.info.model.projections.len()) {
+                        self.shared.weights_of = None;
+                    }
                     if let Some((pop, neuron)) = self.shared.selected {
                         if pop < self.live.info.populations.len()
                             && neuron < self.live.info.populations[pop].1
@@ -211,6 +220,7 @@ impl SpikeLabApp {
                     self.say("The structure changed: the network was rebuilt and restarted at t = 0", false)
                 }
                 Event::Error(e) => self.error = Some(e),
+                Event::Weights(w) => self.live.weights = Some(*w),
                 Event::Stopped => {
                     self.say("Reached the stop time; move or untick \"stop at\" to go on", false)
                 }
@@ -266,6 +276,19 @@ impl SpikeLabApp {
         self.shared.selected = None;
         self.shared.follow = true;
         self.selection = Some(Selection::Population(0));
+        self.shared.weights_of = None;
+        self.show_weights_if_plastic();
+    }
+
+    /// Brings the Weights tab to the front for models that learn.
+    fn show_weights_if_plastic(&mut self) {
+        if let Some(k) = self.model.projections.iter().position(|p| p.stdp.is_some()) {
+            self.shared.weights_of = Some(k);
+            if let Some(path) = self.dock.find_tab(&Tab::Weights) {
+                // The tab was just looked up, so it exists.
+                let _ = self.dock.set_active_tab(path);
+            }
+        }
     }
 
     /// Runs `action` now, or asks first when there are unsaved changes.
@@ -389,6 +412,12 @@ impl SpikeLabApp {
         self.ctx = Some(ctx.clone());
         self.poll_dialog();
         self.handle_input(&ctx);
+        // The heatmap says which projection it shows; the runner is told when that changes.
+        let wanted = if self.dock.find_tab(&Tab::Weights).is_some() { self.shared.weights_of } else { None };
+        if wanted != self.weights_requested {
+            self.runner.send(Command::ShowWeights(wanted));
+            self.weights_requested = wanted;
+        }
         if let Some((pop, neuron, variable)) = self.shared.watch.take() {
             let chosen = self.views.traces.variable.clone();
             let variable = if variable.is_empty() { chosen.clone() } else { variable };
@@ -508,9 +537,13 @@ impl SpikeLabApp {
         });
         ui.menu_button("View", |ui| {
             for tab in Tab::ALL {
-                let open = self.dock.find_tab(&tab).is_some();
-                if ui.add_enabled(!open, egui::Button::new(self.views.get(tab).title())).clicked() {
-                    self.dock.push_to_focused_leaf(tab);
+                if ui.button(self.views.get(tab).title()).on_hover_text("Show this view").clicked() {
+                    match self.dock.find_tab(&tab) {
+                        Some(path) => {
+                            let _ = self.dock.set_active_tab(path);
+                        }
+                        None => self.dock.push_to_focused_leaf(tab),
+                    }
                 }
             }
         });

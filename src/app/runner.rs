@@ -36,6 +36,8 @@ pub enum Command {
     Load(Box<Model>),
     /// Take parameter edits in place, or rebuild when the structure changed.
     Apply(Box<Model>),
+    /// Send this projection's weights with the batches (at most 10 times a second), or stop.
+    ShowWeights(Option<usize>),
     /// Record a state variable of a neuron from now on.
     Watch {
         pop: usize,
@@ -92,6 +94,8 @@ pub enum Event {
     Error(String),
     /// The run reached the "stop at" time.
     Stopped,
+    /// Weights of the projection asked for with ShowWeights.
+    Weights(Box<crate::sim::WeightBlocks>),
 }
 
 /// The window's handle on the simulation thread.
@@ -164,7 +168,13 @@ struct Worker {
     trace_cursors: Vec<usize>,
     /// Wall clock and biological time when play last started (for the speed limit).
     play_anchor: (Instant, f64),
+    /// The projection whose weights the window shows, and when they were last sent.
+    weights_of: Option<usize>,
+    weights_sent: Option<Instant>,
 }
+
+/// Largest weight image sent to the window: bigger projections are averaged in blocks.
+const WEIGHT_CELLS: usize = 1024;
 
 /// Longest stretch of simulation between two batches, wall time.
 const CHUNK: Duration = Duration::from_millis(15);
@@ -189,6 +199,8 @@ impl Worker {
             spike_cursor: 0,
             trace_cursors: Vec::new(),
             play_anchor: (Instant::now(), 0.0),
+            weights_of: None,
+            weights_sent: None,
         }
     }
 
@@ -264,6 +276,7 @@ impl Worker {
         self.spike_cursor = 0;
         self.trace_cursors.clear();
         self.pending_steps = 0;
+        self.weights_sent = None;
         self.play_anchor = (Instant::now(), 0.0);
         self.emit(Event::Built(Box::new(info)));
         self.send_batch(0.0);
@@ -314,6 +327,11 @@ impl Worker {
                     net.watch(pop, neuron, &variable);
                     self.send_batch(0.0);
                 }
+            }
+            Command::ShowWeights(k) => {
+                self.weights_of = k;
+                self.weights_sent = None;
+                self.send_batch(0.0);
             }
             Command::Shutdown => {}
         }
@@ -467,5 +485,12 @@ impl Worker {
             steps_per_second,
         };
         self.emit(Event::Data(batch));
+        let due = self.weights_sent.is_none_or(|t| t.elapsed() > Duration::from_millis(100));
+        if let (Some(k), true, Some(net)) = (self.weights_of, due, &self.net)
+            && let Some(blocks) = net.weight_blocks(k, WEIGHT_CELLS, WEIGHT_CELLS)
+        {
+            self.weights_sent = Some(Instant::now());
+            self.emit(Event::Weights(Box::new(blocks)));
+        }
     }
 }

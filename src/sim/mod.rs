@@ -37,6 +37,20 @@ pub enum SimError {
     Diverged { population: String, neuron: usize, time_ms: f64 },
 }
 
+/// A projection's weights, possibly averaged over blocks of neurons (see
+/// [`Network::weight_blocks`]).
+#[derive(Clone, Debug)]
+pub struct WeightBlocks {
+    pub projection: usize,
+    /// Presynaptic neurons per row and postsynaptic neurons per column (1 × 1: exact weights).
+    pub pre_per_row: usize,
+    pub post_per_col: usize,
+    pub n_pre: usize,
+    pub n_post: usize,
+    /// Mean weight of each block (pA, nS or mV); NaN where the block holds no synapse.
+    pub mean: ndarray::Array2<f32>,
+}
+
 /// Most traces [`Network::watch`] adds (beyond the model's recorders).
 pub const MAX_WATCHED: usize = 64;
 
@@ -209,6 +223,23 @@ impl Network {
     pub fn weights(&self, projection: usize) -> Option<ndarray::Array2<f32>> {
         let proj = self.projections.get(projection)?;
         Some(proj.weight_matrix(self.pops[proj.post].size))
+    }
+
+    /// One projection's weights in at most `max_rows` × `max_cols` cells: blocks of
+    /// (pre_per_row, post_per_col) neurons averaged, the block sizes chosen as small as fit.
+    pub fn weight_blocks(&self, projection: usize, max_rows: usize, max_cols: usize) -> Option<WeightBlocks> {
+        let proj = self.projections.get(projection)?;
+        let (n_pre, n_post) = (self.pops[proj.pre].size, self.pops[proj.post].size);
+        let pre_per_row = n_pre.div_ceil(max_rows.max(1)).max(1);
+        let post_per_col = n_post.div_ceil(max_cols.max(1)).max(1);
+        Some(WeightBlocks {
+            projection,
+            pre_per_row,
+            post_per_col,
+            n_pre,
+            n_post,
+            mean: proj.weight_blocks(n_post, pre_per_row, post_per_col),
+        })
     }
 
     /// Starts sampling the weight of the synapse pre → post of a projection every

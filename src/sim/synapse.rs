@@ -61,6 +61,27 @@ impl ProjectionState {
         m
     }
 
+    /// The weights averaged over blocks of `pre_per_row` × `post_per_col` neurons: an honest
+    /// downsampling of large projections (NaN where a block holds no synapse). With blocks of
+    /// 1 × 1 it is [`ProjectionState::weight_matrix`].
+    pub fn weight_blocks(&self, n_post: usize, pre_per_row: usize, post_per_col: usize) -> Array2<f32> {
+        let n_pre = self.row_start.len() - 1;
+        let (bi, bj) = (pre_per_row.max(1), post_per_col.max(1));
+        let (rows, cols) = (n_pre.div_ceil(bi), n_post.div_ceil(bj));
+        let mut sum = Array2::<f64>::zeros((rows, cols));
+        let mut count = Array2::<u32>::zeros((rows, cols));
+        for i in 0..n_pre {
+            for k in self.row_start[i]..self.row_start[i + 1] {
+                let cell = [i / bi, self.target[k] as usize / bj];
+                sum[cell] += self.weight[k] as f64;
+                count[cell] += 1;
+            }
+        }
+        ndarray::Zip::from(&sum)
+            .and(&count)
+            .map_collect(|&s, &c| if c == 0 { f32::NAN } else { (s / c as f64) as f32 })
+    }
+
     /// Index of the synapse from pre `i` to post `j`, if there is one.
     pub fn find_synapse(&self, i: usize, j: usize) -> Option<usize> {
         let (a, b) = (*self.row_start.get(i)?, *self.row_start.get(i + 1)?);

@@ -2,10 +2,12 @@
 //! [`Tab`] lists them (after egui's demo library). Views never talk to each other: they read
 //! [`LiveData`] and read and write the [`Shared`] UI state.
 
+mod heatmap;
 mod raster;
 mod rates;
 mod traces;
 
+pub use heatmap::HeatmapView;
 pub use raster::RasterView;
 pub use rates::RatesView;
 pub use traces::TracesView;
@@ -25,13 +27,22 @@ pub struct Shared {
     /// A neuron the user picked, and the variable to record (empty: the traces view's choice);
     /// the app forwards it to the runner.
     pub watch: Option<(usize, usize, String)>,
+    /// The projection whose weights the heatmap shows.
+    pub weights_of: Option<usize>,
     /// Where the raster was drawn last frame, and its visible bounds (x: ms, y: rows).
     pub raster_rect: Option<egui::Rect>,
 }
 
 impl Default for Shared {
     fn default() -> Self {
-        Shared { selected: None, window_ms: 1000.0, follow: true, watch: None, raster_rect: None }
+        Shared {
+            selected: None,
+            window_ms: 1000.0,
+            follow: true,
+            watch: None,
+            weights_of: None,
+            raster_rect: None,
+        }
     }
 }
 
@@ -55,10 +66,11 @@ pub enum Tab {
     Raster,
     Traces,
     Rates,
+    Weights,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 3] = [Tab::Raster, Tab::Traces, Tab::Rates];
+    pub const ALL: [Tab; 4] = [Tab::Raster, Tab::Traces, Tab::Rates, Tab::Weights];
 }
 
 /// One instance of every view.
@@ -67,6 +79,7 @@ pub struct Views {
     pub raster: RasterView,
     pub traces: TracesView,
     pub rates: RatesView,
+    pub heatmap: HeatmapView,
 }
 
 impl Views {
@@ -75,6 +88,7 @@ impl Views {
             Tab::Raster => &mut self.raster,
             Tab::Traces => &mut self.traces,
             Tab::Rates => &mut self.rates,
+            Tab::Weights => &mut self.heatmap,
         }
     }
 }
