@@ -145,6 +145,13 @@ impl LiveData {
         self.spike_count - self.spikes.len() as u64
     }
 
+    /// Spikes received after absolute index `cursor` (every retained spike if `cursor` is older):
+    /// how the views' caches take just what is new each frame.
+    pub fn spikes_after(&self, cursor: u64) -> &[Spike] {
+        let from = cursor.saturating_sub(self.first_spike_index()) as usize;
+        &self.spikes[from.min(self.spikes.len())..]
+    }
+
     /// Spikes with times in [t0, t1] (ms).
     pub fn spikes_between(&self, t0: f64, t1: f64) -> &[Spike] {
         let dt = self.info.dt_ms.max(1e-9);

@@ -58,9 +58,8 @@ impl LiveColumns {
             self.next_spike = data.first_spike_index() + from as u64;
         }
         let dt = data.info.dt_ms;
-        let start = self.next_spike.saturating_sub(data.first_spike_index()) as usize;
         let sy = h as f64 / total.max(1) as f64;
-        for s in &data.spikes[start.min(data.spikes.len())..] {
+        for s in data.spikes_after(self.next_spike) {
             let col = ((s.step as f64 * dt) / col_ms).floor() as i64;
             if col < first {
                 continue;

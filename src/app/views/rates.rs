@@ -46,8 +46,7 @@ impl BinCache {
             self.next_spike = data.first_spike_index() + from as u64;
         }
         let dt = data.info.dt_ms;
-        let from = self.next_spike.saturating_sub(data.first_spike_index()) as usize;
-        for s in &data.spikes[from.min(data.spikes.len())..] {
+        for s in data.spikes_after(self.next_spike) {
             let b = ((s.step as f64 * dt) / bin).floor() as i64 - self.first;
             if b < 0 {
                 continue;

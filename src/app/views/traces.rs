@@ -42,8 +42,7 @@ impl SpikeTimes {
             self.next_spike = data.spike_count;
         }
         // New spikes of neurons already followed.
-        let from = self.next_spike.saturating_sub(data.first_spike_index()) as usize;
-        for s in &data.spikes[from.min(data.spikes.len())..] {
+        for s in data.spikes_after(self.next_spike) {
             if let Some(list) = self.times.get_mut(&(s.pop, s.neuron)) {
                 list.push(s.step as f64 * dt);
             }
