@@ -1,5 +1,18 @@
-//! Analysis of recorded spikes: rates, inter-spike intervals, coefficient of variation.
-//! Pure functions over recorded data, shared by the command line and the GUI.
+//! Analysis of recorded spikes: rates, inter-spike intervals, coefficient of variation,
+//! histograms, spectra, the STDP window and F–I curves. Pure functions over recorded data (F–I
+//! curves run their own small network), shared by the command line and the GUI.
+
+mod fi;
+mod histogram;
+mod report;
+mod spectrum;
+mod stdp;
+
+pub use fi::{FiError, FiPoint, fi_curve, lif_rate_analytic, steady_state_rate};
+pub use histogram::{Histogram, rates_per_neuron};
+pub use report::{PopulationReport, REPORT_BINS, SpectralPeak, population_reports};
+pub use spectrum::{Spectrum, autocorrelation, power_spectrum};
+pub use stdp::stdp_dw;
 
 use crate::sim::Spike;
 use serde::Serialize;
