@@ -269,7 +269,7 @@ fn the_weights_view_shows_the_engines_weights_cell_for_cell() {
     h.step();
     h.get_by_label("Weights").click();
     wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
-    let shown = h.state().live().weights.clone().expect("weights");
+    let shown = h.state().live().weights.clone().expect("weights").blocks;
     let engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
     let k = shown.projection;
     assert_eq!(shown.mean, engine.weights(k).expect("projection"));
@@ -279,6 +279,166 @@ fn the_weights_view_shows_the_engines_weights_cell_for_cell() {
     h.step();
     h.get_by_role_and_label(Role::Button, "pre->facilitated").click();
     wait_until(&mut h, "the other projection's weights", |app| {
-        app.live().weights.as_ref().is_some_and(|w| w.projection == 1)
+        app.live().weights.as_ref().is_some_and(|w| w.blocks.projection == 1)
     });
+}
+
+/// A window on an inline model.
+fn app_with(toml: &str) -> Harness<'static, SpikeLabApp> {
+    let model = Model::from_toml(toml, "test.toml").expect("valid test model");
+    let app = SpikeLabApp::new(model, None, "test", || {});
+    let mut harness = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
+    wait_until(&mut harness, "the network is built", |app| app.live().total_neurons > 0);
+    harness
+}
+
+/// Opens a view from the View menu.
+fn open_view(h: &mut Harness<'_, SpikeLabApp>, title: &str) {
+    h.get_by_label("View").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, title).click();
+    h.step();
+    h.step();
+}
+
+/// Clicks at a data point of a view's plot, as recorded by the view last frame.
+fn click_plot(h: &mut Harness<'_, SpikeLabApp>, plot: &str, x: f64, y: f64) {
+    let transform = *h.state().shared().plots.get(plot).unwrap_or_else(|| panic!("{plot} not drawn"));
+    let pos = transform.position_from_point(&egui_plot::PlotPoint::new(x, y));
+    h.hover_at(pos);
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+        h.step();
+    }
+}
+
+#[test]
+fn a_one_to_one_projection_is_a_diagonal_and_a_clicked_cell_is_followed() {
+    let mut h = app_with(
+        r#"
+name = "diagonal"
+[[populations]]
+name = "a"
+size = 6
+model = "lif"
+[[populations]]
+name = "b"
+size = 6
+model = "lif"
+[[projections]]
+pre = "a"
+post = "b"
+receptor = "excitatory"
+weight = { uniform = ["10 pA", "50 pA"] }
+connect = { rule = "one_to_one" }
+"#,
+    );
+    open_view(&mut h, "Weights");
+    wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
+    let m = h.state().live().weights.clone().expect("weights").blocks.mean;
+    for ((i, j), w) in m.indexed_iter() {
+        assert_eq!(w.is_nan(), i != j, "cell ({i}, {j}) = {w}: a one-to-one projection is a diagonal");
+    }
+    // Cell (pre 4, post 4): row 4 from the top of 6, column 4.
+    click_plot(&mut h, "weights", 4.5, 6.0 - 4.5);
+    wait_until(&mut h, "the synapse is followed", |app| {
+        app.live().synapse_traces.iter().any(|t| (t.pre, t.post) == (4, 4))
+    });
+    h.get_by_label("⏭ Step").click();
+    wait_until(&mut h, "a sample of its weight", |app| {
+        app.live().synapse_traces.first().is_some_and(|t| !t.values.is_empty())
+    });
+    let followed = h.state().live().synapse_traces[0].values[0];
+    assert_eq!(followed, m[[4, 4]], "the followed weight is the engine's weight of that synapse");
+}
+
+#[test]
+fn the_learning_view_shows_every_weight_and_the_stdp_window_follows_the_inspector() {
+    let mut h = app_on("stdp_song2000.toml");
+    wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
+    let snapshot = h.state().live().weights.clone().expect("weights");
+    let engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
+    let values = engine.weight_values(snapshot.blocks.projection).expect("projection");
+    assert_eq!(snapshot.histogram.total(), values.len() as u64, "every synapse is in the histogram");
+    assert_eq!(snapshot.synapses, values.len());
+    // Halving A+ in the inspector halves the window's potentiation side, which the view draws
+    // from the model the engine runs.
+    let k = snapshot.blocks.projection;
+    let before = h.state().live().info.model.projections[k].stdp.clone().expect("stdp");
+    let dw = |s: &spikelab::model::Stdp| spikelab::analysis::stdp_dw(s, 5.0, 0.005);
+    let label = h.state().model().projections[k].label();
+    h.get_by_label_contains(&label).click();
+    h.step();
+    type_into(&mut h, "a_plus", &format!("{}", before.a_plus.canonical() / 2.0));
+    wait_until(&mut h, "the edit reaches the engine", |app| {
+        app.live().info.model.projections[k].stdp.as_ref().is_some_and(|s| s.a_plus != before.a_plus)
+    });
+    let after = h.state().live().info.model.projections[k].stdp.clone().expect("stdp");
+    assert!((dw(&after) - dw(&before) / 2.0).abs() < 1e-12 * dw(&before).abs().max(1e-12));
+}
+
+#[test]
+fn the_phase_plane_draws_a_neurons_path_and_a_click_sets_its_state() {
+    let mut h = app_on("izhikevich_patterns.toml");
+    open_view(&mut h, "Phase plane");
+    wait_until(&mut h, "v and u of the first neuron are recorded", |app| {
+        ["v", "u"]
+            .iter()
+            .all(|var| app.live().traces.iter().any(|t| t.pop == 0 && t.neuron == 0 && t.variable == *var))
+    });
+    click_plot(&mut h, "phase plane", -52.0, -9.0);
+    h.get_by_label("⏭ Step").click();
+    wait_until(&mut h, "a step after the click", |app| app.live().steps >= 1);
+    let last = |var: &str| {
+        let t = h
+            .state()
+            .live()
+            .traces
+            .iter()
+            .find(|t| t.pop == 0 && t.neuron == 0 && t.variable == var)
+            .cloned();
+        *t.expect("trace").values.last().expect("a sample")
+    };
+    // The sample of a step is the state at its start: where the click put the neuron. The
+    // click lands within a pixel of the point asked for.
+    assert!((last("v") + 52.0).abs() < 0.5, "v = {}", last("v"));
+    assert!((last("u") + 9.0).abs() < 0.2, "u = {}", last("u"));
+}
+
+#[test]
+fn statistics_of_poisson_spike_trains_have_cv_one() {
+    // A Poisson process has exponential intervals: CV 1, and a flat spectrum (no peak).
+    let mut h = app_with(
+        r#"
+name = "poisson"
+[simulation]
+seed = 3
+[[populations]]
+name = "src"
+size = 400
+model = "poisson_source"
+params = { rate = "20 Hz" }
+"#,
+    );
+    open_view(&mut h, "Statistics");
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "two seconds of spikes", |app| app.live().time_ms > 2100.0);
+    h.get_by_label("⏸ Pause").click();
+    wait_until(&mut h, "the simulation pauses", |app| !app.live().playing);
+    frames(&mut h, 100);
+    let stats = h.state().views().stats.stats().expect("statistics").clone();
+    // 400 neurons × 2 s × 20 Hz = 16,000 spikes: the rate is within a few percent of 20 Hz,
+    // and the CV of ISI (mean over neurons with ~40 intervals each) within 0.05 of 1.
+    assert!((stats.mean_rate_hz - 20.0).abs() < 1.0, "rate {}", stats.mean_rate_hz);
+    let cv = stats.cv.expect("enough spikes");
+    assert!((cv - 1.0).abs() < 0.05, "CV {cv}");
+    assert_eq!(stats.rates.total(), 400, "one rate per neuron");
 }

@@ -1,7 +1,7 @@
 //! What the window knows of the running simulation: recent spikes and traces, kept in batches
 //! from the runner. Views read it; only the app writes it.
 
-use super::runner::{Batch, NetInfo};
+use super::runner::{Batch, NetInfo, WeightSnapshot};
 use crate::sim::Spike;
 
 /// One recorded trace: samples at `t0_ms + j · interval_ms`.
@@ -22,6 +22,18 @@ impl LiveTrace {
     }
 }
 
+/// The weight of one followed synapse at `t0_ms + j · interval_ms`, kept for the whole run
+/// (one sample per ms: learning is slow, and 300 s of it are 1.2 MB).
+#[derive(Clone, Debug)]
+pub struct SynapseTrace {
+    pub projection: usize,
+    pub pre: usize,
+    pub post: usize,
+    pub t0_ms: f64,
+    pub interval_ms: f64,
+    pub values: Vec<f32>,
+}
+
 /// Recent activity of the network.
 #[derive(Clone, Debug, Default)]
 pub struct LiveData {
@@ -32,6 +44,7 @@ pub struct LiveData {
     /// Spikes in time order, the last `keep_ms` of them.
     pub spikes: Vec<Spike>,
     pub traces: Vec<LiveTrace>,
+    pub synapse_traces: Vec<SynapseTrace>,
     pub time_ms: f64,
     pub steps: u64,
     pub synaptic_events: u64,
@@ -43,7 +56,7 @@ pub struct LiveData {
     /// Spikes received since the network was built.
     pub spike_count: u64,
     /// The weights of the projection shown in the heatmap, as last sent.
-    pub weights: Option<crate::sim::WeightBlocks>,
+    pub weights: Option<WeightSnapshot>,
     /// Counts the networks built so far: caches of older runs compare it to know they are stale.
     pub generation: u64,
     last_update: Option<(std::time::Instant, f64, u64)>,
@@ -104,6 +117,19 @@ impl LiveData {
             }
         }
         for (trace, new) in self.traces.iter_mut().zip(batch.samples) {
+            trace.values.extend_from_slice(&new);
+        }
+        for info in batch.synapse_traces.iter().skip(self.synapse_traces.len()) {
+            self.synapse_traces.push(SynapseTrace {
+                projection: info.projection,
+                pre: info.pre,
+                post: info.post,
+                t0_ms: info.start_ms,
+                interval_ms: info.interval_ms,
+                values: Vec::new(),
+            });
+        }
+        for (trace, new) in self.synapse_traces.iter_mut().zip(batch.synapse_samples) {
             trace.values.extend_from_slice(&new);
         }
         self.time_ms = batch.time_ms;

@@ -103,8 +103,9 @@ impl SpikeLabApp {
         let runner = Runner::start(model.clone(), repaint);
         let mut dock = DockState::new(vec![Tab::Raster]);
         let surface = dock.main_surface_mut();
-        let [_, below] = surface.split_below(NodeIndex::root(), 0.55, vec![Tab::Traces]);
-        surface.split_right(below, 0.5, vec![Tab::Rates, Tab::Weights]);
+        let [_, below] =
+            surface.split_below(NodeIndex::root(), 0.55, vec![Tab::Traces, Tab::Learning, Tab::Phase]);
+        surface.split_right(below, 0.5, vec![Tab::Rates, Tab::Statistics, Tab::Weights]);
         let mut app = SpikeLabApp {
             model,
             path,
@@ -150,6 +151,10 @@ impl SpikeLabApp {
 
     pub fn live(&self) -> &LiveData {
         &self.live
+    }
+
+    pub fn views(&self) -> &Views {
+        &self.views
     }
 
     pub fn shared(&self) -> &Shared {
@@ -280,13 +285,15 @@ impl SpikeLabApp {
         self.show_weights_if_plastic();
     }
 
-    /// Brings the Weights tab to the front for models that learn.
+    /// Brings the Weights and Learning tabs to the front for models that learn.
     fn show_weights_if_plastic(&mut self) {
         if let Some(k) = self.model.projections.iter().position(|p| p.stdp.is_some()) {
             self.shared.weights_of = Some(k);
-            if let Some(path) = self.dock.find_tab(&Tab::Weights) {
-                // The tab was just looked up, so it exists.
-                let _ = self.dock.set_active_tab(path);
+            for tab in [Tab::Weights, Tab::Learning] {
+                if let Some(path) = self.dock.find_tab(&tab) {
+                    // The tab was just looked up, so it exists.
+                    let _ = self.dock.set_active_tab(path);
+                }
             }
         }
     }
@@ -413,10 +420,14 @@ impl SpikeLabApp {
         self.poll_dialog();
         self.handle_input(&ctx);
         // The heatmap says which projection it shows; the runner is told when that changes.
-        let wanted = if self.dock.find_tab(&Tab::Weights).is_some() { self.shared.weights_of } else { None };
+        let shows_weights = [Tab::Weights, Tab::Learning].iter().any(|t| self.dock.find_tab(t).is_some());
+        let wanted = if shows_weights { self.shared.weights_of } else { None };
         if wanted != self.weights_requested {
             self.runner.send(Command::ShowWeights(wanted));
             self.weights_requested = wanted;
+        }
+        for command in std::mem::take(&mut self.shared.requests) {
+            self.runner.send(command);
         }
         if let Some((pop, neuron, variable)) = self.shared.watch.take() {
             let chosen = self.views.traces.variable.clone();

@@ -38,6 +38,19 @@ pub enum Command {
     Apply(Box<Model>),
     /// Send this projection's weights with the batches (at most 10 times a second), or stop.
     ShowWeights(Option<usize>),
+    /// Sample the weight of the synapse pre → post of a projection from now on.
+    FollowSynapse {
+        projection: usize,
+        pre: usize,
+        post: usize,
+    },
+    /// Set a state variable of one neuron (the phase plane's click).
+    SetState {
+        pop: usize,
+        neuron: usize,
+        variable: String,
+        value: f32,
+    },
     /// Record a state variable of a neuron from now on.
     Watch {
         pop: usize,
@@ -68,6 +81,26 @@ pub struct TraceInfo {
     pub interval_ms: f64,
 }
 
+/// A followed synapse as the window sees it: its weight at `start_ms + j · interval_ms`.
+#[derive(Clone, Debug)]
+pub struct SynapseTraceInfo {
+    pub projection: usize,
+    pub pre: usize,
+    pub post: usize,
+    pub start_ms: f64,
+    pub interval_ms: f64,
+}
+
+/// A projection's weights as the window shows them: the matrix (in blocks if large) and the
+/// histogram of every synapse's weight.
+#[derive(Clone, Debug)]
+pub struct WeightSnapshot {
+    pub blocks: crate::sim::WeightBlocks,
+    pub histogram: crate::analysis::Histogram,
+    /// Number of synapses counted in the histogram.
+    pub synapses: usize,
+}
+
 /// New data since the last batch.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
@@ -77,6 +110,9 @@ pub struct Batch {
     /// Traces that exist now (new ones are appended), and their new samples.
     pub traces: Vec<TraceInfo>,
     pub samples: Vec<Vec<f32>>,
+    /// Followed synapses that exist now (new ones are appended), and their new samples.
+    pub synapse_traces: Vec<SynapseTraceInfo>,
+    pub synapse_samples: Vec<Vec<f32>>,
     pub synaptic_events: u64,
     pub playing: bool,
     /// Steps per wall second over the last chunk.
@@ -95,7 +131,7 @@ pub enum Event {
     /// The run reached the "stop at" time.
     Stopped,
     /// Weights of the projection asked for with ShowWeights.
-    Weights(Box<crate::sim::WeightBlocks>),
+    Weights(Box<WeightSnapshot>),
 }
 
 /// The window's handle on the simulation thread.
@@ -166,6 +202,7 @@ struct Worker {
     pending_steps: u64,
     spike_cursor: u64,
     trace_cursors: Vec<usize>,
+    synapse_cursors: Vec<usize>,
     /// Wall clock and biological time when play last started (for the speed limit).
     play_anchor: (Instant, f64),
     /// The projection whose weights the window shows, and when they were last sent.
@@ -198,6 +235,7 @@ impl Worker {
             pending_steps: 0,
             spike_cursor: 0,
             trace_cursors: Vec::new(),
+            synapse_cursors: Vec::new(),
             play_anchor: (Instant::now(), 0.0),
             weights_of: None,
             weights_sent: None,
@@ -275,6 +313,7 @@ impl Worker {
         self.net = Some(net);
         self.spike_cursor = 0;
         self.trace_cursors.clear();
+        self.synapse_cursors.clear();
         self.pending_steps = 0;
         self.weights_sent = None;
         self.play_anchor = (Instant::now(), 0.0);
@@ -325,6 +364,30 @@ impl Worker {
             Command::Watch { pop, neuron, variable } => {
                 if let Some(net) = &mut self.net {
                     net.watch(pop, neuron, &variable);
+                    self.send_batch(0.0);
+                }
+            }
+            Command::FollowSynapse { projection, pre, post } => {
+                if let Some(net) = &mut self.net {
+                    let already = net
+                        .weight_traces()
+                        .iter()
+                        .any(|t| t.proj == projection && t.pre as usize == pre && t.post as usize == post);
+                    // One sample per ms of biological time: enough to see learning, small for long runs.
+                    let every = (1.0 / net.dt_ms()).round().max(1.0) as u64;
+                    if !already && net.watch_synapse(projection, pre, post, every).is_none() {
+                        self.emit(Event::Error(format!("there is no synapse from {pre} to {post}")));
+                    }
+                    self.send_batch(0.0);
+                }
+            }
+            Command::SetState { pop, neuron, variable, value } => {
+                if let Some(net) = &mut self.net {
+                    if !net.set_state(pop, neuron, &variable, value) {
+                        self.emit(Event::Error(format!(
+                            "cannot set {variable} of neuron {neuron} to {value}"
+                        )));
+                    }
                     self.send_batch(0.0);
                 }
             }
@@ -474,12 +537,36 @@ impl Worker {
             net.clear_trace_samples();
             self.trace_cursors.iter_mut().for_each(|c| *c = 0);
         }
+        let synapse_traces: Vec<SynapseTraceInfo> = net
+            .weight_traces()
+            .iter()
+            .map(|t| SynapseTraceInfo {
+                projection: t.proj,
+                pre: t.pre as usize,
+                post: t.post as usize,
+                start_ms: t.first_step as f64 * dt,
+                interval_ms: t.interval_steps as f64 * dt,
+            })
+            .collect();
+        self.synapse_cursors.resize(synapse_traces.len(), 0);
+        let synapse_samples = net
+            .weight_traces()
+            .iter()
+            .zip(&mut self.synapse_cursors)
+            .map(|(t, cursor)| {
+                let new = t.values[(*cursor).min(t.values.len())..].to_vec();
+                *cursor = t.values.len();
+                new
+            })
+            .collect();
         let batch = Batch {
             time_ms: net.time_ms(),
             steps: net.steps(),
             spikes,
             traces,
             samples,
+            synapse_traces,
+            synapse_samples,
             synaptic_events: net.synaptic_events(),
             playing: self.playing || self.pending_steps > 0,
             steps_per_second,
@@ -488,9 +575,35 @@ impl Worker {
         let due = self.weights_sent.is_none_or(|t| t.elapsed() > Duration::from_millis(100));
         if let (Some(k), true, Some(net)) = (self.weights_of, due, &self.net)
             && let Some(blocks) = net.weight_blocks(k, WEIGHT_CELLS, WEIGHT_CELLS)
+            && let Some(values) = net.weight_values(k)
         {
             self.weights_sent = Some(Instant::now());
-            self.emit(Event::Weights(Box::new(blocks)));
+            let histogram = weight_histogram(net.model(), k, values);
+            let synapses = values.len();
+            self.emit(Event::Weights(Box::new(WeightSnapshot { blocks, histogram, synapses })));
         }
+    }
+}
+
+/// Bins of the weight histogram.
+const WEIGHT_BINS: usize = 40;
+
+/// Histogram of a projection's weights: over [w_min, w_max] when STDP bounds them (so that
+/// the bins stay put while the weights move), else over the range of the weights.
+fn weight_histogram(model: &Model, projection: usize, values: &[f32]) -> crate::analysis::Histogram {
+    use crate::analysis::Histogram;
+    let values = values.iter().map(|&w| w as f64);
+    let bounds = model.projections.get(projection).and_then(|p| {
+        let stdp = p.stdp.as_ref()?;
+        let lo = stdp.w_min.as_ref().map_or(0.0, |q| q.canonical());
+        Some((lo, stdp.w_max.canonical()))
+    });
+    match bounds {
+        // The top bin is closed so that weights at w_max count.
+        Some((lo, hi)) if hi > lo => {
+            let bin = (hi - lo) / WEIGHT_BINS as f64;
+            Histogram::new(values, lo, hi + bin * 1e-6, WEIGHT_BINS)
+        }
+        _ => Histogram::auto(&values.collect::<Vec<_>>(), WEIGHT_BINS),
     }
 }

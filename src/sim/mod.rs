@@ -16,6 +16,7 @@ mod record;
 mod rng;
 mod synapse;
 
+pub use neuron::PhaseField;
 pub use record::{Spike, SpikeBatch, SpikeLog, Trace, WeightTrace};
 pub use synapse::ProjectionState;
 
@@ -225,6 +226,11 @@ impl Network {
         Some(proj.weight_matrix(self.pops[proj.post].size))
     }
 
+    /// All weights of one projection (pA, nS or mV), in the engine's synapse order.
+    pub fn weight_values(&self, projection: usize) -> Option<&[f32]> {
+        self.projections.get(projection).map(|p| p.weight.as_slice())
+    }
+
     /// One projection's weights in at most `max_rows` × `max_cols` cells: blocks of
     /// (pre_per_row, post_per_col) neurons averaged, the block sizes chosen as small as fit.
     pub fn weight_blocks(&self, projection: usize, max_rows: usize, max_cols: usize) -> Option<WeightBlocks> {
@@ -338,6 +344,23 @@ impl Network {
         let p = self.pops.get(pop)?;
         let index = p.model.state_vars(p.synapse).iter().position(|v| v.name == variable)?;
         Some(p.var(index))
+    }
+
+    /// Sets a state variable of one neuron (for example to place it in the phase plane).
+    /// Returns false if there is no such population, neuron or variable, or the value is not
+    /// finite.
+    pub fn set_state(&mut self, pop: usize, neuron: usize, variable: &str, value: f32) -> bool {
+        let Some(p) = self.pops.get_mut(pop) else { return false };
+        let Some(index) = p.model.state_vars(p.synapse).iter().position(|v| v.name == variable) else {
+            return false;
+        };
+        match p.var_mut(index).get_mut(neuron) {
+            Some(x) if value.is_finite() => {
+                *x = value;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Advances the network by one time step.

@@ -99,6 +99,67 @@ pub(crate) struct Source {
     count: Option<Poisson<f64>>,
 }
 
+impl Izh {
+    /// Izhikevich (2003): dv/dt and du/dt (per ms) at (v, u) under input current `i` (pA).
+    #[inline(always)]
+    fn derivatives(&self, v: f32, u: f32, i: f32) -> (f32, f32) {
+        (0.04 * v * v + 5.0 * v + 140.0 - u + i * self.inv_c, self.a * (self.b * v - u))
+    }
+}
+
+impl Adex {
+    /// Brette & Gerstner (2005): dV/dt and dw/dt (per ms) at (V, w) under input current `i` (pA).
+    #[inline(always)]
+    fn derivatives(&self, v: f32, w: f32, i: f32) -> (f32, f32) {
+        // The exponent is capped: past v_peak the spike is cut anyway.
+        let spike_current = self.g_l * self.delta_t * ((v - self.v_t) / self.delta_t).min(30.0).exp();
+        let dv = (-self.g_l * (v - self.e_l) + spike_current - w + i) / self.c_m;
+        (dv, (self.a * (v - self.e_l) - w) / self.tau_w)
+    }
+}
+
+/// The equations of a two-variable neuron model (Izhikevich: v, u; AdEx: V, w), for drawing
+/// its phase plane with exactly the right-hand side the engine integrates.
+#[derive(Clone, Debug)]
+pub struct PhaseField {
+    dynamics: Dynamics,
+    /// Spike cut-off and reset potential, mV.
+    pub v_peak: f64,
+    pub v_reset: f64,
+}
+
+impl PhaseField {
+    /// `None` unless the population is Izhikevich or AdEx.
+    pub fn new(population: &crate::model::Population) -> Option<PhaseField> {
+        let dynamics = Dynamics::new(population, 0.1);
+        let (v_peak, v_reset) = match &dynamics {
+            Dynamics::Izhikevich(k) => (k.v_peak, k.c),
+            Dynamics::Adex(k) => (k.v_peak, k.v_reset),
+            _ => return None,
+        };
+        Some(PhaseField { dynamics, v_peak: v_peak as f64, v_reset: v_reset as f64 })
+    }
+
+    /// Time derivatives (per ms) of the two variables at (x, y) under input current `i_pa`.
+    pub fn derivatives(&self, x: f64, y: f64, i_pa: f64) -> (f64, f64) {
+        let (dx, dy) = match &self.dynamics {
+            Dynamics::Izhikevich(k) => k.derivatives(x as f32, y as f32, i_pa as f32),
+            Dynamics::Adex(k) => k.derivatives(x as f32, y as f32, i_pa as f32),
+            _ => (f32::NAN, f32::NAN),
+        };
+        (dx as f64, dy as f64)
+    }
+
+    /// The two nullclines at x: the y where dx/dt = 0 and the y where dy/dt = 0. Both
+    /// derivatives are affine in y (the recovery variable enters linearly), so each is one
+    /// solve: y = -f(x, 0) / (f(x, 1) - f(x, 0)).
+    pub fn nullclines(&self, x: f64, i_pa: f64) -> (f64, f64) {
+        let (fx0, fy0) = self.derivatives(x, 0.0, i_pa);
+        let (fx1, fy1) = self.derivatives(x, 1.0, i_pa);
+        (-fx0 / (fx1 - fx0), -fy0 / (fy1 - fy0))
+    }
+}
+
 /// Synaptic decay per step and reversal potentials.
 #[derive(Clone, Debug)]
 struct Syn {
@@ -326,9 +387,9 @@ impl PopState {
                     let (vi, ui) = (v[i], u[i]);
                     let (i_syn, jump) =
                         take_input(&k.syn, &mut exc[i], &mut inh[i], &mut ring_exc[i], &mut ring_inh[i], vi);
-                    let dv = 0.04 * vi * vi + 5.0 * vi + 140.0 - ui + (i_ext[i] + i_syn) * k.inv_c;
+                    let (dv, du) = k.derivatives(vi, ui, i_ext[i] + i_syn);
                     let vn = vi + k.dt * dv + jump;
-                    let un = ui + k.dt * k.a * (k.b * vi - ui);
+                    let un = ui + k.dt * du;
                     if !(vn.is_finite() && un.is_finite()) {
                         return Err(NotFinite { neuron: i });
                     }
@@ -348,14 +409,12 @@ impl PopState {
                     let (vi, wi) = (v[i], w[i]);
                     let (i_syn, jump) =
                         take_input(&k.syn, &mut exc[i], &mut inh[i], &mut ring_exc[i], &mut ring_inh[i], vi);
-                    let wn = wi + k.dt * (k.a * (vi - k.e_l) - wi) / k.tau_w;
+                    let (dv, dw) = k.derivatives(vi, wi, i_ext[i] + i_syn);
+                    let wn = wi + k.dt * dw;
                     if now < until[i] {
                         w[i] = wn;
                         continue;
                     }
-                    // The exponent is capped: past v_peak the spike is cut anyway.
-                    let spike_current = k.g_l * k.delta_t * ((vi - k.v_t) / k.delta_t).min(30.0).exp();
-                    let dv = (-k.g_l * (vi - k.e_l) + spike_current - wi + i_ext[i] + i_syn) / k.c_m;
                     let vn = vi + k.dt * dv + jump;
                     if !(vn.is_finite() && wn.is_finite()) {
                         return Err(NotFinite { neuron: i });
@@ -573,4 +632,48 @@ fn detect_spikes(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+
+    fn population(toml: &str) -> PopSpec {
+        let m = Model::from_toml(toml, "t.toml").unwrap_or_else(|e| panic!("{e}"));
+        m.populations[0].clone()
+    }
+
+    #[test]
+    fn izhikevich_nullclines_are_the_closed_forms() {
+        // Izhikevich (2003): v' = 0 on u = 0.04 v² + 5 v + 140 + I, u' = 0 on u = b v.
+        let p = population(
+            "name = \"n\"\n[[populations]]\nname = \"a\"\nsize = 1\nmodel = \"izhikevich\"\nparams = { b = 0.25 }\n",
+        );
+        let field = PhaseField::new(&p).unwrap();
+        for v in [-80.0, -65.0, -50.0, -20.0, 10.0] {
+            let (u_v, u_u) = field.nullclines(v, 10.0);
+            let expected = 0.04 * v * v + 5.0 * v + 140.0 + 10.0;
+            assert!((u_v - expected).abs() < 1e-3 * expected.abs().max(1.0), "v = {v}: {u_v} vs {expected}");
+            assert!((u_u - 0.25 * v).abs() < 1e-4, "v = {v}: {u_u}");
+            // And the field vanishes there.
+            assert!(field.derivatives(v, u_v, 10.0).0.abs() < 1e-3);
+        }
+    }
+
+    #[test]
+    fn adex_nullclines_are_the_closed_forms() {
+        // Brette & Gerstner (2005): V' = 0 on w = -g_L (V - E_L) + g_L Δ_T exp((V - V_T)/Δ_T) + I,
+        // w' = 0 on w = a (V - E_L). Defaults: g_L 30 nS, E_L -70.6 mV, V_T -50.4 mV, Δ_T 2 mV, a 4 nS.
+        let p = population("name = \"n\"\n[[populations]]\nname = \"a\"\nsize = 1\nmodel = \"adex\"\n");
+        let field = PhaseField::new(&p).unwrap();
+        for v in [-80.0, -70.0, -55.0, -48.0] {
+            let (w_v, w_w) = field.nullclines(v, 500.0);
+            let expected = -30.0 * (v + 70.6) + 30.0 * 2.0 * ((v + 50.4) / 2.0f64).exp() + 500.0;
+            assert!((w_v - expected).abs() < 1e-2 * expected.abs().max(1.0), "V = {v}: {w_v} vs {expected}");
+            assert!((w_w - 4.0 * (v + 70.6)).abs() < 1e-2, "V = {v}: {w_w}");
+        }
+        let lif = population("name = \"n\"\n[[populations]]\nname = \"a\"\nsize = 1\nmodel = \"lif\"\n");
+        assert!(PhaseField::new(&lif).is_none());
+    }
 }

@@ -4,8 +4,9 @@
 //! neurons, and the view says how large the blocks are.
 
 use super::{LiveData, Shared, View, empty_hint};
+use crate::app::runner::Command;
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
-use egui_plot::{Plot, PlotImage, PlotPoint};
+use egui_plot::{MarkerShape, Plot, PlotImage, PlotPoint, Points};
 
 /// Colour of cells without a synapse: a neutral grey that is not on the colour map.
 const ABSENT: Color32 = Color32::from_gray(70);
@@ -15,8 +16,22 @@ pub struct HeatmapView {
     texture: Option<TextureHandle>,
     /// Range of the colour map (min, max) of the image shown.
     range: (f32, f32),
-    /// The data the texture was made from (projection, generation, time) to skip redoing it.
-    made_from: Option<(usize, u64, f64)>,
+    /// The data the texture was made from (projection, generation, time, order) to skip redoing it.
+    made_from: Option<(usize, u64, f64, Order)>,
+    order: Order,
+    /// Which block row (column) is shown at each display row (column), and the inverse.
+    row_order: Vec<usize>,
+    col_order: Vec<usize>,
+    row_rank: Vec<usize>,
+    col_rank: Vec<usize>,
+}
+
+/// How rows and columns are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Order {
+    #[default]
+    Index,
+    MeanWeight,
 }
 
 /// Viridis colour of `x` in [0, 1].
@@ -55,7 +70,7 @@ impl View for HeatmapView {
                 })
                 .response
                 .on_hover_text("Which projection's weights to show");
-            if let Some(w) = data.weights.as_ref().filter(|w| w.projection == chosen)
+            if let Some(w) = data.weights.as_ref().map(|w| &w.blocks).filter(|w| w.projection == chosen)
                 && (w.pre_per_row > 1 || w.post_per_col > 1)
             {
                 ui.label(format!(
@@ -69,15 +84,26 @@ impl View for HeatmapView {
                 ));
             }
         });
-        let Some(weights) = data.weights.as_ref().filter(|w| w.projection == chosen) else {
+        let Some(weights) = data.weights.as_ref().map(|w| &w.blocks).filter(|w| w.projection == chosen)
+        else {
             empty_hint(ui, ui.max_rect(), "Waiting for the weights…");
             return;
         };
-        let unit = projections
-            .get(chosen)
-            .and_then(|p| data.info.model.population(&p.post))
-            .map_or("", |(_, post)| post.synapse.weight_dimension().canonical_unit().symbol());
-        let key = (chosen, data.generation, data.time_ms);
+        let unit = weight_unit(data, chosen);
+        ui.horizontal(|ui| {
+            ui.label("order");
+            for (order, name, tip) in [
+                (Order::Index, "by index", "Rows and columns in neuron order"),
+                (
+                    Order::MeanWeight,
+                    "by mean weight",
+                    "Rows by mean outgoing weight, columns by mean incoming weight, strongest first",
+                ),
+            ] {
+                ui.selectable_value(&mut self.order, order, name).on_hover_text(tip);
+            }
+        });
+        let key = (chosen, data.generation, data.time_ms, self.order);
         if self.made_from != Some(key) {
             self.made_from = Some(key);
             self.make_texture(ui.ctx(), weights);
@@ -98,24 +124,42 @@ impl View for HeatmapView {
             let (swatch, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
             ui.painter().rect_filled(swatch, 0.0, ABSENT);
             ui.label("no synapse");
+            let exact = weights.pre_per_row == 1 && weights.post_per_col == 1;
+            if exact {
+                ui.weak("· click a cell to follow that synapse in the Learning tab");
+            }
         });
+        let (ppr, ppc) = (weights.pre_per_row, weights.post_per_col);
+        // Display position of a neuron: its block's place in the order, then its place in the block.
+        let row_of = |i: usize| self.row_rank.get(i / ppr).map_or(i, |r| r * ppr + i % ppr);
+        let col_of = |j: usize| self.col_rank.get(j / ppc).map_or(j, |c| c * ppc + j % ppc);
+        let followed: Vec<[f64; 2]> = data
+            .synapse_traces
+            .iter()
+            .filter(|t| t.projection == chosen)
+            .map(|t| [col_of(t.post) as f64 + 0.5, total_pre - row_of(t.pre) as f64 - 0.5])
+            .collect();
         let mut plot = Plot::new("weights")
-            .x_axis_label("postsynaptic neuron")
-            .y_axis_label("presynaptic neuron")
+            .x_axis_label("postsynaptic neuron (column)")
+            .y_axis_label("presynaptic neuron (row)")
             .show_grid(false);
         if rows > 1.0 && cols > 1.0 {
             // Square cells, unless one side is a single neuron (then use the space).
             plot = plot.data_aspect(1.0);
         }
+        let sorted = self.order != Order::Index;
         let response = plot
             .y_axis_formatter(move |mark, _| {
-                // Row 0, the first presynaptic neuron, is at the top.
+                // Row 0 is at the top. Sorted rows have no neuron index on the axis.
                 let i = total_pre - mark.value;
-                if (0.0..=total_pre).contains(&i) { format!("{i:.0}") } else { String::new() }
+                if !sorted && (0.0..=total_pre).contains(&i) { format!("{i:.0}") } else { String::new() }
             })
+            .x_axis_formatter(
+                move |mark, _| if sorted { String::new() } else { format!("{:.0}", mark.value) },
+            )
             .show(ui, |plot_ui| {
                 if let Some(t) = &self.texture {
-                    let (w, h) = (cols * weights.post_per_col as f64, rows * weights.pre_per_row as f64);
+                    let (w, h) = (cols * ppc as f64, rows * ppr as f64);
                     plot_ui.image(PlotImage::new(
                         "weights",
                         t.id(),
@@ -123,41 +167,103 @@ impl View for HeatmapView {
                         [w as f32, h as f32],
                     ));
                 }
+                if !followed.is_empty() {
+                    plot_ui.points(
+                        Points::new("followed synapses", followed)
+                            .shape(MarkerShape::Circle)
+                            .filled(false)
+                            .radius(6.0)
+                            .color(Color32::from_rgb(0xFF, 0x40, 0x40)),
+                    );
+                }
             });
+        shared.plots.insert("weights", response.transform);
         let r = &response.response;
-        if let Some(pos) = r.hover_pos() {
-            let p = response.transform.value_from_position(pos);
-            let total_rows = rows * weights.pre_per_row as f64;
-            let (i, j) = ((total_rows - p.y).floor(), p.x.floor());
-            if i >= 0.0 && j >= 0.0 && (i as usize) < weights.n_pre && (j as usize) < weights.n_post {
-                let (i, j) = (i as usize, j as usize);
-                let cell = [i / weights.pre_per_row, j / weights.post_per_col];
-                let w = weights.mean.get(cell).copied().unwrap_or(f32::NAN);
-                r.clone().on_hover_ui_at_pointer(|ui| {
-                    if weights.pre_per_row == 1 && weights.post_per_col == 1 {
-                        ui.label(format!("pre {i} → post {j}"));
-                    } else {
-                        let (a, b) = (cell[0] * weights.pre_per_row, cell[1] * weights.post_per_col);
-                        ui.label(format!(
-                            "pre {a}–{} → post {b}–{}",
-                            a + weights.pre_per_row - 1,
-                            b + weights.post_per_col - 1
-                        ));
-                    }
-                    if w.is_nan() {
-                        ui.label("no synapse");
-                    } else {
-                        ui.label(format!("weight {w:.5} {unit}"));
-                    }
-                });
+        let Some(pos) = r.hover_pos() else { return };
+        let p = response.transform.value_from_position(pos);
+        let (di, dj) = ((total_pre - p.y).floor(), p.x.floor());
+        if di < 0.0 || dj < 0.0 || di as usize >= weights.n_pre || dj as usize >= weights.n_post {
+            return;
+        }
+        // Back from display position to neurons.
+        let (di, dj) = (di as usize, dj as usize);
+        let (Some(&bi), Some(&bj)) = (self.row_order.get(di / ppr), self.col_order.get(dj / ppc)) else {
+            return;
+        };
+        let (i, j) = (bi * ppr + di % ppr, bj * ppc + dj % ppc);
+        let w = weights.mean.get([bi, bj]).copied().unwrap_or(f32::NAN);
+        r.clone().on_hover_ui_at_pointer(|ui| {
+            if ppr == 1 && ppc == 1 {
+                ui.label(format!("pre {i} → post {j}"));
+            } else {
+                let (a, b) = (bi * ppr, bj * ppc);
+                ui.label(format!("pre {a}–{} → post {b}–{}", a + ppr - 1, b + ppc - 1));
             }
+            if w.is_nan() {
+                ui.label("no synapse");
+            } else if ppr == 1 && ppc == 1 {
+                ui.label(format!("weight {w:.5} {unit}"));
+                ui.weak("click to follow it over time");
+            } else {
+                ui.label(format!("mean weight {w:.5} {unit}"));
+            }
+        });
+        if r.clicked() && ppr == 1 && ppc == 1 && !w.is_nan() {
+            shared.requests.push(Command::FollowSynapse { projection: chosen, pre: i, post: j });
         }
     }
+}
+
+/// Unit symbol of a projection's weights (pA, nS or mV).
+pub fn weight_unit(data: &LiveData, projection: usize) -> &'static str {
+    data.info
+        .model
+        .projections
+        .get(projection)
+        .and_then(|p| data.info.model.population(&p.post))
+        .map_or("", |(_, post)| post.synapse.weight_dimension().canonical_unit().symbol())
+}
+
+/// Indices 0..n, ordered by `key` descending, NaN keys last; ties keep index order.
+fn order_by(keys: &[f32]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (keys[a], keys[b]);
+        match (x.is_nan(), y.is_nan()) {
+            (false, false) => y.total_cmp(&x),
+            (nx, ny) => nx.cmp(&ny),
+        }
+    });
+    order
+}
+
+/// Mean of the finite values, NaN if there are none.
+fn finite_mean<'a>(values: impl Iterator<Item = &'a f32>) -> f32 {
+    let (sum, n) = values.filter(|w| w.is_finite()).fold((0.0f64, 0u32), |(s, n), &w| (s + w as f64, n + 1));
+    if n == 0 { f32::NAN } else { (sum / n as f64) as f32 }
+}
+
+/// The inverse of a permutation: rank[order[k]] = k.
+fn ranks(order: &[usize]) -> Vec<usize> {
+    let mut rank = vec![0; order.len()];
+    for (k, &i) in order.iter().enumerate() {
+        rank[i] = k;
+    }
+    rank
 }
 
 impl HeatmapView {
     fn make_texture(&mut self, ctx: &egui::Context, weights: &crate::sim::WeightBlocks) {
         let m = &weights.mean;
+        (self.row_order, self.col_order) = match self.order {
+            Order::Index => ((0..m.nrows()).collect(), (0..m.ncols()).collect()),
+            Order::MeanWeight => (
+                order_by(&m.rows().into_iter().map(|r| finite_mean(r.iter())).collect::<Vec<_>>()),
+                order_by(&m.columns().into_iter().map(|c| finite_mean(c.iter())).collect::<Vec<_>>()),
+            ),
+        };
+        self.row_rank = ranks(&self.row_order);
+        self.col_rank = ranks(&self.col_order);
         let (lo, hi) =
             m.iter().filter(|w| w.is_finite()).fold((f32::MAX, f32::MIN), |(a, b), &w| (a.min(w), b.max(w)));
         let (lo, hi) = if lo > hi {
@@ -168,8 +274,13 @@ impl HeatmapView {
             (lo, hi)
         };
         self.range = (lo, hi);
-        let pixels: Vec<Color32> =
-            m.iter().map(|&w| if w.is_nan() { ABSENT } else { viridis((w - lo) / (hi - lo)) }).collect();
+        let mut pixels = Vec::with_capacity(m.len());
+        for &i in &self.row_order {
+            for &j in &self.col_order {
+                let w = m[[i, j]];
+                pixels.push(if w.is_nan() { ABSENT } else { viridis((w - lo) / (hi - lo)) });
+            }
+        }
         let image = ColorImage::new([m.ncols(), m.nrows()], pixels);
         match &mut self.texture {
             Some(t) => t.set(image, TextureOptions::NEAREST),

@@ -3,20 +3,26 @@
 //! [`LiveData`] and read and write the [`Shared`] UI state.
 
 mod heatmap;
+mod learning;
+mod phase;
 mod raster;
 mod rates;
+mod stats;
 mod traces;
 
 pub use heatmap::HeatmapView;
+pub use learning::LearningView;
+pub use phase::PhaseView;
 pub use raster::RasterView;
 pub use rates::RatesView;
+pub use stats::StatsView;
 pub use traces::TracesView;
 
 use super::live::LiveData;
 use egui::Color32;
 
 /// UI state shared by the views: what is selected and which time window is shown.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Shared {
     /// The selected neuron (population, index).
     pub selected: Option<(usize, usize)>,
@@ -27,10 +33,15 @@ pub struct Shared {
     /// A neuron the user picked, and the variable to record (empty: the traces view's choice);
     /// the app forwards it to the runner.
     pub watch: Option<(usize, usize, String)>,
+    /// Commands for the simulation (follow a synapse, set a state); the app forwards them.
+    pub requests: Vec<crate::app::runner::Command>,
     /// The projection whose weights the heatmap shows.
     pub weights_of: Option<usize>,
     /// Where the raster was drawn last frame, and its visible bounds (x: ms, y: rows).
     pub raster_rect: Option<egui::Rect>,
+    /// Where each view's main plot was drawn last frame, by plot name: what a click at a data
+    /// point must hit (tests use it to click as a person would).
+    pub plots: std::collections::BTreeMap<&'static str, egui_plot::PlotTransform>,
 }
 
 impl Default for Shared {
@@ -40,8 +51,10 @@ impl Default for Shared {
             window_ms: 1000.0,
             follow: true,
             watch: None,
+            requests: Vec::new(),
             weights_of: None,
             raster_rect: None,
+            plots: Default::default(),
         }
     }
 }
@@ -67,10 +80,14 @@ pub enum Tab {
     Traces,
     Rates,
     Weights,
+    Learning,
+    Phase,
+    Statistics,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Raster, Tab::Traces, Tab::Rates, Tab::Weights];
+    pub const ALL: [Tab; 7] =
+        [Tab::Raster, Tab::Traces, Tab::Rates, Tab::Statistics, Tab::Weights, Tab::Learning, Tab::Phase];
 }
 
 /// One instance of every view.
@@ -80,6 +97,9 @@ pub struct Views {
     pub traces: TracesView,
     pub rates: RatesView,
     pub heatmap: HeatmapView,
+    pub learning: LearningView,
+    pub phase: PhaseView,
+    pub stats: StatsView,
 }
 
 impl Views {
@@ -89,6 +109,9 @@ impl Views {
             Tab::Traces => &mut self.traces,
             Tab::Rates => &mut self.rates,
             Tab::Weights => &mut self.heatmap,
+            Tab::Learning => &mut self.learning,
+            Tab::Phase => &mut self.phase,
+            Tab::Statistics => &mut self.stats,
         }
     }
 }

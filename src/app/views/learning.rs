@@ -1,0 +1,149 @@
+//! Learning at a glance: the live histogram of a projection's weights, the STDP window its
+//! parameters give (redrawn as they are edited), and the weight over time of the synapses
+//! followed from the heatmap.
+
+use super::heatmap::weight_unit;
+use super::{LiveData, Shared, View, empty_hint};
+use crate::analysis::stdp_dw;
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
+
+#[derive(Default)]
+pub struct LearningView;
+
+/// Largest |Δt| drawn in the STDP window, in time constants.
+const WINDOW_TAUS: f64 = 5.0;
+
+impl View for LearningView {
+    fn title(&self) -> &'static str {
+        "Learning"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
+        let projections = &data.info.model.projections;
+        if projections.is_empty() {
+            empty_hint(ui, ui.max_rect(), "This model has no projections");
+            return;
+        }
+        let chosen = *shared
+            .weights_of
+            .get_or_insert_with(|| projections.iter().position(|p| p.stdp.is_some()).unwrap_or(0));
+        let Some(projection) = projections.get(chosen) else { return };
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("learning projection")
+                .selected_text(projection.label())
+                .show_ui(ui, |ui| {
+                    for (k, p) in projections.iter().enumerate() {
+                        let plastic = if p.stdp.is_some() { " (STDP)" } else { "" };
+                        ui.selectable_value(
+                            &mut shared.weights_of,
+                            Some(k),
+                            format!("{}{plastic}", p.label()),
+                        );
+                    }
+                })
+                .response
+                .on_hover_text("Which projection's weights to show (the Weights tab shows the same one)");
+            if projection.stdp.is_none() {
+                ui.weak("no STDP: these weights do not change");
+            }
+        });
+        let unit = weight_unit(data, chosen);
+        let half = ((ui.available_height() - 8.0) / 2.0).max(80.0);
+        ui.columns(2, |cols| {
+            cols[0].set_max_height(half);
+            histogram(&mut cols[0], data, chosen, unit);
+            cols[1].set_max_height(half);
+            match &projection.stdp {
+                Some(stdp) => window(&mut cols[1], stdp, unit),
+                None => empty_hint(&cols[1], cols[1].max_rect(), "No STDP on this projection"),
+            }
+        });
+        followed(ui, data, chosen, unit);
+    }
+}
+
+fn histogram(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
+    let Some(snapshot) = data.weights.as_ref().filter(|w| w.blocks.projection == projection) else {
+        empty_hint(ui, ui.max_rect(), "Waiting for the weights…");
+        return;
+    };
+    let h = &snapshot.histogram;
+    ui.label(format!(
+        "Weight distribution: {} synapses at t = {:.1} s",
+        snapshot.synapses,
+        data.time_ms / 1e3
+    ))
+    .on_hover_text("Every synapse of the projection, updated live while it learns");
+    let bars: Vec<Bar> =
+        h.centers().iter().zip(&h.counts).map(|(&x, &c)| Bar::new(x, c as f64).width(h.bin * 0.95)).collect();
+    Plot::new("weight histogram")
+        .x_axis_label(format!("weight ({unit})"))
+        .y_axis_label("synapses")
+        .allow_scroll(false)
+        .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new("synapses", bars)));
+}
+
+fn window(ui: &mut egui::Ui, stdp: &crate::model::Stdp, unit: &str) {
+    let tau = stdp.tau_plus.canonical().max(stdp.tau_minus.canonical()).max(1e-3);
+    let (lo, hi) = (stdp.w_min.as_ref().map_or(0.0, |q| q.canonical()), stdp.w_max.canonical());
+    // Additive STDP does not depend on w; multiplicative does, so show it at mid-range.
+    let w = 0.5 * (lo + hi);
+    let multiplicative = stdp.rule == crate::model::StdpRule::Multiplicative;
+    let at = if multiplicative { format!(" at w = {w:.3} {unit}") } else { String::new() };
+    ui.label(format!("STDP window{at}: one pair, Δt = t_post − t_pre")).on_hover_text(
+        "Weight change of one spike pair, from the projection's current A±, τ± (edit them in the inspector)",
+    );
+    let extent = WINDOW_TAUS * tau;
+    let n = 400;
+    let curve = |sign: f64| -> Vec<[f64; 2]> {
+        (1..=n)
+            .map(|k| {
+                let dt = sign * extent * k as f64 / n as f64;
+                [dt, stdp_dw(stdp, dt, w)]
+            })
+            .collect()
+    };
+    let (mut post_after, mut post_before) = (curve(1.0), curve(-1.0));
+    post_before.reverse();
+    post_after.insert(0, [0.0, f64::NAN]);
+    Plot::new("stdp window")
+        .x_axis_label("Δt (ms)")
+        .y_axis_label(format!("Δw ({unit})"))
+        .allow_scroll(false)
+        .show(ui, |plot_ui| {
+            plot_ui.line(Line::new("pre before post: potentiation", PlotPoints::new(post_after)));
+            plot_ui.line(Line::new("post before pre: depression", PlotPoints::new(post_before)));
+            plot_ui.vline(VLine::new("Δt = 0", 0.0).color(egui::Color32::GRAY));
+        });
+}
+
+fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
+    let traces: Vec<_> = data.synapse_traces.iter().filter(|t| t.projection == projection).collect();
+    ui.label("Followed synapses").on_hover_text("Click a cell in the Weights tab to follow its synapse");
+    if traces.is_empty() {
+        empty_hint(
+            ui,
+            ui.available_rect_before_wrap(),
+            "Click a cell in the Weights tab to follow a synapse here",
+        );
+        return;
+    }
+    Plot::new("followed synapses")
+        .x_axis_label("time (s)")
+        .y_axis_label(format!("weight ({unit})"))
+        .legend(Legend::default())
+        .show(ui, |plot_ui| {
+            for t in traces {
+                // Long runs: draw at most ~2000 points per synapse.
+                let stride = (t.values.len() / 2000).max(1);
+                let points: Vec<[f64; 2]> = t
+                    .values
+                    .iter()
+                    .enumerate()
+                    .step_by(stride)
+                    .map(|(j, &w)| [(t.t0_ms + j as f64 * t.interval_ms) / 1e3, w as f64])
+                    .collect();
+                plot_ui.line(Line::new(format!("{} → {}", t.pre, t.post), PlotPoints::new(points)));
+            }
+        });
+}

@@ -1,0 +1,256 @@
+//! Spike-train statistics of one population (or one neuron) over a recent window: the ISI
+//! histogram with its CV, the distribution of firing rates across neurons, and the population
+//! rate's power spectrum or autocorrelation (oscillations show as a peak). All numbers come
+//! from [`crate::analysis`], the same functions as `spikelab run --json`.
+
+use super::{LiveData, Shared, View, empty_hint, population_color};
+use crate::analysis::{
+    Histogram, autocorrelation, cv, isis, population_rate, power_spectrum, rates_per_neuron, spike_trains,
+};
+use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, VLine};
+use std::time::{Duration, Instant};
+
+pub struct StatsView {
+    /// Population shown.
+    pop: usize,
+    /// Only the selected neuron instead of the whole population (ISI only).
+    neuron_only: bool,
+    /// Length of the analysed window, ending now, ms.
+    window_ms: f64,
+    /// Bin of the population rate for the spectrum, ms.
+    bin_ms: f64,
+    spectrum: bool,
+    stats: Option<Stats>,
+    computed: Option<(Instant, Key)>,
+    seen_selection: Option<(usize, usize)>,
+}
+
+impl Default for StatsView {
+    fn default() -> Self {
+        StatsView {
+            pop: 0,
+            neuron_only: false,
+            window_ms: 2000.0,
+            bin_ms: 1.0,
+            spectrum: true,
+            stats: None,
+            computed: None,
+            seen_selection: None,
+        }
+    }
+}
+
+/// What the statistics were computed from: (generation, time, pop, neuron, window, bin).
+type Key = (u64, u64, usize, Option<usize>, u64, u64);
+
+/// Bins of the ISI and rate histograms.
+const BINS: usize = 40;
+/// While running, statistics are recomputed at most this often (a second of Brunel's network
+/// is half a million spikes).
+const REFRESH: Duration = Duration::from_millis(500);
+
+/// The numbers shown, computed from one window of spikes.
+#[derive(Clone, Debug)]
+pub struct Stats {
+    pub t0_ms: f64,
+    pub t1_ms: f64,
+    pub spikes: usize,
+    pub isi: Histogram,
+    /// CV of the pooled ISIs of the neuron, or the mean CV over the population's neurons.
+    pub cv: Option<f64>,
+    pub rates: Histogram,
+    pub mean_rate_hz: f64,
+    pub spectrum: crate::analysis::Spectrum,
+    pub autocorrelation: Vec<f64>,
+    pub peak: Option<(f64, f64)>,
+}
+
+/// Statistics of population `pop` (or one of its neurons) over [t1 − window, t1].
+pub fn compute(
+    data: &LiveData,
+    pop: usize,
+    neuron: Option<usize>,
+    window_ms: f64,
+    bin_ms: f64,
+) -> Option<Stats> {
+    let (_, size) = data.info.populations.get(pop)?;
+    let dt = data.info.dt_ms;
+    let t1 = data.time_ms;
+    let t0 = (t1 - window_ms).max(0.0);
+    let spikes = data.spikes_between(t0, t1);
+    let mut trains = spike_trains(spikes, pop as u32, *size, dt);
+    let duration = t1 - t0;
+    let rates = rates_per_neuron(&trains, duration);
+    let mean_rate_hz = rates.iter().sum::<f64>() / rates.len().max(1) as f64;
+    if let Some(n) = neuron {
+        trains = vec![trains.get(n).cloned().unwrap_or_default()];
+    }
+    let intervals: Vec<f64> = trains.iter().flat_map(|t| isis(t)).collect();
+    let cv = match neuron {
+        Some(_) => cv(&intervals),
+        None => crate::analysis::mean_cv_isi(&trains),
+    };
+    let rate = population_rate(spikes, pop as u32, *size, dt, bin_ms, t0, t1);
+    let spectrum = power_spectrum(&rate, bin_ms);
+    // The peak of interest is an oscillation, not the slow drift near 0 Hz.
+    let peak = spectrum.peak(5.0);
+    let lags = (100.0 / bin_ms).round() as usize;
+    Some(Stats {
+        t0_ms: t0,
+        t1_ms: t1,
+        spikes: trains.iter().map(Vec::len).sum(),
+        isi: Histogram::auto(&intervals, BINS),
+        cv,
+        rates: Histogram::auto(&rates, BINS),
+        mean_rate_hz,
+        spectrum,
+        autocorrelation: autocorrelation(&rate, lags).unwrap_or_default(),
+        peak,
+    })
+}
+
+impl StatsView {
+    /// The statistics shown now.
+    pub fn stats(&self) -> Option<&Stats> {
+        self.stats.as_ref()
+    }
+}
+
+impl View for StatsView {
+    fn title(&self) -> &'static str {
+        "Statistics"
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
+        let pops = &data.info.populations;
+        if pops.is_empty() {
+            empty_hint(ui, ui.max_rect(), "No populations");
+            return;
+        }
+        if shared.selected != self.seen_selection {
+            // A click in the raster also chooses the population here.
+            self.seen_selection = shared.selected;
+            if let Some((p, _)) = shared.selected {
+                self.pop = p;
+            }
+        }
+        self.pop = self.pop.min(pops.len() - 1);
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("stats population")
+                .selected_text(&pops[self.pop].0)
+                .show_ui(ui, |ui| {
+                    for (k, (name, _)) in pops.iter().enumerate() {
+                        ui.selectable_value(&mut self.pop, k, name);
+                    }
+                })
+                .response
+                .on_hover_text("Which population to analyse");
+            let selected = shared.selected.filter(|&(p, _)| p == self.pop).map(|(_, n)| n);
+            ui.add_enabled(
+                selected.is_some(),
+                egui::Checkbox::new(
+                    &mut self.neuron_only,
+                    selected.map_or("only the selected neuron".into(), |n| format!("only neuron {n}")),
+                ),
+            )
+            .on_hover_text("ISI of one neuron (click it in the raster) instead of the whole population")
+            .on_disabled_hover_text("Click a neuron of this population in the raster first");
+            ui.separator();
+            ui.label("last");
+            ui.add(
+                egui::DragValue::new(&mut self.window_ms).range(10.0..=20_000.0).speed(10.0).suffix(" ms"),
+            )
+            .on_hover_text("The window analysed, ending now (the window keeps the last 20 s)");
+            ui.label("rate bin");
+            ui.add(egui::DragValue::new(&mut self.bin_ms).range(0.1..=50.0).speed(0.1).suffix(" ms"))
+                .on_hover_text("Bin of the population rate for the spectrum: Nyquist frequency is 1/(2·bin)");
+        });
+        let neuron = if self.neuron_only {
+            shared.selected.filter(|&(p, _)| p == self.pop).map(|(_, n)| n)
+        } else {
+            None
+        };
+        let bin = self.bin_ms.max(data.info.dt_ms);
+        let key: Key = (
+            data.generation,
+            data.time_ms.to_bits(),
+            self.pop,
+            neuron,
+            self.window_ms.to_bits(),
+            bin.to_bits(),
+        );
+        let stale = self.computed.is_none_or(|(at, k)| {
+            let same_settings = (k.0, k.2, k.3, k.4, k.5) == (key.0, key.2, key.3, key.4, key.5);
+            k != key && (!same_settings || !data.playing || at.elapsed() > REFRESH)
+        });
+        if stale {
+            self.stats = compute(data, self.pop, neuron, self.window_ms, bin);
+            self.computed = Some((Instant::now(), key));
+        }
+        let Some(s) = &self.stats else { return };
+        let color = population_color(self.pop);
+        let who = neuron.map_or(format!("{} ({} neurons)", pops[self.pop].0, pops[self.pop].1), |n| {
+            format!("{} neuron {n}", pops[self.pop].0)
+        });
+        ui.label(format!(
+            "{who}, {:.0}–{:.0} ms: {} spikes, mean rate {:.2} Hz, CV of ISI {}",
+            s.t0_ms,
+            s.t1_ms,
+            s.spikes,
+            s.mean_rate_hz,
+            s.cv.map_or("– (too few spikes)".into(), |c| format!("{c:.2}"))
+        ));
+        let half = ((ui.available_height() - 8.0) / 2.0).max(80.0);
+        ui.columns(2, |cols| {
+            cols[0].set_max_height(half);
+            bars(&mut cols[0], "isi", &s.isi, "inter-spike interval (ms)", "intervals", color);
+            cols[1].set_max_height(half);
+            bars(&mut cols[1], "rates", &s.rates, "firing rate (Hz)", "neurons", color);
+        });
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.spectrum, true, "power spectrum")
+                .on_hover_text("Power spectral density of the population rate: oscillations give peaks");
+            ui.selectable_value(&mut self.spectrum, false, "autocorrelation")
+                .on_hover_text("Autocorrelation of the population rate: oscillations give ripples");
+            if let Some((f, _)) = s.peak {
+                ui.label(format!("largest peak above 5 Hz: {f:.1} Hz"));
+            }
+        });
+        if self.spectrum {
+            let points: Vec<[f64; 2]> =
+                s.spectrum.freq_hz.iter().zip(&s.spectrum.power).skip(1).map(|(&f, &p)| [f, p]).collect();
+            Plot::new("spectrum").x_axis_label("frequency (Hz)").y_axis_label("power (Hz²/Hz)").show(
+                ui,
+                |plot_ui| {
+                    plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color));
+                    if let Some((f, _)) = s.peak {
+                        plot_ui.vline(VLine::new(format!("peak {f:.1} Hz"), f).color(egui::Color32::GRAY));
+                    }
+                },
+            );
+        } else {
+            let points: Vec<[f64; 2]> =
+                s.autocorrelation.iter().enumerate().map(|(k, &r)| [k as f64 * bin, r]).collect();
+            Plot::new("autocorrelation")
+                .x_axis_label("lag (ms)")
+                .y_axis_label("autocorrelation")
+                .show(ui, |plot_ui| {
+                    plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color))
+                });
+        }
+    }
+}
+
+fn bars(ui: &mut egui::Ui, id: &str, h: &Histogram, x: &str, y: &str, color: egui::Color32) {
+    let bars: Vec<Bar> = h
+        .centers()
+        .iter()
+        .zip(&h.counts)
+        .map(|(&c, &n)| Bar::new(c, n as f64).width(h.bin * 0.95).fill(color))
+        .collect();
+    Plot::new(id)
+        .x_axis_label(x)
+        .y_axis_label(y)
+        .allow_scroll(false)
+        .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(y, bars).color(color)));
+}
