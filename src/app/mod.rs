@@ -103,8 +103,11 @@ impl SpikeLabApp {
         let runner = Runner::start(model.clone(), repaint);
         let mut dock = DockState::new(vec![Tab::Raster]);
         let surface = dock.main_surface_mut();
-        let [_, below] =
-            surface.split_below(NodeIndex::root(), 0.55, vec![Tab::Traces, Tab::Learning, Tab::Phase]);
+        let [_, below] = surface.split_below(
+            NodeIndex::root(),
+            0.55,
+            vec![Tab::Traces, Tab::Learning, Tab::Phase, Tab::Fi],
+        );
         surface.split_right(below, 0.5, vec![Tab::Rates, Tab::Statistics, Tab::Weights]);
         let mut app = SpikeLabApp {
             model,

@@ -2,6 +2,7 @@
 //! [`Tab`] lists them (after egui's demo library). Views never talk to each other: they read
 //! [`LiveData`] and read and write the [`Shared`] UI state.
 
+mod fi;
 mod heatmap;
 mod learning;
 mod phase;
@@ -10,6 +11,7 @@ mod rates;
 mod stats;
 mod traces;
 
+pub use fi::FiView;
 pub use heatmap::HeatmapView;
 pub use learning::LearningView;
 pub use phase::PhaseView;
@@ -83,11 +85,20 @@ pub enum Tab {
     Learning,
     Phase,
     Statistics,
+    Fi,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 7] =
-        [Tab::Raster, Tab::Traces, Tab::Rates, Tab::Statistics, Tab::Weights, Tab::Learning, Tab::Phase];
+    pub const ALL: [Tab; 8] = [
+        Tab::Raster,
+        Tab::Traces,
+        Tab::Rates,
+        Tab::Statistics,
+        Tab::Weights,
+        Tab::Learning,
+        Tab::Phase,
+        Tab::Fi,
+    ];
 }
 
 /// One instance of every view.
@@ -100,6 +111,7 @@ pub struct Views {
     pub learning: LearningView,
     pub phase: PhaseView,
     pub stats: StatsView,
+    pub fi: FiView,
 }
 
 impl Views {
@@ -112,6 +124,7 @@ impl Views {
             Tab::Learning => &mut self.learning,
             Tab::Phase => &mut self.phase,
             Tab::Statistics => &mut self.stats,
+            Tab::Fi => &mut self.fi,
         }
     }
 }
