@@ -3,15 +3,14 @@
 
 mod common;
 use common::{model, preset, run, spike_times};
-use spikelab::analysis::{mean_cv_isi, population_rate, spike_trains, synchrony};
+use spikelab::analysis::{mean_cv_isi, population_rate, spike_trains, stdp_dw, synchrony};
+use spikelab::model::Stdp;
 use spikelab::sim::Network;
 
-const W0: f64 = 0.5;
-const W_MAX: f64 = 1.0;
-
 /// A pre and a post neuron forced to fire once each, at `t_pre` and `t_post` (ms), by spike
-/// inputs; the plastic synapse between them starts at W0 mV. Returns the final weight.
-fn pair(t_pre: f64, t_post: f64, rule: &str) -> f64 {
+/// inputs; the plastic synapse between them, with STDP `stdp` (an inline TOML table), starts at
+/// `w0` mV. Returns the STDP rule as the model holds it and the final weight.
+fn pair(t_pre: f64, t_post: f64, w0: f64, stdp: &str) -> (Stdp, f64) {
     let m = model(&format!(
         r#"
 name = "pair"
@@ -30,9 +29,9 @@ name = "plastic"
 pre = "pre"
 post = "post"
 receptor = "excitatory"
-weight = "{W0} mV"
+weight = "{w0} mV"
 connect = {{ rule = "one_to_one" }}
-stdp = {{ rule = "{rule}", a_plus = 0.01, a_minus = 0.012, tau_plus = "20 ms", tau_minus = "15 ms", w_max = "{W_MAX} mV" }}
+stdp = {stdp}
 [[inputs]]
 name = "force_pre"
 kind = "spikes"
@@ -51,31 +50,34 @@ weight = "100 mV"
     assert_eq!(spike_times(&net, 0, 0).len(), 1);
     assert_eq!(spike_times(&net, 1, 0).len(), 1);
     let w = net.weights(0).expect("projection 0");
-    w[[0, 0]] as f64
+    (m.projections[0].stdp.clone().expect("plastic"), w[[0, 0]] as f64)
 }
 
 #[test]
-fn stdp_window_is_the_configured_exponential_on_both_sides() {
-    for dt in [1.0, 2.0, 5.0, 10.0, 20.0, 40.0] {
-        // Additive: Δw = +a_plus·w_max·e^(-Δt/τ+) for pre before post, -a_minus·w_max·e^(-Δt/τ-) after.
-        let ltp = pair(50.0, 50.0 + dt, "additive") - W0;
-        let ltd = pair(50.0 + dt, 50.0, "additive") - W0;
-        let (ltp_exact, ltd_exact) = (0.01 * W_MAX * (-dt / 20.0).exp(), -0.012 * W_MAX * (-dt / 15.0).exp());
-        assert!((ltp - ltp_exact).abs() < 1e-4 * ltp_exact.abs() + 1e-7, "Δt = +{dt}: {ltp} vs {ltp_exact}");
-        assert!((ltd - ltd_exact).abs() < 1e-4 * ltd_exact.abs() + 1e-7, "Δt = -{dt}: {ltd} vs {ltd_exact}");
-        // Multiplicative: amplitudes scale with the distance to the bound.
-        let ltp = pair(50.0, 50.0 + dt, "multiplicative") - W0;
-        let ltd = pair(50.0 + dt, 50.0, "multiplicative") - W0;
-        let (ltp_exact, ltd_exact) =
-            (0.01 * (W_MAX - W0) * (-dt / 20.0).exp(), -0.012 * W0 * (-dt / 15.0).exp());
-        assert!(
-            (ltp - ltp_exact).abs() < 1e-4 * ltp_exact.abs() + 1e-7,
-            "mult Δt = +{dt}: {ltp} vs {ltp_exact}"
-        );
-        assert!(
-            (ltd - ltd_exact).abs() < 1e-4 * ltd_exact.abs() + 1e-7,
-            "mult Δt = -{dt}: {ltd} vs {ltd_exact}"
-        );
+fn stdp_window_of_the_engine_is_the_one_the_gui_draws() {
+    // One formula: `analysis::stdp_dw` (checked against the exponentials of Song, Miller &
+    // Abbott 2000 in its unit tests) must be what the engine does to an isolated pair, for both
+    // rules, both signs of Δt (0: same step, counted as pre before post), weights near and at the
+    // bounds (clipping), and w_min ≠ 0. Δt are whole steps, where the engine's per-step trace
+    // decay is exact; the weights are f32 in the engine.
+    let rules = [
+        r#"{ rule = "additive", a_plus = 0.01, a_minus = 0.012, tau_plus = "20 ms", tau_minus = "15 ms", w_max = "1 mV" }"#,
+        r#"{ rule = "multiplicative", a_plus = 0.01, a_minus = 0.012, tau_plus = "20 ms", tau_minus = "15 ms", w_max = "1 mV" }"#,
+        r#"{ rule = "additive", a_plus = 0.3, a_minus = 0.4, tau_plus = "10 ms", tau_minus = "30 ms", w_min = "0.2 mV", w_max = "0.9 mV" }"#,
+        r#"{ rule = "multiplicative", a_plus = 0.3, a_minus = 0.4, tau_plus = "10 ms", tau_minus = "30 ms", w_min = "0.2 mV", w_max = "0.9 mV" }"#,
+    ];
+    for stdp in rules {
+        for w0 in [0.25, 0.5, 0.85] {
+            for dt in [0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 40.0, -0.1, -1.0, -5.0, -20.0, -40.0] {
+                let (rule, w) =
+                    if dt >= 0.0 { pair(50.0, 50.0 + dt, w0, stdp) } else { pair(50.0 - dt, 50.0, w0, stdp) };
+                let (measured, drawn) = (w - w0, stdp_dw(&rule, dt, w0));
+                assert!(
+                    (measured - drawn).abs() < 1e-4 * drawn.abs() + 1e-6,
+                    "{stdp}, w0 = {w0}, Δt = {dt}: engine {measured}, stdp_dw {drawn}"
+                );
+            }
+        }
     }
 }
 
