@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use spikelab::analysis::{PopulationStats, population_stats};
+use spikelab::analysis::{PopulationReport, population_reports};
 use spikelab::model::{Dimension, Model, Quantity, presets};
 use spikelab::sim::Network;
 use std::io::Write;
@@ -171,7 +171,13 @@ fn run(
     let wall_s = started.elapsed().as_secs_f64();
 
     let pops: Vec<(String, usize)> = net.populations().map(|(n, s)| (n.to_string(), s)).collect();
-    let stats = population_stats(net.spikes().retained(), &pops, net.dt_ms(), net.time_ms());
+    let reports = population_reports(
+        net.spikes().retained(),
+        &pops,
+        net.dt_ms(),
+        net.time_ms(),
+        rate_bin_ms(net.dt_ms()),
+    );
     if let Some(path) = spikes_csv {
         write_spikes(&net, path).with_context(|| format!("writing {}", path.display()))?;
     }
@@ -181,13 +187,20 @@ fn run(
             "duration_ms": net.time_ms(),
             "wall_s": wall_s,
             "synaptic_events": net.synaptic_events(),
-            "populations": stats,
+            "populations": reports,
         });
         println!("{report}");
     } else {
-        print_summary(&model, &net, &stats, wall_s);
+        print_summary(&model, &net, &reports, wall_s);
     }
     Ok(())
+}
+
+/// Bin of the population rate for its spectrum and synchrony: the whole number of steps
+/// closest to 0.5 ms (at least one), so that every bin spans the same number of steps and the
+/// spectrum reaches 1 kHz, above the fastest population oscillations (Brunel's SR: 625 Hz).
+fn rate_bin_ms(dt_ms: f64) -> f64 {
+    (0.5 / dt_ms).round().max(1.0) * dt_ms
 }
 
 fn write_spikes(net: &Network, path: &Path) -> Result<()> {
@@ -206,18 +219,31 @@ fn round_time(ms: f64) -> f64 {
     (ms * 1e9).round() / 1e9
 }
 
-fn print_summary(model: &Model, net: &Network, stats: &[PopulationStats], wall_s: f64) {
+fn print_summary(model: &Model, net: &Network, reports: &[PopulationReport], wall_s: f64) {
     println!("{}: {:.1} ms simulated in {:.3} s", model.name, net.time_ms(), wall_s);
     println!(
         "{} neurons, {} synapses, {} synaptic events ({:.3e} per second of wall time)",
-        stats.iter().map(|s| s.size).sum::<usize>(),
+        reports.iter().map(|r| r.stats.size).sum::<usize>(),
         net.synapse_count(),
         net.synaptic_events(),
         net.synaptic_events() as f64 / wall_s.max(1e-9)
     );
-    println!("{:<16} {:>8} {:>10} {:>10} {:>8}", "population", "size", "spikes", "rate (Hz)", "CV ISI");
-    for s in stats {
-        let cv = s.cv_isi.map_or("-".to_string(), |cv| format!("{cv:.2}"));
-        println!("{:<16} {:>8} {:>10} {:>10.2} {:>8}", s.name, s.size, s.spikes, s.rate_hz, cv);
+    println!(
+        "{:<16} {:>8} {:>10} {:>10} {:>8} {:>10} {:>10}",
+        "population", "size", "spikes", "rate (Hz)", "CV ISI", "synchrony", "peak (Hz)"
+    );
+    let or_dash = |x: Option<f64>, decimals: usize| x.map_or("-".to_string(), |x| format!("{x:.decimals$}"));
+    for r in reports {
+        let s = &r.stats;
+        println!(
+            "{:<16} {:>8} {:>10} {:>10.2} {:>8} {:>10} {:>10}",
+            s.name,
+            s.size,
+            s.spikes,
+            s.rate_hz,
+            or_dash(s.cv_isi, 2),
+            or_dash(r.synchrony, 2),
+            or_dash(r.spectrum_peak.as_ref().map(|p| p.freq_hz), 1)
+        );
     }
 }

@@ -34,6 +34,14 @@ fn json_summary_has_the_documented_fields() {
         );
         assert!((rate - spikes / size / 0.5).abs() < 1e-9, "rate_hz is spikes per neuron per second: {p}");
         assert!(p["cv_isi"].as_f64().is_some());
+        let total = |h: &serde_json::Value| {
+            h["counts"].as_array().map(|c| c.iter().filter_map(|x| x.as_u64()).sum::<u64>())
+        };
+        assert_eq!(total(&p["rate_histogram"]), Some(size as u64), "every neuron in the rate histogram");
+        assert!(total(&p["isi_histogram"]).is_some_and(|n| n > 0 && (n as f64) < spikes));
+        assert!(p["synchrony"].as_f64().is_some_and(|s| s > 0.0));
+        assert!(p["spectrum_peak"]["freq_hz"].as_f64().is_some_and(|f| f > 0.0 && f <= 1000.0));
+        assert!(p["spectrum_peak"]["power"].as_f64().is_some_and(|w| w > 0.0));
     }
 }
 
@@ -102,4 +110,70 @@ fn bad_files_exit_non_zero_with_the_message_and_no_backtrace() {
     let out = spikelab(&["run", &preset_path("cuba.toml"), "--duration", "5 mV"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--duration"));
+}
+
+#[test]
+fn json_reports_histograms_spectrum_and_synchrony_of_a_regular_neuron() {
+    // One LIF neuron (τm 20 ms, C 200 pF, rest = reset = -70 mV, threshold -50 mV, t_ref 2 ms)
+    // under 300 pA from t = 0: V∞ = -40 mV, it reaches threshold after 20 ln 3 = 21.97 ms,
+    // rounded up to 22.0 ms at dt = 0.1 ms, so it fires at 22, 46, 70, … ms (intervals 24 ms):
+    // 25 spikes in 600 ms, 41.67 Hz, all intervals equal.
+    let path = temp("regular.toml");
+    std::fs::write(
+        &path,
+        r#"
+name = "regular"
+[simulation]
+dt = "0.1 ms"
+duration = "600 ms"
+[[populations]]
+name = "cell"
+size = 1
+model = "lif"
+params = { tau_m = "20 ms", c_m = "200 pF", v_rest = "-70 mV", v_reset = "-70 mV", v_thresh = "-50 mV", t_ref = "2 ms" }
+[[inputs]]
+name = "dc"
+kind = "dc"
+target = "cell"
+amplitude = "300 pA"
+"#,
+    )
+    .expect("write");
+    let out = spikelab(&["run", &path.display().to_string(), "--json"]);
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
+    let p = &report["populations"][0];
+    let num = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    let counts = |h: &serde_json::Value| -> Vec<u64> {
+        h["counts"].as_array().expect("counts").iter().filter_map(|c| c.as_u64()).collect()
+    };
+    let rate = 1000.0 / 24.0;
+    assert_eq!(p["spikes"].as_u64(), Some(25));
+    assert!((num(&p["rate_hz"]) - rate).abs() < 1e-9, "{p}");
+    assert!(num(&p["cv_isi"]).abs() < 1e-9, "CV of equal intervals: {p}");
+
+    // ISI histogram: all 24 intervals in the one bin that holds 24 ms.
+    let isi = &p["isi_histogram"];
+    let c = counts(isi);
+    assert_eq!(c.iter().sum::<u64>(), 24);
+    let full: Vec<usize> = (0..c.len()).filter(|&i| c[i] > 0).collect();
+    assert_eq!(full.len(), 1, "{isi}");
+    let (lo, bin) = (num(&isi["lo"]), num(&isi["bin"]));
+    let edge = lo + full[0] as f64 * bin;
+    assert!(edge <= 24.0 && 24.0 < edge + bin, "{isi}");
+    // Rate histogram across neurons: the one neuron.
+    assert_eq!(counts(&p["rate_histogram"]).iter().sum::<u64>(), 1);
+
+    // Population rate in 0.5 ms bins: 25 bins of 2000 Hz among 1200, so its CV (synchrony) is
+    // sqrt((1 - q)/q) with q = 1/48, i.e. sqrt(47).
+    assert_eq!(num(&p["rate_bin_ms"]), 0.5);
+    assert!((num(&p["synchrony"]) - 47f64.sqrt()).abs() < 1e-9, "{p}");
+    // Spectrum: a periodic train puts equal power at every harmonic of 41.67 Hz (the report
+    // names the fundamental). Hann-windowed density at each, with the spikes evenly spread
+    // over the window (Σ w = 25/2): 2·(2000·12.5)²·Δt/Σw² = (4/3)·rate²·T = 1388.9 Hz²/Hz.
+    let peak = &p["spectrum_peak"];
+    assert!((num(&peak["freq_hz"]) - rate).abs() < 1e-9, "{peak}");
+    let expected = 4.0 / 3.0 * rate * rate * 0.6;
+    assert!((num(&peak["power"]) - expected).abs() < 1e-6 * expected, "{peak} vs {expected}");
 }
