@@ -3,9 +3,11 @@
 //! - [`model`]: what the user describes (serialisable spec, validation, presets, files);
 //! - [`sim`]: what runs (flat arrays, event-driven spike delivery, recorders), no GUI code;
 //! - [`analysis`]: rates, ISI and CV over recorded spikes, shared by every front end;
+//! - [`export`]: CSV, `.npy` and PNG files for other tools;
 //! - [`app`]: the workbench window (egui/eframe), reading the engine from its own thread.
 
 pub mod analysis;
 pub mod app;
+pub mod export;
 pub mod model;
 pub mod sim;

@@ -483,3 +483,82 @@ fn the_fi_tool_matches_the_analytic_lif_curve_and_redoes_it_after_an_edit() {
     let firing = check(&h);
     assert!((19..=21).contains(&firing), "{firing} of 41 currents fire with the higher threshold");
 }
+
+/// A fresh directory for files a test writes.
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spikelab-gui-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Answers every file dialog with `path`.
+fn answer_dialogs_with(h: &mut Harness<'_, SpikeLabApp>, path: &Path) {
+    let path = path.to_path_buf();
+    h.state_mut().set_file_picker(Arc::new(move |_| Some(path.clone())));
+}
+
+/// File → Export → `view` → `item`, as a user clicks through the menus.
+fn export_from_menu(h: &mut Harness<'_, SpikeLabApp>, view: &str, item: &str) {
+    // Menus need a frame to open and one to settle.
+    h.get_by_label("File").click();
+    h.step();
+    h.step();
+    h.get_by_label_contains("Export").click();
+    h.step();
+    h.step();
+    h.get_by_label_contains(view).click();
+    h.step();
+    h.step();
+    h.get_by_label_contains(item).click();
+    h.step();
+}
+
+#[test]
+fn spikes_exported_as_csv_are_the_engines_spikes() {
+    let mut h = app_on("lif_step.toml");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("stop at").click();
+    h.step();
+    h.get_by_label("▶ Play").click();
+    // The stop time defaults to the model's duration, 700 ms.
+    wait_until(&mut h, "the run stops", |app| !app.live().playing && app.live().time_ms >= 700.0);
+    let path = scratch_dir("spikes").join("spikes.csv");
+    answer_dialogs_with(&mut h, &path);
+    export_from_menu(&mut h, "Raster", "Save data");
+    wait_until(&mut h, "the file is written", |app| app.notice().is_some_and(|n| n.text.contains("Saved")));
+    let text = std::fs::read_to_string(&path).expect("exported file");
+    let mut engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
+    engine.run_for(700.0).expect("runs");
+    let mut expected = String::from("time_ms,population,neuron\n");
+    for s in engine.spikes().retained() {
+        expected += &format!("{},{},{}\n", s.step as f64 * engine.dt_ms(), s.pop, s.neuron);
+    }
+    assert!(expected.lines().count() > 10, "the step input makes the neuron fire");
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn weights_export_to_npy_in_full_and_a_view_to_png() {
+    let mut h = app_on("short_term_plasticity.toml");
+    open_view(&mut h, "Weights");
+    wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
+    let dir = scratch_dir("weights");
+    let npy = dir.join("w.npy");
+    answer_dialogs_with(&mut h, &npy);
+    export_from_menu(&mut h, "Weights", "Save all weights");
+    wait_until(&mut h, "the file is written", |app| app.notice().is_some_and(|n| n.text.contains("Saved")));
+    let saved: ndarray::Array2<f32> = ndarray_npy::read_npy(&npy).expect("a .npy file numpy can read");
+    let k = h.state().shared().weights_of.expect("a projection");
+    let engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
+    assert_eq!(saved, engine.weights(k).expect("projection"));
+
+    let png = dir.join("weights.png");
+    answer_dialogs_with(&mut h, &png);
+    export_from_menu(&mut h, "Weights", "Save picture");
+    wait_until(&mut h, "the picture is written", |app| {
+        app.notice().is_some_and(|n| n.text.contains("pixels"))
+    });
+    let picture = image::open(&png).expect("a PNG image");
+    assert!(picture.width() > 200 && picture.height() > 100, "{} × {}", picture.width(), picture.height());
+}

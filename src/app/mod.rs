@@ -5,11 +5,13 @@
 //! middle, and a status bar. The simulation runs on its own thread ([`runner`]); the window
 //! sends it commands and takes whatever new data it has, never waiting for it.
 
+mod exporting;
 mod inspector;
 mod live;
 pub mod runner;
 pub mod views;
 
+pub use exporting::{Export, FilePicker, FileRequest};
 pub use inspector::Selection;
 pub use live::LiveData;
 
@@ -39,6 +41,8 @@ enum DialogKind {
     Open,
     /// Save As, then perhaps go on with what the user was doing.
     SaveAs(Option<Pending>),
+    /// Where to save a view's data or picture.
+    Export(Tab, Export),
 }
 
 /// A message in the status bar.
@@ -80,6 +84,12 @@ pub struct SpikeLabApp {
     ctx: Option<egui::Context>,
     /// The projection whose weights the runner was last asked to send.
     weights_requested: Option<usize>,
+    /// Answers file dialogs (native ones unless a test says otherwise).
+    picker: FilePicker,
+    /// Where each visible view was drawn last frame (for cropping screenshots).
+    tab_rects: std::collections::HashMap<Tab, egui::Rect>,
+    /// Exports asked for from the tabs' context menus this frame.
+    exports: Vec<(Tab, Export)>,
 }
 
 const SPEEDS: [(Speed, &str); 6] = [
@@ -133,6 +143,9 @@ impl SpikeLabApp {
             dialog: None,
             ctx: None,
             weights_requested: None,
+            picker: exporting::native_picker(),
+            tab_rects: Default::default(),
+            exports: Vec::new(),
         };
         app.runner.send(Command::SetSpeed(app.speed));
         app.show_weights_if_plastic();
@@ -229,6 +242,7 @@ impl SpikeLabApp {
                 }
                 Event::Error(e) => self.error = Some(e),
                 Event::Weights(w) => self.live.weights = Some(*w),
+                Event::Saved(text) => self.say(text, false),
                 Event::Stopped => {
                     self.say("Reached the stop time; move or untick \"stop at\" to go on", false)
                 }
@@ -349,10 +363,14 @@ impl SpikeLabApp {
     }
 
     fn save_as(&mut self, then: Option<Pending>) {
-        let name = format!("{}.toml", self.model.name.to_lowercase().replace(' ', "_"));
-        self.spawn_dialog(DialogKind::SaveAs(then), move || {
-            rfd::FileDialog::new().add_filter("SpikeLab model", &["toml"]).set_file_name(name).save_file()
-        });
+        let request = FileRequest {
+            save: true,
+            title: "Save the model".into(),
+            file_name: format!("{}.toml", self.model.name.to_lowercase().replace(' ', "_")),
+            filters: vec![("SpikeLab model", &["toml"])],
+        };
+        let picker = self.picker.clone();
+        self.spawn_dialog(DialogKind::SaveAs(then), move || picker(request));
     }
 
     fn poll_dialog(&mut self) {
@@ -365,6 +383,7 @@ impl SpikeLabApp {
         let Some((kind, _)) = self.dialog.take() else { return };
         match (kind, answer) {
             (DialogKind::Open, Some(path)) => self.guard(Pending::Open(path)),
+            (DialogKind::Export(tab, what), Some(path)) => self.export_to(tab, what, path),
             (DialogKind::SaveAs(then), Some(path)) => {
                 if self.save_to(&path)
                     && let Some(action) = then
@@ -394,9 +413,14 @@ impl SpikeLabApp {
     }
 
     fn open_dialog(&mut self) {
-        self.spawn_dialog(DialogKind::Open, || {
-            rfd::FileDialog::new().add_filter("SpikeLab model", &["toml"]).pick_file()
-        });
+        let request = FileRequest {
+            save: false,
+            title: "Open a model".into(),
+            file_name: String::new(),
+            filters: vec![("SpikeLab model", &["toml"])],
+        };
+        let picker = self.picker.clone();
+        self.spawn_dialog(DialogKind::Open, move || picker(request));
     }
 
     fn step_once(&mut self) {
@@ -462,7 +486,14 @@ impl SpikeLabApp {
                     });
                 });
             }
-            let mut viewer = Viewer { views: &mut self.views, live: &self.live, shared: &mut self.shared };
+            self.tab_rects.clear();
+            let mut viewer = Viewer {
+                views: &mut self.views,
+                live: &self.live,
+                shared: &mut self.shared,
+                rects: &mut self.tab_rects,
+                exports: &mut self.exports,
+            };
             DockArea::new(&mut self.dock)
                 .show_close_buttons(false)
                 .show_add_buttons(false)
@@ -470,6 +501,9 @@ impl SpikeLabApp {
                 .show_leaf_collapse_buttons(false)
                 .show_inside(ui, &mut viewer);
         });
+        for (tab, what) in std::mem::take(&mut self.exports) {
+            self.export(tab, what);
+        }
         self.unsaved_dialog(&ctx);
         if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -481,6 +515,7 @@ impl SpikeLabApp {
     }
 
     fn handle_input(&mut self, ctx: &egui::Context) {
+        self.take_screenshots(ctx);
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
                 .dropped_files
@@ -525,6 +560,15 @@ impl SpikeLabApp {
             if ui.button("Save As…").clicked() {
                 self.save_as(None);
             }
+            ui.menu_button("Export", |ui| {
+                let open: Vec<Tab> =
+                    Tab::ALL.into_iter().filter(|t| self.dock.find_tab(t).is_some()).collect();
+                for tab in open {
+                    ui.menu_button(self.views.get(tab).title(), |ui| {
+                        export_buttons(ui, tab, &mut self.exports)
+                    });
+                }
+            });
             ui.menu_button("Recent files", |ui| {
                 if self.recent.is_empty() {
                     ui.weak("none yet");
@@ -729,6 +773,8 @@ struct Viewer<'a> {
     views: &'a mut Views,
     live: &'a LiveData,
     shared: &'a mut Shared,
+    rects: &'a mut std::collections::HashMap<Tab, egui::Rect>,
+    exports: &'a mut Vec<(Tab, Export)>,
 }
 
 impl TabViewer for Viewer<'_> {
@@ -743,7 +789,12 @@ impl TabViewer for Viewer<'_> {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, tab: &mut Tab) {
+        self.rects.insert(*tab, ui.max_rect());
         self.views.get(*tab).ui(ui, self.live, self.shared);
+    }
+
+    fn context_menu(&mut self, ui: &mut egui::Ui, tab: &mut Tab, _: egui_dock::NodePath) {
+        export_buttons(ui, *tab, self.exports);
     }
 }
 
@@ -771,5 +822,19 @@ fn remember_recent(recent: &mut Vec<PathBuf>, path: &Path) {
         // Recent files are a convenience: failing to store them must not disturb the user.
         let _ = file.parent().map(std::fs::create_dir_all);
         let _ = std::fs::write(file, text);
+    }
+}
+
+/// "Save data…" and "Save picture…" for one view.
+fn export_buttons(ui: &mut egui::Ui, tab: Tab, exports: &mut Vec<(Tab, Export)>) {
+    let data =
+        if tab == Tab::Weights { "Save all weights (CSV or .npy)…" } else { "Save data (CSV or .npy)…" };
+    if ui.button(data).on_hover_text("The numbers behind this view, for a spreadsheet or NumPy").clicked() {
+        exports.push((tab, Export::Data));
+        ui.close();
+    }
+    if ui.button("Save picture (PNG)…").on_hover_text("This view as it is on screen").clicked() {
+        exports.push((tab, Export::Picture));
+        ui.close();
     }
 }

@@ -51,6 +51,11 @@ pub enum Command {
         variable: String,
         value: f32,
     },
+    /// Save a projection's full weight matrix (CSV or .npy by the extension).
+    ExportWeights {
+        projection: usize,
+        path: std::path::PathBuf,
+    },
     /// Record a state variable of a neuron from now on.
     Watch {
         pop: usize,
@@ -130,6 +135,8 @@ pub enum Event {
     Error(String),
     /// The run reached the "stop at" time.
     Stopped,
+    /// A file was written; says which and what.
+    Saved(String),
     /// Weights of the projection asked for with ShowWeights.
     Weights(Box<WeightSnapshot>),
 }
@@ -390,6 +397,23 @@ impl Worker {
                     }
                     self.send_batch(0.0);
                 }
+            }
+            Command::ExportWeights { projection, path } => {
+                let Some(net) = &self.net else { return };
+                let event = match net.weights(projection) {
+                    Some(w) => match crate::export::save_weights(&w, &path) {
+                        Ok(()) => Event::Saved(format!(
+                            "Saved {} ({} × {} weights at t = {:.1} ms)",
+                            path.display(),
+                            w.nrows(),
+                            w.ncols(),
+                            net.time_ms()
+                        )),
+                        Err(e) => Event::Error(format!("Could not export: {e}")),
+                    },
+                    None => Event::Error(format!("there is no projection number {projection}")),
+                };
+                self.emit(event);
             }
             Command::ShowWeights(k) => {
                 self.weights_of = k;

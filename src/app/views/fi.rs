@@ -5,6 +5,7 @@
 
 use super::{LiveData, Shared, View, empty_hint, population_color};
 use crate::analysis::{FiError, FiPoint, fi_curve, lif_rate_analytic};
+use crate::export::Table;
 use crate::model::{NeuronModel, Population};
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 use std::sync::Arc;
@@ -118,6 +119,24 @@ impl FiView {
 }
 
 impl View for FiView {
+    fn file_stem(&self) -> &'static str {
+        "fi_curve"
+    }
+
+    /// Current, simulated rate, and the analytic rate for a LIF.
+    fn table(&self, _: &LiveData, _: &Shared) -> Option<Table> {
+        let (key, Ok(points)) = self.result.as_ref()? else { return None };
+        let analytic = points
+            .iter()
+            .map(|p| lif_rate_analytic(&key.population, p.current_pa).unwrap_or(f64::NAN))
+            .collect();
+        Some(Table::from_columns(vec![
+            ("current_pa".into(), points.iter().map(|p| p.current_pa).collect()),
+            ("rate_hz".into(), points.iter().map(|p| p.rate_hz).collect()),
+            ("analytic_rate_hz".into(), analytic),
+        ]))
+    }
+
     fn title(&self) -> &'static str {
         "F–I curve"
     }

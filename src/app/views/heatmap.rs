@@ -5,6 +5,7 @@
 
 use super::{LiveData, Shared, View, empty_hint};
 use crate::app::runner::Command;
+use crate::export::Table;
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
 use egui_plot::{MarkerShape, Plot, PlotImage, PlotPoint, Points};
 
@@ -41,6 +42,16 @@ fn viridis(x: f32) -> Color32 {
 }
 
 impl View for HeatmapView {
+    fn file_stem(&self) -> &'static str {
+        "weights"
+    }
+
+    /// The weights are saved in full from the engine (the image may be block means), so the
+    /// app asks the runner instead.
+    fn table(&self, _: &LiveData, _: &Shared) -> Option<Table> {
+        None
+    }
+
     fn title(&self) -> &'static str {
         "Weights"
     }

@@ -5,6 +5,7 @@
 use super::heatmap::weight_unit;
 use super::{LiveData, Shared, View, empty_hint};
 use crate::analysis::stdp_dw;
+use crate::export::Table;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
 
 #[derive(Default)]
@@ -14,6 +15,31 @@ pub struct LearningView;
 const WINDOW_TAUS: f64 = 5.0;
 
 impl View for LearningView {
+    fn file_stem(&self) -> &'static str {
+        "learning"
+    }
+
+    /// The weight histogram and the followed synapses' weights over time.
+    fn table(&self, data: &LiveData, shared: &Shared) -> Option<Table> {
+        let chosen = shared.weights_of?;
+        let mut columns = Vec::new();
+        if let Some(s) = data.weights.as_ref().filter(|w| w.blocks.projection == chosen) {
+            columns.push(("weight_bin_center".to_string(), s.histogram.centers()));
+            columns.push(("synapses".to_string(), s.histogram.counts.iter().map(|&c| c as f64).collect()));
+        }
+        for t in data.synapse_traces.iter().filter(|t| t.projection == chosen) {
+            columns.push((
+                format!("time_ms ({} → {})", t.pre, t.post),
+                (0..t.values.len()).map(|j| t.t0_ms + j as f64 * t.interval_ms).collect(),
+            ));
+            columns.push((
+                format!("weight ({} → {})", t.pre, t.post),
+                t.values.iter().map(|&w| w as f64).collect(),
+            ));
+        }
+        (!columns.is_empty()).then(|| Table::from_columns(columns))
+    }
+
     fn title(&self) -> &'static str {
         "Learning"
     }

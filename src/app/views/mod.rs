@@ -21,6 +21,7 @@ pub use stats::StatsView;
 pub use traces::TracesView;
 
 use super::live::LiveData;
+use crate::export::Table;
 use egui::Color32;
 
 /// UI state shared by the views: what is selected and which time window is shown.
@@ -73,6 +74,10 @@ impl Shared {
 pub trait View {
     fn title(&self) -> &'static str;
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared);
+    /// The numbers the view shows, for saving as CSV or `.npy`; `None` if it has none now.
+    fn table(&self, data: &LiveData, shared: &Shared) -> Option<Table>;
+    /// A file name for saving it.
+    fn file_stem(&self) -> &'static str;
 }
 
 /// The kinds of view, in the order the View menu lists them.

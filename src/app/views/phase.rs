@@ -4,6 +4,7 @@
 
 use super::{LiveData, Shared, View, empty_hint};
 use crate::app::runner::Command;
+use crate::export::Table;
 use crate::model::{InputKind, Model, NeuronModel};
 use crate::sim::PhaseField;
 use egui::Color32;
@@ -55,6 +56,21 @@ pub fn injected_current(model: &Model, pop: usize, neuron: usize, t_ms: f64) -> 
 }
 
 impl View for PhaseView {
+    fn file_stem(&self) -> &'static str {
+        "phase_plane"
+    }
+
+    /// The drawn trajectory: time, v and the recovery variable.
+    fn table(&self, data: &LiveData, _: &Shared) -> Option<Table> {
+        let (pop, neuron, _) = self.watching?;
+        let y = recovery(data.info.model.populations.get(pop)?.model)?;
+        let trail = trajectory(data, pop, neuron, y, self.tail_ms);
+        Some(Table::from_columns(vec![
+            ("v".into(), trail.iter().map(|p| p[0]).collect()),
+            (y.into(), trail.iter().map(|p| p[1]).collect()),
+        ]))
+    }
+
     fn title(&self) -> &'static str {
         "Phase plane"
     }

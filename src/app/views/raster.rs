@@ -8,6 +8,7 @@
 use super::{
     LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
 };
+use crate::export::Table;
 use egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions};
 use egui_plot::{HLine, Plot, PlotImage, PlotPoint, Text};
 
@@ -125,6 +126,15 @@ struct Hover {
 }
 
 impl View for RasterView {
+    fn file_stem(&self) -> &'static str {
+        "spikes"
+    }
+
+    /// Every spike the window keeps (the last 20 s): time, population and neuron.
+    fn table(&self, data: &LiveData, _: &Shared) -> Option<Table> {
+        Some(crate::export::spikes_table(&data.spikes, data.info.dt_ms))
+    }
+
     fn title(&self) -> &'static str {
         "Raster"
     }

@@ -7,6 +7,7 @@ use super::{
 };
 // The binning is the analysis module's `population_rates`, done incrementally for live data;
 // the test below checks that the two agree.
+use crate::export::Table;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 pub struct RatesView {
@@ -86,6 +87,27 @@ impl BinCache {
 }
 
 impl View for RatesView {
+    fn file_stem(&self) -> &'static str {
+        "population_rates"
+    }
+
+    /// Rates of every population (Hz per neuron) in the view's bins, over what the window keeps.
+    fn table(&self, data: &LiveData, _: &Shared) -> Option<Table> {
+        let sizes: Vec<usize> = data.info.populations.iter().map(|p| p.1).collect();
+        let dt = data.info.dt_ms;
+        let t0 =
+            data.spikes.first().map_or(0.0, |s| (s.step as f64 * dt / self.bin_ms).floor() * self.bin_ms);
+        let rates =
+            crate::analysis::population_rates(&data.spikes, &sizes, dt, self.bin_ms, t0, data.time_ms);
+        let bins = rates.first().map_or(0, Vec::len);
+        let mut columns =
+            vec![("bin_start_ms".to_string(), (0..bins).map(|b| t0 + b as f64 * self.bin_ms).collect())];
+        for ((name, _), r) in data.info.populations.iter().zip(rates) {
+            columns.push((format!("{name} rate (Hz)"), r));
+        }
+        Some(Table::from_columns(columns))
+    }
+
     fn title(&self) -> &'static str {
         "Rates"
     }

@@ -7,6 +7,7 @@ use super::{LiveData, Shared, View, empty_hint, population_color};
 use crate::analysis::{
     Histogram, autocorrelation, cv, isis, population_rate, power_spectrum, rates_per_neuron, spike_trains,
 };
+use crate::export::Table;
 use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, VLine};
 use std::time::{Duration, Instant};
 
@@ -117,6 +118,27 @@ impl StatsView {
 }
 
 impl View for StatsView {
+    fn file_stem(&self) -> &'static str {
+        "statistics"
+    }
+
+    /// The two histograms, the spectrum and the autocorrelation, as columns.
+    fn table(&self, _: &LiveData, _: &Shared) -> Option<Table> {
+        let s = self.stats.as_ref()?;
+        let counts = |h: &Histogram| h.counts.iter().map(|&c| c as f64).collect();
+        let bin = self.computed.map_or(self.bin_ms, |(_, k)| f64::from_bits(k.5));
+        Some(Table::from_columns(vec![
+            ("isi_bin_center_ms".into(), s.isi.centers()),
+            ("isi_count".into(), counts(&s.isi)),
+            ("rate_bin_center_hz".into(), s.rates.centers()),
+            ("neurons".into(), counts(&s.rates)),
+            ("frequency_hz".into(), s.spectrum.freq_hz.clone()),
+            ("power".into(), s.spectrum.power.clone()),
+            ("lag_ms".into(), (0..s.autocorrelation.len()).map(|k| k as f64 * bin).collect()),
+            ("autocorrelation".into(), s.autocorrelation.clone()),
+        ]))
+    }
+
     fn title(&self) -> &'static str {
         "Statistics"
     }
