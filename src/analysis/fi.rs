@@ -147,7 +147,7 @@ pub fn lif_rate_analytic(population: &Population, current_pa: f64) -> Option<f64
     let (tau_m, c_m, v_rest, v_reset, v_thresh, t_ref) =
         (p("tau_m")?, p("c_m")?, p("v_rest")?, p("v_reset")?, p("v_thresh")?, p("t_ref")?);
     let v_inf = v_rest + tau_m / c_m * current_pa;
-    if !(v_inf > v_thresh) {
+    if v_inf.is_nan() || v_inf <= v_thresh {
         return Some(0.0);
     }
     let climb = tau_m * ((v_inf - v_reset) / (v_inf - v_thresh)).ln();

@@ -25,7 +25,7 @@ pub fn autocorrelation(x: &[f64], max_lag: usize) -> Option<Vec<f64>> {
     buf.iter_mut().for_each(|c| *c = Complex::new(c.norm_sqr(), 0.0));
     planner.plan_fft_inverse(m).process(&mut buf);
     let zero = buf[0].re;
-    if zero.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+    if zero.is_nan() || zero <= 0.0 {
         return None;
     }
     Some(buf[..=max_lag].iter().map(|c| c.re / zero).collect())
@@ -68,7 +68,7 @@ pub fn power_spectrum(x: &[f64], bin_ms: f64) -> Spectrum {
     let scale = dt_s / w2;
     let power = (0..=half)
         .map(|k| {
-            let edge = k == 0 || (n % 2 == 0 && k == half);
+            let edge = k == 0 || (n.is_multiple_of(2) && k == half);
             buf[k].norm_sqr() * scale * if edge { 1.0 } else { 2.0 }
         })
         .collect();
