@@ -169,6 +169,16 @@ impl SpikeLabApp {
         &self.live
     }
 
+    /// Brings a view to the front, opening it if it was closed.
+    pub fn show_view(&mut self, tab: Tab) {
+        match self.dock.find_tab(&tab) {
+            Some(path) => {
+                let _ = self.dock.set_active_tab(path);
+            }
+            None => self.dock.push_to_focused_leaf(tab),
+        }
+    }
+
     pub fn views(&self) -> &Views {
         &self.views
     }
@@ -241,7 +251,10 @@ impl SpikeLabApp {
                     self.say("The structure changed: the network was rebuilt and restarted at t = 0", false)
                 }
                 Event::Error(e) => self.error = Some(e),
-                Event::Weights(w) => self.live.weights = Some(*w),
+                Event::Weights(w) => {
+                    self.live.weights = Some(*w);
+                    self.live.weights_serial += 1;
+                }
                 Event::Saved(text) => self.say(text, false),
                 Event::Stopped => {
                     self.say("Reached the stop time; move or untick \"stop at\" to go on", false)
@@ -596,12 +609,7 @@ impl SpikeLabApp {
         ui.menu_button("View", |ui| {
             for tab in Tab::ALL {
                 if ui.button(self.views.get(tab).title()).on_hover_text("Show this view").clicked() {
-                    match self.dock.find_tab(&tab) {
-                        Some(path) => {
-                            let _ = self.dock.set_active_tab(path);
-                        }
-                        None => self.dock.push_to_focused_leaf(tab),
-                    }
+                    self.show_view(tab);
                 }
             }
         });

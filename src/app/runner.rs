@@ -425,6 +425,7 @@ impl Worker {
     }
 
     fn apply(&mut self, model: &Model) {
+        self.weights_sent = None;
         let Some(net) = &mut self.net else { return };
         let before = net.model().clone();
         match catch_unwind(AssertUnwindSafe(|| net.apply(model))) {
@@ -596,7 +597,11 @@ impl Worker {
             steps_per_second,
         };
         self.emit(Event::Data(batch));
-        let due = self.weights_sent.is_none_or(|t| t.elapsed() > Duration::from_millis(100));
+        // Weights without STDP change only through an edit (which resets weights_sent).
+        let plastic = (self.net.as_ref().zip(self.weights_of))
+            .and_then(|(net, k)| net.projections().get(k))
+            .is_some_and(|p| p.is_plastic());
+        let due = self.weights_sent.is_none_or(|t| plastic && t.elapsed() > Duration::from_millis(100));
         if let (Some(k), true, Some(net)) = (self.weights_of, due, &self.net)
             && let Some(blocks) = net.weight_blocks(k, WEIGHT_CELLS, WEIGHT_CELLS)
             && let Some(values) = net.weight_values(k)

@@ -17,8 +17,8 @@ pub struct HeatmapView {
     texture: Option<TextureHandle>,
     /// Range of the colour map (min, max) of the image shown.
     range: (f32, f32),
-    /// The data the texture was made from (projection, generation, time, order) to skip redoing it.
-    made_from: Option<(usize, u64, f64, Order)>,
+    /// The data the texture was made from (projection, generation, snapshot, order) to skip redoing it.
+    made_from: Option<(usize, u64, u64, Order)>,
     order: Order,
     /// Which block row (column) is shown at each display row (column), and the inverse.
     row_order: Vec<usize>,
@@ -35,10 +35,17 @@ pub enum Order {
     MeanWeight,
 }
 
-/// Viridis colour of `x` in [0, 1].
+/// Viridis colour of `x` in [0, 1], from a 256-entry table made once from the colour map
+/// (a million cells a refresh is too many to evaluate the map for each).
 fn viridis(x: f32) -> Color32 {
-    let c = colorous::VIRIDIS.eval_continuous(x.clamp(0.0, 1.0) as f64);
-    Color32::from_rgb(c.r, c.g, c.b)
+    static TABLE: std::sync::OnceLock<[Color32; 256]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        std::array::from_fn(|k| {
+            let c = colorous::VIRIDIS.eval_rational(k, 256);
+            Color32::from_rgb(c.r, c.g, c.b)
+        })
+    });
+    table[(x.clamp(0.0, 1.0) * 255.0).round() as usize]
 }
 
 impl View for HeatmapView {
@@ -114,7 +121,7 @@ impl View for HeatmapView {
                 ui.selectable_value(&mut self.order, order, name).on_hover_text(tip);
             }
         });
-        let key = (chosen, data.generation, data.time_ms, self.order);
+        let key = (chosen, data.generation, data.weights_serial, self.order);
         if self.made_from != Some(key) {
             self.made_from = Some(key);
             self.make_texture(ui.ctx(), weights);

@@ -94,6 +94,24 @@ pub enum Tab {
 }
 
 impl Tab {
+    /// Short names, for the command line (`--view weights`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Tab::Raster => "raster",
+            Tab::Traces => "traces",
+            Tab::Rates => "rates",
+            Tab::Statistics => "statistics",
+            Tab::Weights => "weights",
+            Tab::Learning => "learning",
+            Tab::Phase => "phase",
+            Tab::Fi => "fi",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.key().eq_ignore_ascii_case(key))
+    }
+
     pub const ALL: [Tab; 8] = [
         Tab::Raster,
         Tab::Traces,

@@ -32,7 +32,7 @@ impl Default for StatsView {
             pop: 0,
             neuron_only: false,
             window_ms: 2000.0,
-            bin_ms: 1.0,
+            bin_ms: 0.5,
             spectrum: true,
             stats: None,
             computed: None,

@@ -298,6 +298,35 @@ pub fn decimate(trace: &LiveTrace, t0: f64, t1: f64, columns: usize) -> Vec<[f64
     out
 }
 
+/// The recorded traces as columns on the time grid of the finest sampling interval: one row
+/// per sample time, NaN where a trace has no sample (it started later, or samples less often).
+pub fn traces_table(data: &LiveData) -> Option<Table> {
+    let interval = data.traces.iter().map(|t| t.interval_ms).fold(f64::INFINITY, f64::min);
+    let t0 = data.traces.iter().map(|t| t.t0_ms).fold(f64::INFINITY, f64::min);
+    if !(interval.is_finite() && interval > 0.0) {
+        return None;
+    }
+    let rows = data
+        .traces
+        .iter()
+        .map(|t| ((t.time_ms(t.values.len()) - t0) / interval).round() as usize)
+        .max()
+        .unwrap_or(0);
+    let mut columns = vec![("time_ms".to_string(), (0..rows).map(|j| t0 + j as f64 * interval).collect())];
+    for t in &data.traces {
+        let name = data.info.populations.get(t.pop).map_or("?", |p| p.0.as_str());
+        let mut column = vec![f64::NAN; rows];
+        for (j, &x) in t.values.iter().enumerate() {
+            let row = ((t.time_ms(j) - t0) / interval).round() as usize;
+            if let Some(cell) = column.get_mut(row) {
+                *cell = x as f64;
+            }
+        }
+        columns.push((format!("{name} {} {} ({})", t.neuron, t.variable, t.unit), column));
+    }
+    Some(Table::from_columns(columns))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -346,33 +375,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The recorded traces as columns on the time grid of the finest sampling interval: one row
-/// per sample time, NaN where a trace has no sample (it started later, or samples less often).
-pub fn traces_table(data: &LiveData) -> Option<Table> {
-    let interval = data.traces.iter().map(|t| t.interval_ms).fold(f64::INFINITY, f64::min);
-    let t0 = data.traces.iter().map(|t| t.t0_ms).fold(f64::INFINITY, f64::min);
-    if !(interval.is_finite() && interval > 0.0) {
-        return None;
-    }
-    let rows = data
-        .traces
-        .iter()
-        .map(|t| ((t.time_ms(t.values.len()) - t0) / interval).round() as usize)
-        .max()
-        .unwrap_or(0);
-    let mut columns = vec![("time_ms".to_string(), (0..rows).map(|j| t0 + j as f64 * interval).collect())];
-    for t in &data.traces {
-        let name = data.info.populations.get(t.pop).map_or("?", |p| p.0.as_str());
-        let mut column = vec![f64::NAN; rows];
-        for (j, &x) in t.values.iter().enumerate() {
-            let row = ((t.time_ms(j) - t0) / interval).round() as usize;
-            if let Some(cell) = column.get_mut(row) {
-                *cell = x as f64;
-            }
-        }
-        columns.push((format!("{name} {} {} ({})", t.neuron, t.variable, t.unit), column));
-    }
-    Some(Table::from_columns(columns))
 }
