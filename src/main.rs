@@ -5,6 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use spikelab::analysis::{PopulationReport, population_reports};
+use spikelab::app::views::Tab;
 use spikelab::model::{Dimension, Model, Quantity, presets};
 use spikelab::sim::Network;
 use std::io::Write;
@@ -22,6 +23,17 @@ struct Cli {
     /// Start running as soon as the window opens.
     #[arg(long)]
     play: bool,
+    /// Bring these views to the front: raster, traces, rates, statistics, weights, learning,
+    /// phase, fi (repeatable).
+    #[arg(long, value_parser = parse_view)]
+    view: Vec<Tab>,
+}
+
+fn parse_view(name: &str) -> Result<Tab, String> {
+    Tab::from_key(name).ok_or_else(|| {
+        let names: Vec<&str> = Tab::ALL.iter().map(|t| t.key()).collect();
+        format!("no view called {name:?}; the views are {}", names.join(", "))
+    })
 }
 
 #[derive(Subcommand)]
@@ -63,7 +75,7 @@ fn main() {
             }
             Ok(())
         }
-        None => window(cli.file.as_deref(), cli.play),
+        None => window(cli.file.as_deref(), cli.play, cli.view),
     };
     if let Err(e) = outcome {
         eprintln!("error: {e:#}");
@@ -72,7 +84,7 @@ fn main() {
 }
 
 /// Opens the workbench on a file, a preset, or the default preset.
-fn window(file: Option<&str>, play: bool) -> Result<()> {
+fn window(file: Option<&str>, play: bool, views: Vec<Tab>) -> Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1600.0, 1000.0])
@@ -99,6 +111,9 @@ fn window(file: Option<&str>, play: bool) -> Result<()> {
                     spikelab::app::SpikeLabApp::new(model, source, f, repaint)
                 }
             };
+            for &tab in &views {
+                app.show_view(tab);
+            }
             if play {
                 app.play();
             }

@@ -271,7 +271,7 @@ fn the_weights_view_shows_the_engines_weights_cell_for_cell() {
     wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
     let shown = h.state().live().weights.clone().expect("weights").blocks;
     let engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
-    let k = shown.projection;
+    let k = shown.projection.expect("a projection");
     assert_eq!(shown.mean, engine.weights(k).expect("projection"));
     // Choosing another projection shows its weights (the popup needs a frame to settle).
     h.get_by_role_and_label(Role::ComboBox, "projection").click();
@@ -279,7 +279,7 @@ fn the_weights_view_shows_the_engines_weights_cell_for_cell() {
     h.step();
     h.get_by_role_and_label(Role::Button, "pre->facilitated").click();
     wait_until(&mut h, "the other projection's weights", |app| {
-        app.live().weights.as_ref().is_some_and(|w| w.blocks.projection == 1)
+        app.live().weights.as_ref().is_some_and(|w| w.blocks.projection == Some(1))
     });
 }
 
@@ -366,12 +366,12 @@ fn the_learning_view_shows_every_weight_and_the_stdp_window_follows_the_inspecto
     wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
     let snapshot = h.state().live().weights.clone().expect("weights");
     let engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
-    let values = engine.weight_values(snapshot.blocks.projection).expect("projection");
+    let k = snapshot.blocks.projection.expect("a projection");
+    let values = engine.weight_values(k).expect("projection");
     assert_eq!(snapshot.histogram.total(), values.len() as u64, "every synapse is in the histogram");
     assert_eq!(snapshot.synapses, values.len());
     // Halving A+ in the inspector halves the window's potentiation side, which the view draws
     // from the model the engine runs.
-    let k = snapshot.blocks.projection;
     let before = h.state().live().info.model.projections[k].stdp.clone().expect("stdp");
     let dw = |s: &spikelab::model::Stdp| spikelab::analysis::stdp_dw(s, 5.0, 0.005);
     let label = h.state().model().projections[k].label();
@@ -561,4 +561,78 @@ fn weights_export_to_npy_in_full_and_a_view_to_png() {
     });
     let picture = image::open(&png).expect("a PNG image");
     assert!(picture.width() > 200 && picture.height() > 100, "{} × {}", picture.width(), picture.height());
+}
+
+#[test]
+fn the_whole_network_matrix_shows_excitation_and_inhibition_as_blocks() {
+    let mut h = app_with(
+        r#"
+name = "e-i"
+[[populations]]
+name = "E"
+size = 3
+model = "lif"
+[[populations]]
+name = "I"
+size = 2
+model = "lif"
+[[projections]]
+pre = "E"
+post = "I"
+receptor = "excitatory"
+weight = "5 pA"
+connect = { rule = "all_to_all" }
+[[projections]]
+pre = "I"
+post = "E"
+receptor = "inhibitory"
+weight = "7 pA"
+connect = { rule = "all_to_all" }
+"#,
+    );
+    open_view(&mut h, "Weights");
+    h.get_by_role_and_label(Role::ComboBox, "projection").click();
+    h.step();
+    h.step();
+    h.get_by_label_contains("whole network").click();
+    wait_until(&mut h, "the network's weights", |app| app.live().network_weights.is_some());
+    let m = h.state().live().network_weights.clone().expect("weights").mean;
+    // Rows are presynaptic neurons E0..E2, I0, I1; columns the same, postsynaptic.
+    for ((i, j), &w) in m.indexed_iter() {
+        let expected = match (i < 3, j < 3) {
+            (true, false) => 5.0,
+            (false, true) => -7.0,
+            _ => f32::NAN,
+        };
+        assert!(w == expected || (w.is_nan() && expected.is_nan()), "({i}, {j}): {w}, expected {expected}");
+    }
+}
+
+/// Fraction of a histogram's counts in its outer fifths (0.4 for a uniform distribution).
+fn outer_fifths(h: &spikelab::analysis::Histogram) -> f64 {
+    let n = h.counts.len();
+    let outer: u64 = h.counts[..n / 5].iter().chain(&h.counts[n - n / 5..]).sum();
+    outer as f64 / h.total() as f64
+}
+
+#[test]
+fn the_live_weight_histogram_of_song_2000_becomes_bimodal() {
+    // Song, Miller & Abbott (2000), Fig. 1: competitive STDP drives the weights from uniform
+    // to the two bounds. The preset runs 300 s (see tests/plasticity.rs for the engine side).
+    let mut h = app_on("stdp_song2000.toml");
+    wait_until(&mut h, "weights arrive", |app| app.live().weights.is_some());
+    let start = outer_fifths(&h.state().live().weights.clone().expect("weights").histogram);
+    assert!((start - 0.4).abs() < 0.1, "uniform start: {start} in the outer fifths");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("stop at").click();
+    h.step();
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the run reaches 300 s", |app| !app.live().playing && app.live().time_ms >= 300_000.0);
+    frames(&mut h, 100);
+    let end = h.state().live().weights.clone().expect("weights").histogram;
+    let fraction = outer_fifths(&end);
+    assert!(fraction > 0.65, "after 300 s only {fraction} of the weights are near a bound: {:?}", end.counts);
+    let (first, last) = (end.counts[0], end.counts[end.counts.len() - 1]);
+    let middle = end.counts[end.counts.len() / 2];
+    assert!(first > 3 * middle && last > 3 * middle, "not U-shaped: {:?}", end.counts);
 }

@@ -57,6 +57,8 @@ pub struct LiveData {
     pub spike_count: u64,
     /// The weights of the projection shown in the heatmap, as last sent.
     pub weights: Option<WeightSnapshot>,
+    /// The whole network's weights (block means), when the heatmap shows them.
+    pub network_weights: Option<crate::sim::WeightBlocks>,
     /// Counts the weight snapshots received, so views redo their image only for a new one.
     pub weights_serial: u64,
     /// Counts the networks built so far: caches of older runs compare it to know they are stale.

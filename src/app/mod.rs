@@ -84,6 +84,7 @@ pub struct SpikeLabApp {
     ctx: Option<egui::Context>,
     /// The projection whose weights the runner was last asked to send.
     weights_requested: Option<usize>,
+    network_requested: bool,
     /// Answers file dialogs (native ones unless a test says otherwise).
     picker: FilePicker,
     /// Where each visible view was drawn last frame (for cropping screenshots).
@@ -143,6 +144,7 @@ impl SpikeLabApp {
             dialog: None,
             ctx: None,
             weights_requested: None,
+            network_requested: false,
             picker: exporting::native_picker(),
             tab_rects: Default::default(),
             exports: Vec::new(),
@@ -227,6 +229,7 @@ impl SpikeLabApp {
                     self.live.reset(*info);
                     // Ask again: the new network has new weights (and maybe other projections).
                     self.weights_requested = None;
+                    self.network_requested = false;
                     if self.shared.weights_of.is_some_and(|k| k >= self.live.info.model.projections.len()) {
                         self.shared.weights_of = None;
                     }
@@ -253,6 +256,10 @@ impl SpikeLabApp {
                 Event::Error(e) => self.error = Some(e),
                 Event::Weights(w) => {
                     self.live.weights = Some(*w);
+                    self.live.weights_serial += 1;
+                }
+                Event::NetworkWeights(w) => {
+                    self.live.network_weights = Some(*w);
                     self.live.weights_serial += 1;
                 }
                 Event::Saved(text) => self.say(text, false),
@@ -465,6 +472,11 @@ impl SpikeLabApp {
         if wanted != self.weights_requested {
             self.runner.send(Command::ShowWeights(wanted));
             self.weights_requested = wanted;
+        }
+        let network = self.shared.network_weights && self.dock.find_tab(&Tab::Weights).is_some();
+        if network != self.network_requested {
+            self.runner.send(Command::ShowNetworkWeights(network));
+            self.network_requested = network;
         }
         for command in std::mem::take(&mut self.shared.requests) {
             self.runner.send(command);

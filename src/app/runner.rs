@@ -38,6 +38,8 @@ pub enum Command {
     Apply(Box<Model>),
     /// Send this projection's weights with the batches (at most 10 times a second), or stop.
     ShowWeights(Option<usize>),
+    /// Send (or stop sending) the whole network's weight matrix the same way.
+    ShowNetworkWeights(bool),
     /// Sample the weight of the synapse pre → post of a projection from now on.
     FollowSynapse {
         projection: usize,
@@ -139,6 +141,8 @@ pub enum Event {
     Saved(String),
     /// Weights of the projection asked for with ShowWeights.
     Weights(Box<WeightSnapshot>),
+    /// The whole network's weights, asked for with ShowNetworkWeights.
+    NetworkWeights(Box<crate::sim::WeightBlocks>),
 }
 
 /// The window's handle on the simulation thread.
@@ -215,6 +219,8 @@ struct Worker {
     /// The projection whose weights the window shows, and when they were last sent.
     weights_of: Option<usize>,
     weights_sent: Option<Instant>,
+    network_weights: bool,
+    network_sent: Option<Instant>,
 }
 
 /// Largest weight image sent to the window: bigger projections are averaged in blocks.
@@ -246,6 +252,8 @@ impl Worker {
             play_anchor: (Instant::now(), 0.0),
             weights_of: None,
             weights_sent: None,
+            network_weights: false,
+            network_sent: None,
         }
     }
 
@@ -323,6 +331,7 @@ impl Worker {
         self.synapse_cursors.clear();
         self.pending_steps = 0;
         self.weights_sent = None;
+        self.network_sent = None;
         self.play_anchor = (Instant::now(), 0.0);
         self.emit(Event::Built(Box::new(info)));
         self.send_batch(0.0);
@@ -415,9 +424,15 @@ impl Worker {
                 };
                 self.emit(event);
             }
+            Command::ShowNetworkWeights(on) => {
+                self.network_weights = on;
+                self.network_sent = None;
+                self.send_batch(0.0);
+            }
             Command::ShowWeights(k) => {
                 self.weights_of = k;
                 self.weights_sent = None;
+                self.network_sent = None;
                 self.send_batch(0.0);
             }
             Command::Shutdown => {}
@@ -426,6 +441,7 @@ impl Worker {
 
     fn apply(&mut self, model: &Model) {
         self.weights_sent = None;
+        self.network_sent = None;
         let Some(net) = &mut self.net else { return };
         let before = net.model().clone();
         match catch_unwind(AssertUnwindSafe(|| net.apply(model))) {
@@ -601,7 +617,12 @@ impl Worker {
         let plastic = (self.net.as_ref().zip(self.weights_of))
             .and_then(|(net, k)| net.projections().get(k))
             .is_some_and(|p| p.is_plastic());
-        let due = self.weights_sent.is_none_or(|t| plastic && t.elapsed() > Duration::from_millis(100));
+        // While running, at most 10 times a second; a paused network gets its final weights.
+        let running = self.playing || self.pending_steps > 0;
+        let fresh = |sent: Option<Instant>, plastic: bool| {
+            sent.is_none_or(|t| plastic && (!running || t.elapsed() > Duration::from_millis(100)))
+        };
+        let due = fresh(self.weights_sent, plastic);
         if let (Some(k), true, Some(net)) = (self.weights_of, due, &self.net)
             && let Some(blocks) = net.weight_blocks(k, WEIGHT_CELLS, WEIGHT_CELLS)
             && let Some(values) = net.weight_values(k)
@@ -610,6 +631,12 @@ impl Worker {
             let histogram = weight_histogram(net.model(), k, values);
             let synapses = values.len();
             self.emit(Event::Weights(Box::new(WeightSnapshot { blocks, histogram, synapses })));
+        }
+        let any_plastic = self.net.as_ref().is_some_and(|n| n.projections().iter().any(|p| p.is_plastic()));
+        let due = fresh(self.network_sent, any_plastic);
+        if let (true, true, Some(net)) = (self.network_weights, due, &self.net) {
+            self.network_sent = Some(Instant::now());
+            self.emit(Event::NetworkWeights(Box::new(net.network_weight_blocks(WEIGHT_CELLS, WEIGHT_CELLS))));
         }
     }
 }

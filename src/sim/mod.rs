@@ -42,7 +42,8 @@ pub enum SimError {
 /// [`Network::weight_blocks`]).
 #[derive(Clone, Debug)]
 pub struct WeightBlocks {
-    pub projection: usize,
+    /// The projection shown; `None` for the whole network.
+    pub projection: Option<usize>,
     /// Presynaptic neurons per row and postsynaptic neurons per column (1 × 1: exact weights).
     pub pre_per_row: usize,
     pub post_per_col: usize,
@@ -226,6 +227,34 @@ impl Network {
         Some(proj.weight_matrix(self.pops[proj.post].size))
     }
 
+    /// The whole network's weights as one (neuron × neuron) matrix, populations in order, in
+    /// at most `max_rows` × `max_cols` block means; inhibitory weights count as negative, so
+    /// excitation and inhibition stand apart. `projection` is `None` in the result.
+    pub fn network_weight_blocks(&self, max_rows: usize, max_cols: usize) -> WeightBlocks {
+        let mut offsets = Vec::with_capacity(self.pops.len());
+        let mut n = 0;
+        for p in &self.pops {
+            offsets.push(n);
+            n += p.size;
+        }
+        let pre_per_row = n.div_ceil(max_rows.max(1)).max(1);
+        let post_per_col = n.div_ceil(max_cols.max(1)).max(1);
+        let mut blocks = synapse::BlockSums::new(n.div_ceil(pre_per_row), n.div_ceil(post_per_col));
+        for proj in &self.projections {
+            let sign = if proj.receptor == crate::model::Receptor::Inhibitory { -1.0 } else { 1.0 };
+            let offset = (offsets[proj.pre], offsets[proj.post]);
+            proj.add_to_blocks(&mut blocks, offset, (pre_per_row, post_per_col), sign);
+        }
+        WeightBlocks {
+            projection: None,
+            pre_per_row,
+            post_per_col,
+            n_pre: n,
+            n_post: n,
+            mean: blocks.means(),
+        }
+    }
+
     /// All weights of one projection (pA, nS or mV), in the engine's synapse order.
     pub fn weight_values(&self, projection: usize) -> Option<&[f32]> {
         self.projections.get(projection).map(|p| p.weight.as_slice())
@@ -239,7 +268,7 @@ impl Network {
         let pre_per_row = n_pre.div_ceil(max_rows.max(1)).max(1);
         let post_per_col = n_post.div_ceil(max_cols.max(1)).max(1);
         Some(WeightBlocks {
-            projection,
+            projection: Some(projection),
             pre_per_row,
             post_per_col,
             n_pre,

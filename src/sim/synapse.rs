@@ -67,19 +67,26 @@ impl ProjectionState {
     pub fn weight_blocks(&self, n_post: usize, pre_per_row: usize, post_per_col: usize) -> Array2<f32> {
         let n_pre = self.row_start.len() - 1;
         let (bi, bj) = (pre_per_row.max(1), post_per_col.max(1));
-        let (rows, cols) = (n_pre.div_ceil(bi), n_post.div_ceil(bj));
-        let mut sum = Array2::<f64>::zeros((rows, cols));
-        let mut count = Array2::<u32>::zeros((rows, cols));
-        for i in 0..n_pre {
+        let mut blocks = BlockSums::new(n_pre.div_ceil(bi), n_post.div_ceil(bj));
+        self.add_to_blocks(&mut blocks, (0, 0), (bi, bj), 1.0);
+        blocks.means()
+    }
+
+    /// Adds every weight (times `sign`) to the block of its (pre + offset, post + offset).
+    pub(crate) fn add_to_blocks(
+        &self,
+        blocks: &mut BlockSums,
+        (pre_offset, post_offset): (usize, usize),
+        (bi, bj): (usize, usize),
+        sign: f64,
+    ) {
+        for i in 0..self.row_start.len() - 1 {
             for k in self.row_start[i]..self.row_start[i + 1] {
-                let cell = [i / bi, self.target[k] as usize / bj];
-                sum[cell] += self.weight[k] as f64;
-                count[cell] += 1;
+                let cell = [(pre_offset + i) / bi, (post_offset + self.target[k] as usize) / bj];
+                blocks.sum[cell] += sign * self.weight[k] as f64;
+                blocks.count[cell] += 1;
             }
         }
-        ndarray::Zip::from(&sum)
-            .and(&count)
-            .map_collect(|&s, &c| if c == 0 { f32::NAN } else { (s / c as f64) as f32 })
     }
 
     /// Index of the synapse from pre `i` to post `j`, if there is one.
@@ -372,4 +379,23 @@ fn rows_from(n_pre: usize, mut fill: impl FnMut(usize, &mut Vec<u32>)) -> (Vec<u
     }
     target.shrink_to_fit();
     (row_start, target, Vec::new())
+}
+
+/// Sums and counts of weights in blocks of a matrix, for block means.
+pub(crate) struct BlockSums {
+    sum: Array2<f64>,
+    count: Array2<u32>,
+}
+
+impl BlockSums {
+    pub(crate) fn new(rows: usize, cols: usize) -> BlockSums {
+        BlockSums { sum: Array2::zeros((rows, cols)), count: Array2::zeros((rows, cols)) }
+    }
+
+    /// Mean of each block; NaN where it holds no synapse.
+    pub(crate) fn means(&self) -> Array2<f32> {
+        ndarray::Zip::from(&self.sum)
+            .and(&self.count)
+            .map_collect(|&s, &c| if c == 0 { f32::NAN } else { (s / c as f64) as f32 })
+    }
 }

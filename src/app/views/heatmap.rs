@@ -7,7 +7,7 @@ use super::{LiveData, Shared, View, empty_hint};
 use crate::app::runner::Command;
 use crate::export::Table;
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
-use egui_plot::{MarkerShape, Plot, PlotImage, PlotPoint, Points};
+use egui_plot::{HLine, MarkerShape, Plot, PlotImage, PlotPoint, Points, VLine};
 
 /// Colour of cells without a synapse: a neutral grey that is not on the colour map.
 const ABSENT: Color32 = Color32::from_gray(70);
@@ -20,6 +20,8 @@ pub struct HeatmapView {
     /// The data the texture was made from (projection, generation, snapshot, order) to skip redoing it.
     made_from: Option<(usize, u64, u64, Order)>,
     order: Order,
+    /// Whether the map is diverging (signed weights) rather than viridis.
+    diverging: bool,
     /// Which block row (column) is shown at each display row (column), and the inverse.
     row_order: Vec<usize>,
     col_order: Vec<usize>,
@@ -33,6 +35,20 @@ pub enum Order {
     #[default]
     Index,
     MeanWeight,
+}
+
+/// Diverging colour of `x` in [0, 1]: blue (inhibition) through white to red (excitation),
+/// ColorBrewer's RdBu (Harrower & Brewer 2003).
+fn red_blue(x: f32) -> Color32 {
+    static TABLE: std::sync::OnceLock<[Color32; 256]> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        std::array::from_fn(|k| {
+            // colorous runs red → blue; excitation (high) should be red.
+            let c = colorous::RED_BLUE.eval_rational(255 - k, 256);
+            Color32::from_rgb(c.r, c.g, c.b)
+        })
+    });
+    table[(x.clamp(0.0, 1.0) * 255.0).round() as usize]
 }
 
 /// Viridis colour of `x` in [0, 1], from a 256-entry table made once from the colour map
@@ -73,22 +89,40 @@ impl View for HeatmapView {
         let chosen = *shared
             .weights_of
             .get_or_insert_with(|| projections.iter().position(|p| p.stdp.is_some()).unwrap_or(0));
+        let network = shared.network_weights;
+        fn shown(data: &LiveData, network: bool, chosen: usize) -> Option<&crate::sim::WeightBlocks> {
+            if network {
+                data.network_weights.as_ref()
+            } else {
+                data.weights.as_ref().map(|w| &w.blocks).filter(|w| w.projection == Some(chosen))
+            }
+        }
         ui.horizontal(|ui| {
+            let selected = if network {
+                NETWORK.to_string()
+            } else {
+                projections.get(chosen).map_or(String::new(), |p| p.label())
+            };
             egui::ComboBox::from_label("projection")
-                .selected_text(projections.get(chosen).map_or(String::new(), |p| p.label()))
+                .selected_text(selected)
                 .show_ui(ui, |ui| {
                     for (k, p) in projections.iter().enumerate() {
                         let plastic = if p.stdp.is_some() { " (STDP)" } else { "" };
-                        ui.selectable_value(
-                            &mut shared.weights_of,
-                            Some(k),
-                            format!("{}{plastic}", p.label()),
-                        );
+                        let label = format!("{}{plastic}", p.label());
+                        if ui.selectable_label(!network && chosen == k, label).clicked() {
+                            shared.weights_of = Some(k);
+                            shared.network_weights = false;
+                        }
                     }
+                    ui.separator();
+                    ui.selectable_value(&mut shared.network_weights, true, NETWORK).on_hover_text(
+                        "Every neuron against every neuron, populations in order: the block structure of the \
+                         network. Inhibitory weights count as negative.",
+                    );
                 })
                 .response
                 .on_hover_text("Which projection's weights to show");
-            if let Some(w) = data.weights.as_ref().map(|w| &w.blocks).filter(|w| w.projection == chosen)
+            if let Some(w) = shown(data, network, chosen)
                 && (w.pre_per_row > 1 || w.post_per_col > 1)
             {
                 ui.label(format!(
@@ -102,12 +136,11 @@ impl View for HeatmapView {
                 ));
             }
         });
-        let Some(weights) = data.weights.as_ref().map(|w| &w.blocks).filter(|w| w.projection == chosen)
-        else {
+        let Some(weights) = shown(data, network, chosen) else {
             empty_hint(ui, ui.max_rect(), "Waiting for the weights…");
             return;
         };
-        let unit = weight_unit(data, chosen);
+        let unit = if network { network_unit(data) } else { weight_unit(data, chosen) };
         ui.horizontal(|ui| {
             ui.label("order");
             for (order, name, tip) in [
@@ -121,7 +154,8 @@ impl View for HeatmapView {
                 ui.selectable_value(&mut self.order, order, name).on_hover_text(tip);
             }
         });
-        let key = (chosen, data.generation, data.weights_serial, self.order);
+        let key =
+            (if network { usize::MAX } else { chosen }, data.generation, data.weights_serial, self.order);
         if self.made_from != Some(key) {
             self.made_from = Some(key);
             self.make_texture(ui.ctx(), weights);
@@ -136,15 +170,15 @@ impl View for HeatmapView {
                 let x0 = rect.left() + rect.width() * k as f32 / 64.0;
                 let x1 = rect.left() + rect.width() * (k + 1) as f32 / 64.0;
                 let r = egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1, rect.bottom()));
-                ui.painter().rect_filled(r, 0.0, viridis(k as f32 / 63.0));
+                ui.painter().rect_filled(r, 0.0, self.color(lo + (hi - lo) * k as f32 / 63.0));
             }
             ui.label(format!("{hi:.4} {unit}"));
             let (swatch, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
             ui.painter().rect_filled(swatch, 0.0, ABSENT);
             ui.label("no synapse");
             let exact = weights.pre_per_row == 1 && weights.post_per_col == 1;
-            if exact {
-                ui.weak("· click a cell to follow that synapse in the Learning tab");
+            if exact && !network {
+                ui.weak("· click a cell to follow it (Learning tab)");
             }
         });
         let (ppr, ppc) = (weights.pre_per_row, weights.post_per_col);
@@ -154,7 +188,7 @@ impl View for HeatmapView {
         let followed: Vec<[f64; 2]> = data
             .synapse_traces
             .iter()
-            .filter(|t| t.projection == chosen)
+            .filter(|t| !network && t.projection == chosen)
             .map(|t| [col_of(t.post) as f64 + 0.5, total_pre - row_of(t.pre) as f64 - 0.5])
             .collect();
         let mut plot = Plot::new("weights")
@@ -185,6 +219,22 @@ impl View for HeatmapView {
                         [w as f32, h as f32],
                     ));
                 }
+                if network && !sorted {
+                    for (k, &offset) in data.offsets.iter().enumerate().skip(1) {
+                        let line = Color32::from_gray(200);
+                        plot_ui.hline(
+                            HLine::new(
+                                format!("start of {}", data.info.populations[k].0),
+                                total_pre - offset as f64,
+                            )
+                            .color(line),
+                        );
+                        plot_ui.vline(
+                            VLine::new(format!("start of {}", data.info.populations[k].0), offset as f64)
+                                .color(line),
+                        );
+                    }
+                }
                 if !followed.is_empty() {
                     plot_ui.points(
                         Points::new("followed synapses", followed)
@@ -210,12 +260,18 @@ impl View for HeatmapView {
         };
         let (i, j) = (bi * ppr + di % ppr, bj * ppc + dj % ppc);
         let w = weights.mean.get([bi, bj]).copied().unwrap_or(f32::NAN);
+        // In the whole network, neuron i is "population k" of the raster's row i.
+        let name = |row: usize| match data.neuron_of_row(row).filter(|_| network) {
+            Some((p, n)) => format!("{} {n}", data.info.populations[p].0),
+            None => row.to_string(),
+        };
         r.clone().on_hover_ui_at_pointer(|ui| {
             if ppr == 1 && ppc == 1 {
-                ui.label(format!("pre {i} → post {j}"));
+                ui.label(format!("pre {} -> post {}", name(i), name(j)));
             } else {
                 let (a, b) = (bi * ppr, bj * ppc);
-                ui.label(format!("pre {a}–{} → post {b}–{}", a + ppr - 1, b + ppc - 1));
+                let (a1, b1) = ((a + ppr).min(weights.n_pre) - 1, (b + ppc).min(weights.n_post) - 1);
+                ui.label(format!("pre {}–{} -> post {}–{}", name(a), name(a1), name(b), name(b1)));
             }
             if w.is_nan() {
                 ui.label("no synapse");
@@ -226,9 +282,22 @@ impl View for HeatmapView {
                 ui.label(format!("mean weight {w:.5} {unit}"));
             }
         });
-        if r.clicked() && ppr == 1 && ppc == 1 && !w.is_nan() {
+        if r.clicked() && !network && ppr == 1 && ppc == 1 && !w.is_nan() {
             shared.requests.push(Command::FollowSynapse { projection: chosen, pre: i, post: j });
         }
+    }
+}
+
+/// The combo box entry for the whole network.
+const NETWORK: &str = "whole network (all neurons)";
+
+/// Unit of the whole network's weights, if every population's synapses share one.
+fn network_unit(data: &LiveData) -> &'static str {
+    let mut units =
+        data.info.model.populations.iter().map(|p| p.synapse.weight_dimension().canonical_unit().symbol());
+    match units.next() {
+        Some(first) if units.all(|u| u == first) => first,
+        _ => "(mixed units)",
     }
 }
 
@@ -271,6 +340,13 @@ fn ranks(order: &[usize]) -> Vec<usize> {
 }
 
 impl HeatmapView {
+    /// Colour of weight `w` on the current map and range.
+    fn color(&self, w: f32) -> Color32 {
+        let (lo, hi) = self.range;
+        let x = (w - lo) / (hi - lo);
+        if self.diverging { red_blue(x) } else { viridis(x) }
+    }
+
     fn make_texture(&mut self, ctx: &egui::Context, weights: &crate::sim::WeightBlocks) {
         let m = &weights.mean;
         (self.row_order, self.col_order) = match self.order {
@@ -291,12 +367,20 @@ impl HeatmapView {
         } else {
             (lo, hi)
         };
+        // Signed weights (a whole network with inhibition) get a diverging map centred on 0.
+        self.diverging = lo < 0.0;
+        let (lo, hi) = if self.diverging {
+            let m = lo.abs().max(hi.abs());
+            (-m, m)
+        } else {
+            (lo, hi)
+        };
         self.range = (lo, hi);
         let mut pixels = Vec::with_capacity(m.len());
         for &i in &self.row_order {
             for &j in &self.col_order {
                 let w = m[[i, j]];
-                pixels.push(if w.is_nan() { ABSENT } else { viridis((w - lo) / (hi - lo)) });
+                pixels.push(if w.is_nan() { ABSENT } else { self.color(w) });
             }
         }
         let image = ColorImage::new([m.ncols(), m.nrows()], pixels);
@@ -304,5 +388,23 @@ impl HeatmapView {
             Some(t) => t.set(image, TextureOptions::NEAREST),
             None => self.texture = Some(ctx.load_texture("weights", image, TextureOptions::NEAREST)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordering_by_mean_puts_the_strongest_first_and_empty_rows_last() {
+        let keys = [0.5, f32::NAN, 2.0, 0.5, 1.0];
+        let order = order_by(&keys);
+        assert_eq!(order, vec![2, 4, 0, 3, 1]);
+        let rank = ranks(&order);
+        for (k, &i) in order.iter().enumerate() {
+            assert_eq!(rank[i], k);
+        }
+        assert!(finite_mean([f32::NAN, 1.0, 3.0].iter()) == 2.0);
+        assert!(finite_mean([f32::NAN].iter()).is_nan());
     }
 }

@@ -23,17 +23,17 @@ impl View for LearningView {
     fn table(&self, data: &LiveData, shared: &Shared) -> Option<Table> {
         let chosen = shared.weights_of?;
         let mut columns = Vec::new();
-        if let Some(s) = data.weights.as_ref().filter(|w| w.blocks.projection == chosen) {
+        if let Some(s) = data.weights.as_ref().filter(|w| w.blocks.projection == Some(chosen)) {
             columns.push(("weight_bin_center".to_string(), s.histogram.centers()));
             columns.push(("synapses".to_string(), s.histogram.counts.iter().map(|&c| c as f64).collect()));
         }
         for t in data.synapse_traces.iter().filter(|t| t.projection == chosen) {
             columns.push((
-                format!("time_ms ({} → {})", t.pre, t.post),
+                format!("time_ms ({}->{})", t.pre, t.post),
                 (0..t.values.len()).map(|j| t.t0_ms + j as f64 * t.interval_ms).collect(),
             ));
             columns.push((
-                format!("weight ({} → {})", t.pre, t.post),
+                format!("weight ({}->{})", t.pre, t.post),
                 t.values.iter().map(|&w| w as f64).collect(),
             ));
         }
@@ -89,7 +89,7 @@ impl View for LearningView {
 }
 
 fn histogram(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
-    let Some(snapshot) = data.weights.as_ref().filter(|w| w.blocks.projection == projection) else {
+    let Some(snapshot) = data.weights.as_ref().filter(|w| w.blocks.projection == Some(projection)) else {
         empty_hint(ui, ui.max_rect(), "Waiting for the weights…");
         return;
     };
@@ -169,7 +169,7 @@ fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
                     .step_by(stride)
                     .map(|(j, &w)| [(t.t0_ms + j as f64 * t.interval_ms) / 1e3, w as f64])
                     .collect();
-                plot_ui.line(Line::new(format!("{} → {}", t.pre, t.post), PlotPoints::new(points)));
+                plot_ui.line(Line::new(format!("pre {} -> post {}", t.pre, t.post), PlotPoints::new(points)));
             }
         });
 }

@@ -40,6 +40,8 @@ pub struct Shared {
     pub requests: Vec<crate::app::runner::Command>,
     /// The projection whose weights the heatmap shows.
     pub weights_of: Option<usize>,
+    /// The heatmap shows the whole network instead of one projection.
+    pub network_weights: bool,
     /// Where the raster was drawn last frame, and its visible bounds (x: ms, y: rows).
     pub raster_rect: Option<egui::Rect>,
     /// Where each view's main plot was drawn last frame, by plot name: what a click at a data
@@ -56,6 +58,7 @@ impl Default for Shared {
             watch: None,
             requests: Vec::new(),
             weights_of: None,
+            network_weights: false,
             raster_rect: None,
             plots: Default::default(),
         }
