@@ -125,15 +125,17 @@ impl View for HeatmapView {
             if let Some(w) = shown(data, network, chosen)
                 && (w.pre_per_row > 1 || w.post_per_col > 1)
             {
-                ui.label(format!(
-                    "each cell: mean of {} pre × {} post neurons ({} × {} shown of {} × {})",
-                    w.pre_per_row,
-                    w.post_per_col,
-                    w.mean.nrows(),
-                    w.mean.ncols(),
-                    w.n_pre,
-                    w.n_post
-                ));
+                ui.label(format!("each cell: mean of {} × {} neurons", w.pre_per_row, w.post_per_col))
+                    .on_hover_text(format!(
+                        "{} × {} neurons are too many to show one by one: each cell is the mean weight of \
+                         {} presynaptic × {} postsynaptic neurons ({} × {} cells)",
+                        w.n_pre,
+                        w.n_post,
+                        w.pre_per_row,
+                        w.post_per_col,
+                        w.mean.nrows(),
+                        w.mean.ncols()
+                    ));
             }
         });
         let Some(weights) = shown(data, network, chosen) else {
@@ -363,7 +365,9 @@ impl HeatmapView {
         let (lo, hi) = if lo > hi {
             (0.0, 1.0)
         } else if hi == lo {
-            (lo, lo + 1e-6)
+            // All weights equal: put them mid-map, on a bar around their value.
+            let d = (0.5 * lo.abs()).max(1e-6);
+            (lo - d, lo + d)
         } else {
             (lo, hi)
         };
