@@ -375,4 +375,40 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn traces_table_puts_each_sample_at_its_time() {
+        let mut data = LiveData::default();
+        data.reset(NetInfo { dt_ms: 0.1, populations: vec![("a".into(), 4)], ..Default::default() });
+        let trace = |neuron, t0_ms, interval_ms, values: Vec<f32>| LiveTrace {
+            pop: 0,
+            neuron,
+            variable: "v".into(),
+            unit: "mV".into(),
+            t0_ms,
+            interval_ms,
+            values,
+        };
+        // One from 0 ms every 0.1 ms; one watched from 0.2 ms; one sampled every 0.2 ms.
+        data.traces = vec![
+            trace(0, 0.0, 0.1, vec![1.0, 2.0, 3.0, 4.0]),
+            trace(1, 0.2, 0.1, vec![5.0, 6.0]),
+            trace(2, 0.0, 0.2, vec![7.0, 8.0]),
+        ];
+        let t = traces_table(&data).unwrap();
+        assert_eq!(t.columns, ["time_ms", "a 0 v (mV)", "a 1 v (mV)", "a 2 v (mV)"]);
+        let nan = f64::NAN;
+        let expected = [
+            [0.0, 1.0, nan, 7.0],
+            [0.1, 2.0, nan, nan],
+            [0.2, 3.0, 5.0, 8.0],
+            [0.30000000000000004, 4.0, 6.0, nan],
+        ];
+        assert_eq!(t.data.nrows(), 4);
+        for (row, want) in t.data.rows().into_iter().zip(expected) {
+            for (&got, want) in row.iter().zip(want) {
+                assert!(got == want || (got.is_nan() && want.is_nan()), "{row} vs {want:?}");
+            }
+        }
+    }
 }
