@@ -9,5 +9,6 @@
 pub mod analysis;
 pub mod app;
 pub mod export;
+pub mod lessons;
 pub mod model;
 pub mod sim;

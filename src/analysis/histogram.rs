@@ -1,5 +1,6 @@
-//! Histograms of rates and intervals, and firing rates per neuron.
+//! Histograms of rates, intervals and weights, and firing rates per neuron.
 
+use crate::model::Model;
 use serde::Serialize;
 
 /// Counts of values in `counts.len()` equal bins of width `bin` starting at `lo`:
@@ -66,6 +67,28 @@ pub fn rates_per_neuron(trains: &[Vec<f64>], duration_ms: f64) -> Vec<f64> {
         .iter()
         .map(|t| if duration_ms > 0.0 { t.len() as f64 * 1000.0 / duration_ms } else { 0.0 })
         .collect()
+}
+
+/// Bins of the weight histogram.
+pub const WEIGHT_BINS: usize = 40;
+
+/// Histogram of a projection's weights: over [w_min, w_max] when STDP bounds them (so that
+/// the bins stay put while the weights move), else over the range of the weights.
+pub fn weight_histogram(model: &Model, projection: usize, values: &[f32]) -> Histogram {
+    let values = values.iter().map(|&w| w as f64);
+    let bounds = model.projections.get(projection).and_then(|p| {
+        let stdp = p.stdp.as_ref()?;
+        let lo = stdp.w_min.as_ref().map_or(0.0, |q| q.canonical());
+        Some((lo, stdp.w_max.canonical()))
+    });
+    match bounds {
+        // The top bin is closed so that weights at w_max count.
+        Some((lo, hi)) if hi > lo => {
+            let bin = (hi - lo) / WEIGHT_BINS as f64;
+            Histogram::new(values, lo, hi + bin * 1e-6, WEIGHT_BINS)
+        }
+        _ => Histogram::auto(&values.collect::<Vec<_>>(), WEIGHT_BINS),
+    }
 }
 
 #[cfg(test)]

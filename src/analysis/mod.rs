@@ -9,7 +9,7 @@ mod spectrum;
 mod stdp;
 
 pub use fi::{FiError, FiPoint, fi_curve, lif_rate_analytic, steady_state_rate};
-pub use histogram::{Histogram, rates_per_neuron};
+pub use histogram::{Histogram, WEIGHT_BINS, rates_per_neuron, weight_histogram};
 pub use report::{PopulationReport, REPORT_BINS, SpectralPeak, population_reports};
 pub use spectrum::{Spectrum, autocorrelation, power_spectrum};
 pub use stdp::stdp_dw;

@@ -628,7 +628,7 @@ impl Worker {
             && let Some(values) = net.weight_values(k)
         {
             self.weights_sent = Some(Instant::now());
-            let histogram = weight_histogram(net.model(), k, values);
+            let histogram = crate::analysis::weight_histogram(net.model(), k, values);
             let synapses = values.len();
             self.emit(Event::Weights(Box::new(WeightSnapshot { blocks, histogram, synapses })));
         }
@@ -638,28 +638,5 @@ impl Worker {
             self.network_sent = Some(Instant::now());
             self.emit(Event::NetworkWeights(Box::new(net.network_weight_blocks(WEIGHT_CELLS, WEIGHT_CELLS))));
         }
-    }
-}
-
-/// Bins of the weight histogram.
-const WEIGHT_BINS: usize = 40;
-
-/// Histogram of a projection's weights: over [w_min, w_max] when STDP bounds them (so that
-/// the bins stay put while the weights move), else over the range of the weights.
-fn weight_histogram(model: &Model, projection: usize, values: &[f32]) -> crate::analysis::Histogram {
-    use crate::analysis::Histogram;
-    let values = values.iter().map(|&w| w as f64);
-    let bounds = model.projections.get(projection).and_then(|p| {
-        let stdp = p.stdp.as_ref()?;
-        let lo = stdp.w_min.as_ref().map_or(0.0, |q| q.canonical());
-        Some((lo, stdp.w_max.canonical()))
-    });
-    match bounds {
-        // The top bin is closed so that weights at w_max count.
-        Some((lo, hi)) if hi > lo => {
-            let bin = (hi - lo) / WEIGHT_BINS as f64;
-            Histogram::new(values, lo, hi + bin * 1e-6, WEIGHT_BINS)
-        }
-        _ => Histogram::auto(&values.collect::<Vec<_>>(), WEIGHT_BINS),
     }
 }

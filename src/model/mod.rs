@@ -8,6 +8,7 @@ mod error;
 mod io;
 pub mod params;
 pub mod presets;
+mod setting;
 pub mod units;
 mod validate;
 

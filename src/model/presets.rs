@@ -4,6 +4,7 @@
 /// (file name, TOML text) of every preset.
 pub const PRESETS: &[(&str, &str)] = &[
     ("lif_step.toml", include_str!("../../assets/presets/lif_step.toml")),
+    ("lif_neuron.toml", include_str!("../../assets/presets/lif_neuron.toml")),
     ("izhikevich_patterns.toml", include_str!("../../assets/presets/izhikevich_patterns.toml")),
     ("cuba.toml", include_str!("../../assets/presets/cuba.toml")),
     ("coba.toml", include_str!("../../assets/presets/coba.toml")),
