@@ -6,6 +6,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("lif_step.toml", include_str!("../../assets/presets/lif_step.toml")),
     ("lif_neuron.toml", include_str!("../../assets/presets/lif_neuron.toml")),
     ("izhikevich_patterns.toml", include_str!("../../assets/presets/izhikevich_patterns.toml")),
+    ("izhikevich_neuron.toml", include_str!("../../assets/presets/izhikevich_neuron.toml")),
     ("cuba.toml", include_str!("../../assets/presets/cuba.toml")),
     ("coba.toml", include_str!("../../assets/presets/coba.toml")),
     ("brunel_ai.toml", include_str!("../../assets/presets/brunel_ai.toml")),
@@ -14,6 +15,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("adex_patterns.toml", include_str!("../../assets/presets/adex_patterns.toml")),
     ("hodgkin_huxley.toml", include_str!("../../assets/presets/hodgkin_huxley.toml")),
     ("short_term_plasticity.toml", include_str!("../../assets/presets/short_term_plasticity.toml")),
+    ("synapses.toml", include_str!("../../assets/presets/synapses.toml")),
 ];
 
 /// The text of a preset by file name, with or without `.toml`.
