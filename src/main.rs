@@ -27,6 +27,9 @@ struct Cli {
     /// phase, fi (repeatable).
     #[arg(long, value_parser = parse_view)]
     view: Vec<Tab>,
+    /// Start lesson N (1 = the first) of the Lessons panel.
+    #[arg(long)]
+    lesson: Option<usize>,
 }
 
 fn parse_view(name: &str) -> Result<Tab, String> {
@@ -75,7 +78,7 @@ fn main() {
             }
             Ok(())
         }
-        None => window(cli.file.as_deref(), cli.play, cli.view),
+        None => window(cli.file.as_deref(), cli.play, cli.view, cli.lesson),
     };
     if let Err(e) = outcome {
         eprintln!("error: {e:#}");
@@ -84,7 +87,7 @@ fn main() {
 }
 
 /// Opens the workbench on a file, a preset, or the default preset.
-fn window(file: Option<&str>, play: bool, views: Vec<Tab>) -> Result<()> {
+fn window(file: Option<&str>, play: bool, views: Vec<Tab>, lesson: Option<usize>) -> Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1600.0, 1000.0])
@@ -111,9 +114,10 @@ fn window(file: Option<&str>, play: bool, views: Vec<Tab>) -> Result<()> {
                     spikelab::app::SpikeLabApp::new(model, source, f, repaint)
                 }
             };
-            for &tab in &views {
-                app.show_view(tab);
+            if let Some(n) = lesson {
+                app.start_lesson(n.saturating_sub(1));
             }
+            app.show_views(&views);
             if play {
                 app.play();
             }

@@ -636,3 +636,66 @@ fn the_live_weight_histogram_of_song_2000_becomes_bimodal() {
     let middle = end.counts[end.counts.len() / 2];
     assert!(first > 3 * middle && last > 3 * middle, "not U-shaped: {:?}", end.counts);
 }
+
+#[test]
+fn lesson_one_can_be_followed_in_the_panel_and_its_question_is_ticked() {
+    let mut h = app_on("cuba.toml");
+    // The panel is open at the start with the list of lessons.
+    h.get_by_label_contains("leaky integrate-and-fire").click();
+    wait_until(&mut h, "the lesson's model runs", |app| app.live().info.model.name == "LIF neuron");
+    assert_eq!(h.state().lessons().step, 0);
+    h.get_by_label("Next ▶").click();
+    h.step();
+    assert_eq!(h.state().lessons().step, 1);
+    assert!(!h.state().lessons().is_passed(1));
+    // Step 2 asks to make the neuron fire: select the input, type 300 pA, run.
+    h.get_by_label_contains("drive -> neuron").click();
+    h.step();
+    type_into(&mut h, "amplitude", "300");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the question is ticked", |app| app.lessons().is_passed(1));
+    h.get_by_label_contains("Make the neuron fire");
+}
+
+#[test]
+fn a_changed_lesson_file_is_reloaded_without_restarting() {
+    let dir = scratch_dir("lessons");
+    let file = dir.join("01_mine.toml");
+    let text =
+        std::fs::read_to_string(spikelab::lessons::source_dir().join("01_lif.toml")).expect("lesson 1");
+    std::fs::write(&file, &text).expect("copy");
+    let mut h = app_on("cuba.toml");
+    h.state_mut().set_lessons_dir(dir.clone());
+    h.state_mut().start_lesson(0);
+    wait_until(&mut h, "the lesson starts", |app| app.lessons().current().is_some());
+    // A teacher edits the title while the window is open.
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::write(&file, text.replace("1. The leaky integrate-and-fire neuron", "My own LIF lesson"))
+        .expect("edit");
+    wait_until(&mut h, "the new title shows", |app| {
+        app.lessons().current().is_some_and(|l| l.lesson.title == "My own LIF lesson")
+    });
+    h.get_by_label("My own LIF lesson");
+}
+
+#[test]
+fn the_energy_meter_counts_the_engines_events_and_the_closed_form_dense_work() {
+    let mut h = app_on("cuba.toml");
+    h.get_by_label("stop at").click();
+    h.step();
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the run stops at 1000 ms", |app| !app.live().playing && app.live().time_ms >= 1000.0);
+    h.get_by_label("⚡ Energy").click();
+    h.step();
+    let counts = h.state().energy_counts();
+    let mut engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
+    engine.run_for(1000.0).expect("runs");
+    assert_eq!(counts.steps, engine.steps());
+    assert_eq!(counts.synaptic_events, engine.synaptic_events(), "the meter counts the engine's events");
+    // CUBA's four projections span all 4000 × 4000 pairs: 1.6e7 MACs a dense step.
+    assert_eq!(counts.dense_macs, 4000 * 4000 * 10_000);
+    assert_eq!(counts.neuron_updates, 4000 * 10_000);
+    h.get_by_label_contains("of the dense network's synaptic work");
+}

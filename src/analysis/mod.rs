@@ -2,12 +2,14 @@
 //! histograms, spectra, the STDP window and F–I curves. Pure functions over recorded data (F–I
 //! curves run their own small network), shared by the command line and the GUI.
 
+mod energy;
 mod fi;
 mod histogram;
 mod report;
 mod spectrum;
 mod stdp;
 
+pub use energy::{EnergyFigure, FIGURES, Operation, OperationCounts, dense_macs_per_step, operation_counts};
 pub use fi::{FiError, FiPoint, fi_curve, lif_rate_analytic, steady_state_rate};
 pub use histogram::{Histogram, WEIGHT_BINS, rates_per_neuron, weight_histogram};
 pub use report::{PopulationReport, REPORT_BINS, SpectralPeak, population_reports};

@@ -5,8 +5,10 @@
 //! middle, and a status bar. The simulation runs on its own thread ([`runner`]); the window
 //! sends it commands and takes whatever new data it has, never waiting for it.
 
+mod energy;
 mod exporting;
 mod inspector;
+pub mod lessons;
 mod live;
 pub mod runner;
 pub mod views;
@@ -32,6 +34,8 @@ pub const DEFAULT_PRESET: &str = "cuba.toml";
 enum Pending {
     Open(PathBuf),
     Preset(&'static str),
+    /// Start lesson k of the Lessons panel's list.
+    Lesson(usize),
     Quit,
 }
 
@@ -43,6 +47,8 @@ enum DialogKind {
     SaveAs(Option<Pending>),
     /// Where to save a view's data or picture.
     Export(Tab, Export),
+    /// A lesson file to open.
+    Lesson,
 }
 
 /// A message in the status bar.
@@ -91,6 +97,8 @@ pub struct SpikeLabApp {
     tab_rects: std::collections::HashMap<Tab, egui::Rect>,
     /// Exports asked for from the tabs' context menus this frame.
     exports: Vec<(Tab, Export)>,
+    lessons: lessons::LessonsPanel,
+    energy: energy::EnergyMeter,
 }
 
 const SPEEDS: [(Speed, &str); 6] = [
@@ -148,6 +156,8 @@ impl SpikeLabApp {
             picker: exporting::native_picker(),
             tab_rects: Default::default(),
             exports: Vec::new(),
+            lessons: lessons::LessonsPanel::default(),
+            energy: energy::EnergyMeter::default(),
         };
         app.runner.send(Command::SetSpeed(app.speed));
         app.show_weights_if_plastic();
@@ -173,12 +183,46 @@ impl SpikeLabApp {
 
     /// Brings a view to the front, opening it if it was closed.
     pub fn show_view(&mut self, tab: Tab) {
-        match self.dock.find_tab(&tab) {
-            Some(path) => {
-                let _ = self.dock.set_active_tab(path);
+        self.show_views(&[tab]);
+    }
+
+    /// Brings views to the front together: a view that shares its tab group with one shown
+    /// before it moves to a group that shows none of them yet (not the raster's, if possible).
+    pub fn show_views(&mut self, tabs: &[Tab]) {
+        let mut used = Vec::new();
+        for &tab in tabs {
+            let Some(path) = self.dock.find_tab(&tab) else {
+                self.dock.push_to_focused_leaf(tab);
+                continue;
+            };
+            if used.contains(&path.node_path()) {
+                let raster = self.dock.find_tab(&Tab::Raster).map(|p| p.node_path());
+                let free =
+                    self.dock.iter_leaves().map(|(p, _)| p).find(|p| !used.contains(p) && Some(*p) != raster);
+                if let Some(destination) = free {
+                    self.dock.move_tab(path, (destination, egui_dock::TabInsert::Append));
+                }
             }
-            None => self.dock.push_to_focused_leaf(tab),
+            if let Some(path) = self.dock.find_tab(&tab) {
+                let _ = self.dock.set_active_tab(path);
+                used.push(path.node_path());
+            }
         }
+    }
+
+    /// What the energy meter counts now.
+    pub fn energy_counts(&self) -> crate::analysis::OperationCounts {
+        energy::EnergyMeter::counts(&self.live)
+    }
+
+    /// The Lessons panel (for tests and scripts: which lesson, which step, what is ticked).
+    pub fn lessons(&self) -> &lessons::LessonsPanel {
+        &self.lessons
+    }
+
+    /// Reads lessons from `dir` instead of the built-in folder, watching it for changes.
+    pub fn set_lessons_dir(&mut self, dir: PathBuf) {
+        self.lessons.set_dir(dir);
     }
 
     pub fn views(&self) -> &Views {
@@ -348,6 +392,7 @@ impl SpikeLabApp {
         match action {
             Pending::Open(path) => self.open_path(&path),
             Pending::Preset(name) => self.open_preset(name),
+            Pending::Lesson(k) => self.begin_lesson(k),
             Pending::Quit => self.allow_close = true,
         }
     }
@@ -404,6 +449,7 @@ impl SpikeLabApp {
         match (kind, answer) {
             (DialogKind::Open, Some(path)) => self.guard(Pending::Open(path)),
             (DialogKind::Export(tab, what), Some(path)) => self.export_to(tab, what, path),
+            (DialogKind::Lesson, Some(path)) => self.lesson_file_chosen(path),
             (DialogKind::SaveAs(then), Some(path)) => {
                 if self.save_to(&path)
                     && let Some(action) = then
@@ -497,6 +543,12 @@ impl SpikeLabApp {
         egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::left("side").resizable(true).default_size(300.0).show(ui, |ui| self.side_panel(ui));
+        if self.lessons.open {
+            egui::Panel::right("lessons")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| self.lessons_panel(ui));
+        }
         egui::CentralPanel::default_margins().show(ui, |ui| {
             if let Some(error) = self.error.clone() {
                 egui::Frame::new().fill(ui.visuals().extreme_bg_color).inner_margin(6.0).show(ui, |ui| {
@@ -529,6 +581,7 @@ impl SpikeLabApp {
         for (tab, what) in std::mem::take(&mut self.exports) {
             self.export(tab, what);
         }
+        self.energy.window(&ctx, &self.live);
         self.unsaved_dialog(&ctx);
         if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -618,6 +671,28 @@ impl SpikeLabApp {
                 }
             }
         });
+        ui.menu_button("Lessons", |ui| {
+            let mut start = None;
+            for (k, lesson) in self.lessons.list().iter().enumerate() {
+                if let Ok(l) = lesson
+                    && ui.button(&l.lesson.title).on_hover_text(&l.lesson.summary).clicked()
+                {
+                    start = Some(k);
+                }
+            }
+            if let Some(k) = start {
+                self.start_lesson(k);
+            }
+            ui.separator();
+            if ui
+                .button("Open lesson file…")
+                .on_hover_text("A lesson from anywhere, e.g. one you wrote")
+                .clicked()
+            {
+                self.open_lesson_dialog();
+            }
+            ui.checkbox(&mut self.lessons.open, "Show the lessons panel");
+        });
         ui.menu_button("View", |ui| {
             for tab in Tab::ALL {
                 if ui.button(self.views.get(tab).title()).on_hover_text("Show this view").clicked() {
@@ -629,6 +704,12 @@ impl SpikeLabApp {
 
     fn toolbar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
+            ui.toggle_value(&mut self.lessons.open, "📖 Lessons")
+                .on_hover_text("Guided lessons on the classic models, step by step");
+            ui.toggle_value(&mut self.energy.open, "⚡ Energy").on_hover_text(
+                "Synaptic events and dense multiply-accumulates of the running network, and their energy",
+            );
+            ui.separator();
             let playing = self.live.playing;
             let play = ui
                 .add(

@@ -162,7 +162,10 @@ impl View for RasterView {
         let follow = shared.follow;
         let mut plot = Plot::new("raster")
             .x_axis_label("time (ms)")
-            .y_axis_formatter(move |mark, _| label_of(mark.value))
+            // Marks closer than a row apart would repeat one neuron's name.
+            .y_axis_formatter(
+                move |mark, _| if mark.step_size >= 1.0 { label_of(mark.value) } else { String::new() },
+            )
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
             .show_grid(false)

@@ -1,0 +1,376 @@
+//! The Lessons panel: the list of lessons, and the current lesson's steps with their text,
+//! what to look at, what to try, and a live-checked question. Lesson files are watched and
+//! reloaded when they change.
+
+use super::views::Tab;
+use super::{DialogKind, FileRequest, Pending, SpikeLabApp};
+use crate::lessons::{self, LessonError, LoadedLesson, Observation, Outcome};
+use egui::RichText;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+/// How often lesson files are looked at for changes.
+const RESCAN: Duration = Duration::from_secs(1);
+/// How often the current question is checked against the simulation.
+const RECHECK: Duration = Duration::from_millis(250);
+
+pub struct LessonsPanel {
+    pub open: bool,
+    /// Folder of lesson files (the source tree's), if it exists; else the built-in lessons.
+    dir: Option<PathBuf>,
+    /// Lesson files opened from elsewhere, also watched.
+    extra: Vec<PathBuf>,
+    list: Vec<Result<LoadedLesson, LessonError>>,
+    /// The lesson being followed (by file name, so that reloading keeps it) and its step.
+    current: Option<String>,
+    /// The name of the lesson's model, to notice when the user loads another.
+    model_name: String,
+    pub step: usize,
+    /// Steps whose question was answered, by (lesson file, step).
+    passed: HashSet<(String, usize)>,
+    outcome: Option<Outcome>,
+    checked_at: Option<Instant>,
+    scanned_at: Option<Instant>,
+    stamps: Vec<(PathBuf, Option<SystemTime>)>,
+    markdown: egui_commonmark::CommonMarkCache,
+}
+
+impl Default for LessonsPanel {
+    fn default() -> Self {
+        let dir = Some(lessons::source_dir()).filter(|d| d.is_dir());
+        let mut panel = LessonsPanel {
+            // Open at the start, so that a newcomer sees the lessons first.
+            open: true,
+            dir,
+            extra: Vec::new(),
+            list: Vec::new(),
+            current: None,
+            model_name: String::new(),
+            step: 0,
+            passed: HashSet::new(),
+            outcome: None,
+            checked_at: None,
+            scanned_at: None,
+            stamps: Vec::new(),
+            markdown: Default::default(),
+        };
+        panel.reload();
+        panel
+    }
+}
+
+impl LessonsPanel {
+    fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self
+            .dir
+            .iter()
+            .flat_map(|d| std::fs::read_dir(d).into_iter().flatten().filter_map(Result::ok).map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        files.extend(self.extra.iter().cloned());
+        files
+    }
+
+    fn reload(&mut self) {
+        self.list = lessons::all(self.dir.as_deref());
+        self.list.extend(self.extra.iter().map(|p| LoadedLesson::read(p)));
+        self.stamps = self.files().into_iter().map(|p| (p.clone(), modified(&p))).collect();
+    }
+
+    /// Rereads the lessons if a file changed, appeared or went; true if it did.
+    pub fn rescan(&mut self) -> bool {
+        if self.scanned_at.is_some_and(|t| t.elapsed() < RESCAN) {
+            return false;
+        }
+        self.scanned_at = Some(Instant::now());
+        let now: Vec<(PathBuf, Option<SystemTime>)> =
+            self.files().into_iter().map(|p| (p.clone(), modified(&p))).collect();
+        if now == self.stamps {
+            return false;
+        }
+        self.reload();
+        self.outcome = None;
+        true
+    }
+
+    /// The lessons, in order (a lesson that does not parse is its error).
+    pub fn list(&self) -> &[Result<LoadedLesson, LessonError>] {
+        &self.list
+    }
+
+    /// The lesson being followed.
+    pub fn current(&self) -> Option<&LoadedLesson> {
+        let name = self.current.as_ref()?;
+        self.list.iter().filter_map(|l| l.as_ref().ok()).find(|l| &l.file_name == name)
+    }
+
+    /// Whether step `k` of the current lesson has been answered.
+    pub fn is_passed(&self, k: usize) -> bool {
+        self.current.as_ref().is_some_and(|name| self.passed.contains(&(name.clone(), k)))
+    }
+
+    /// Reads lessons from another folder (and watches it) instead.
+    pub fn set_dir(&mut self, dir: PathBuf) {
+        self.dir = Some(dir);
+        self.reload();
+    }
+
+    /// Adds a lesson file from anywhere, returns its index in the list.
+    fn add_file(&mut self, path: PathBuf) -> usize {
+        if !self.extra.contains(&path) {
+            self.extra.push(path.clone());
+        }
+        self.reload();
+        self.list.iter().rposition(|l| l.as_ref().is_ok_and(|l| l.path.as_ref() == Some(&path))).unwrap_or(0)
+    }
+}
+
+fn modified(path: &std::path::Path) -> Option<SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+impl SpikeLabApp {
+    /// Starts lesson `index` of the list: loads its model (asking first about unsaved
+    /// changes), shows its views, selects its neuron, goes to its first step.
+    pub fn start_lesson(&mut self, index: usize) {
+        self.guard(Pending::Lesson(index));
+    }
+
+    /// Starts a lesson now (the unsaved-changes question has been answered).
+    pub(super) fn begin_lesson(&mut self, index: usize) {
+        let loaded = match self.lessons.list.get(index) {
+            Some(Ok(l)) => l.clone(),
+            Some(Err(e)) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+            None => return,
+        };
+        match loaded.model() {
+            Ok(model) => {
+                self.lessons.current = Some(loaded.file_name.clone());
+                self.lessons.model_name = model.name.clone();
+                self.lessons.step = 0;
+                self.lessons.outcome = None;
+                self.lessons.open = true;
+                self.install(model, None, &loaded.lesson.model);
+                self.arrange_for_lesson(&loaded);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Views and selection the lesson asks for.
+    fn arrange_for_lesson(&mut self, loaded: &LoadedLesson) {
+        let views: Vec<Tab> = loaded.lesson.views.iter().filter_map(|v| Tab::from_key(v)).collect();
+        self.show_views(&views);
+        if let Some((pop, neuron)) = &loaded.lesson.select
+            && let Some(k) = self.model.populations.iter().position(|p| &p.name == pop)
+        {
+            self.shared.selected = Some((k, *neuron));
+            self.shared.watch = Some((k, *neuron, String::new()));
+        }
+    }
+
+    /// Whether the window runs the current lesson's model (or the user went elsewhere).
+    fn on_lesson_model(&self) -> bool {
+        self.lessons.model_name == self.model.name
+    }
+
+    pub(super) fn open_lesson_dialog(&mut self) {
+        let request = FileRequest {
+            save: false,
+            title: "Open a lesson".into(),
+            file_name: String::new(),
+            filters: vec![("SpikeLab lesson", &["toml"])],
+        };
+        let picker = self.picker.clone();
+        self.spawn_dialog(DialogKind::Lesson, move || picker(request));
+    }
+
+    pub(super) fn lesson_file_chosen(&mut self, path: PathBuf) {
+        match LoadedLesson::read(&path) {
+            Ok(_) => {
+                let index = self.lessons.add_file(path);
+                self.start_lesson(index);
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Checks the current step's question against the running simulation (a few times a second).
+    fn check_step(&mut self) {
+        let Some(loaded) = self.lessons.current() else { return };
+        let Some(check) = loaded.lesson.steps.get(self.lessons.step).and_then(|s| s.check.clone()) else {
+            self.lessons.outcome = None;
+            return;
+        };
+        if self.lessons.checked_at.is_some_and(|t| t.elapsed() < RECHECK) {
+            return;
+        }
+        self.lessons.checked_at = Some(Instant::now());
+        let live = &self.live;
+        let weights = |k: usize| {
+            live.weights.as_ref().filter(|w| w.blocks.projection == Some(k)).map(|w| w.histogram.clone())
+        };
+        let obs = Observation {
+            model: &live.info.model,
+            populations: &live.info.populations,
+            spikes: &live.spikes,
+            dt_ms: live.info.dt_ms,
+            now_ms: live.time_ms,
+            weights: &weights,
+        };
+        let outcome = check.evaluate(&obs);
+        if outcome.passed
+            && let Some(name) = self.lessons.current.clone()
+        {
+            self.lessons.passed.insert((name, self.lessons.step));
+        }
+        self.lessons.outcome = Some(outcome);
+    }
+
+    /// The Lessons side panel.
+    pub(super) fn lessons_panel(&mut self, ui: &mut egui::Ui) {
+        if self.lessons.rescan() {
+            self.say("A lesson file changed: lessons reloaded", false);
+        }
+        self.check_step();
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("Lessons");
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui
+                        .button("✖")
+                        .on_hover_text("Hide the lessons (the toolbar's 📖 brings them back)")
+                        .clicked()
+                    {
+                        self.lessons.open = false;
+                    }
+                });
+            });
+            let mut start = None;
+            egui::CollapsingHeader::new("All lessons").default_open(self.lessons.current.is_none()).show(
+                ui,
+                |ui| {
+                    for (k, entry) in self.lessons.list.iter().enumerate() {
+                        match entry {
+                            Ok(l) => {
+                                let here = self.lessons.current.as_ref() == Some(&l.file_name);
+                                let done = l
+                                    .lesson
+                                    .steps
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(s, _)| self.lessons.passed.contains(&(l.file_name.clone(), *s)))
+                                    .count();
+                                let checks = l.lesson.steps.iter().filter(|s| s.check.is_some()).count();
+                                let label = format!("{}  ({done}/{checks} ✔)", l.lesson.title);
+                                if ui.selectable_label(here, label).on_hover_text(&l.lesson.summary).clicked()
+                                {
+                                    start = Some(k);
+                                }
+                            }
+                            Err(e) => {
+                                ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+                            }
+                        }
+                    }
+                    if ui
+                        .button("Open lesson file…")
+                        .on_hover_text("A lesson from anywhere, e.g. one you wrote")
+                        .clicked()
+                    {
+                        self.open_lesson_dialog();
+                    }
+                },
+            );
+            if let Some(k) = start {
+                self.start_lesson(k);
+            }
+            ui.separator();
+            let Some(loaded) = self.lessons.current().cloned() else {
+                ui.label(
+                    "Choose a lesson above. Each one loads its model and walks you through it step by step.",
+                );
+                return;
+            };
+            let lesson = &loaded.lesson;
+            let steps = lesson.steps.len();
+            self.lessons.step = self.lessons.step.min(steps.saturating_sub(1));
+            let k = self.lessons.step;
+            ui.label(RichText::new(&lesson.title).strong().size(16.0));
+            if !self.on_lesson_model() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("You left the lesson's model.");
+                    if ui
+                        .button("↩ Back to the lesson")
+                        .on_hover_text("Load the lesson's model again; your place in the lesson is kept")
+                        .clicked()
+                    {
+                        let index = self
+                            .lessons
+                            .list
+                            .iter()
+                            .position(|l| l.as_ref().is_ok_and(|l| l.file_name == loaded.file_name));
+                        if let Some(index) = index {
+                            let step = self.lessons.step;
+                            self.start_lesson(index);
+                            self.lessons.step = step;
+                        }
+                    }
+                });
+            }
+            ui.horizontal(|ui| {
+                if ui.add_enabled(k > 0, egui::Button::new("◀ Back")).on_hover_text("Previous step").clicked()
+                {
+                    self.lessons.step -= 1;
+                    self.lessons.outcome = None;
+                    self.lessons.checked_at = None;
+                }
+                ui.label(format!("Step {} of {steps}", k + 1));
+                if ui
+                    .add_enabled(k + 1 < steps, egui::Button::new("Next ▶"))
+                    .on_hover_text("Next step")
+                    .clicked()
+                {
+                    self.lessons.step += 1;
+                    self.lessons.outcome = None;
+                    self.lessons.checked_at = None;
+                }
+            });
+            let Some(step) = lesson.steps.get(k) else { return };
+            ui.label(RichText::new(&step.title).strong());
+            egui_commonmark::CommonMarkViewer::new().show(ui, &mut self.lessons.markdown, &step.text);
+            if !step.look.is_empty() {
+                ui.add_space(4.0);
+                ui.label(RichText::new("Look").strong().color(egui::Color32::from_rgb(0x56, 0xB4, 0xE9)));
+                ui.label(&step.look);
+            }
+            if !step.try_this.is_empty() {
+                ui.add_space(4.0);
+                ui.label(RichText::new("Try").strong().color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00)));
+                ui.label(&step.try_this);
+            }
+            if let Some(check) = &step.check {
+                ui.add_space(6.0);
+                let passed = self.lessons.is_passed(k);
+                let (mark, color) = if passed {
+                    ("✔", egui::Color32::from_rgb(0x40, 0xC0, 0x60))
+                } else {
+                    ("☐", ui.visuals().text_color())
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(mark).size(18.0).color(color));
+                    ui.label(RichText::new(&check.goal).strong().color(color));
+                });
+                let now = self.lessons.outcome.as_ref().map_or("press ▶ Play to check".to_string(), |o| {
+                    format!("now: {}{}", o.measured, if o.passed { " ✔" } else { "" })
+                });
+                ui.weak(now);
+            }
+        });
+    }
+}
