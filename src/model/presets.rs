@@ -16,6 +16,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("hodgkin_huxley.toml", include_str!("../../assets/presets/hodgkin_huxley.toml")),
     ("short_term_plasticity.toml", include_str!("../../assets/presets/short_term_plasticity.toml")),
     ("synapses.toml", include_str!("../../assets/presets/synapses.toml")),
+    ("spike_trains.toml", include_str!("../../assets/presets/spike_trains.toml")),
 ];
 
 /// The text of a preset by file name, with or without `.toml`.
