@@ -14,7 +14,7 @@ fn app_on(preset: &str) -> Harness<'static, SpikeLabApp> {
     let model = Model::from_toml(presets::preset(preset).expect("preset"), preset).expect("valid preset");
     let app = SpikeLabApp::new(model, None, preset, || {});
     let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
+        .with_size([1600.0, 1000.0])
         .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
     wait_until(&mut harness, "the network is built", |app| app.live().total_neurons > 0);
     harness
@@ -126,18 +126,7 @@ fn clicking_a_neuron_in_the_raster_selects_and_watches_it() {
     wait_until(&mut h, "some activity", |app| app.live().time_ms > 200.0);
     let rect = h.state().shared().raster_rect.expect("raster drawn");
     // A quarter of the way down lies in the excitatory population (rows 0..3200 of 4000).
-    let pos = egui::pos2(rect.center().x, rect.top() + 0.25 * rect.height());
-    h.hover_at(pos);
-    h.step();
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Default::default(),
-        });
-        h.step();
-    }
+    click_at(&mut h, egui::pos2(rect.center().x, rect.top() + 0.25 * rect.height()));
     let (pop, neuron) = h.state().shared().selected.expect("a neuron is selected");
     assert_eq!(pop, 0);
     let expected = 0.25 * 4000.0;
@@ -212,7 +201,7 @@ fn a_diverging_simulation_is_reported_and_the_window_keeps_working() {
     let model = Model::from_toml(text, "runaway.toml").expect("valid, but unstable at this dt");
     let app = SpikeLabApp::new(model, None, "runaway.toml", || {});
     let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
+        .with_size([1600.0, 1000.0])
         .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
     wait_until(&mut h, "built", |app| app.live().total_neurons > 0);
     h.get_by_label("▶ Play").click();
@@ -288,7 +277,7 @@ fn app_with(toml: &str) -> Harness<'static, SpikeLabApp> {
     let model = Model::from_toml(toml, "test.toml").expect("valid test model");
     let app = SpikeLabApp::new(model, None, "test", || {});
     let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
+        .with_size([1600.0, 1000.0])
         .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
     wait_until(&mut harness, "the network is built", |app| app.live().total_neurons > 0);
     harness
@@ -307,6 +296,11 @@ fn open_view(h: &mut Harness<'_, SpikeLabApp>, title: &str) {
 fn click_plot(h: &mut Harness<'_, SpikeLabApp>, plot: &str, x: f64, y: f64) {
     let transform = *h.state().shared().plots.get(plot).unwrap_or_else(|| panic!("{plot} not drawn"));
     let pos = transform.position_from_point(&egui_plot::PlotPoint::new(x, y));
+    click_at(h, pos);
+}
+
+/// A primary click at a point of the window: move there, press, release.
+fn click_at(h: &mut Harness<'_, SpikeLabApp>, pos: egui::Pos2) {
     h.hover_at(pos);
     h.step();
     for pressed in [true, false] {
@@ -375,7 +369,7 @@ fn the_learning_view_shows_every_weight_and_the_stdp_window_follows_the_inspecto
     let before = h.state().live().info.model.projections[k].stdp.clone().expect("stdp");
     let dw = |s: &spikelab::model::Stdp| spikelab::analysis::stdp_dw(s, 5.0, 0.005);
     let label = h.state().model().projections[k].label();
-    h.get_by_label_contains(&label).click();
+    h.get_by_label(&format!("+ {label}")).click();
     h.step();
     type_into(&mut h, "a_plus", &format!("{}", before.a_plus.canonical() / 2.0));
     wait_until(&mut h, "the edit reaches the engine", |app| {

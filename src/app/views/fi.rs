@@ -159,7 +159,7 @@ impl View for FiView {
         self.pop = Some(pop);
         let population = &model.populations[pop];
         let sweep = self.settings.entry(population.name.clone()).or_insert_with(|| default_sweep(population));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("fi population")
                 .selected_text(format!("{} ({:?})", population.name, population.model))
                 .show_ui(ui, |ui| {

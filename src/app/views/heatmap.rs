@@ -3,7 +3,7 @@
 //! without a synapse are grey. Projections larger than the image are averaged over blocks of
 //! neurons, and the view says how large the blocks are.
 
-use super::{LiveData, Shared, View, empty_hint};
+use super::{LiveData, Shared, View, chosen_projection, empty_hint, projection_items};
 use crate::app::runner::Command;
 use crate::export::Table;
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
@@ -81,14 +81,7 @@ impl View for HeatmapView {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         let projections = &data.info.model.projections;
-        if projections.is_empty() {
-            empty_hint(ui, ui.max_rect(), "This model has no projections");
-            return;
-        }
-        // Default: the first plastic projection, else the first.
-        let chosen = *shared
-            .weights_of
-            .get_or_insert_with(|| projections.iter().position(|p| p.stdp.is_some()).unwrap_or(0));
+        let Some(chosen) = chosen_projection(ui, data, shared) else { return };
         let network = shared.network_weights;
         fn shown(data: &LiveData, network: bool, chosen: usize) -> Option<&crate::sim::WeightBlocks> {
             if network {
@@ -97,7 +90,7 @@ impl View for HeatmapView {
                 data.weights.as_ref().map(|w| &w.blocks).filter(|w| w.projection == Some(chosen))
             }
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let selected = if network {
                 NETWORK.to_string()
             } else {
@@ -106,13 +99,9 @@ impl View for HeatmapView {
             egui::ComboBox::from_label("projection")
                 .selected_text(selected)
                 .show_ui(ui, |ui| {
-                    for (k, p) in projections.iter().enumerate() {
-                        let plastic = if p.stdp.is_some() { " (STDP)" } else { "" };
-                        let label = format!("{}{plastic}", p.label());
-                        if ui.selectable_label(!network && chosen == k, label).clicked() {
-                            shared.weights_of = Some(k);
-                            shared.network_weights = false;
-                        }
+                    if let Some(k) = projection_items(ui, data, (!network).then_some(chosen)) {
+                        shared.weights_of = Some(k);
+                        shared.network_weights = false;
                     }
                     ui.separator();
                     ui.selectable_value(&mut shared.network_weights, true, NETWORK).on_hover_text(
@@ -143,7 +132,7 @@ impl View for HeatmapView {
             return;
         };
         let unit = if network { network_unit(data) } else { weight_unit(data, chosen) };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("order");
             for (order, name, tip) in [
                 (Order::Index, "by index", "Rows and columns in neuron order"),
@@ -165,7 +154,7 @@ impl View for HeatmapView {
         let (rows, cols) = (weights.mean.nrows() as f64, weights.mean.ncols() as f64);
         let total_pre = rows * weights.pre_per_row as f64;
         let (lo, hi) = self.range;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(format!("{lo:.4} {unit}"));
             let (rect, _) = ui.allocate_exact_size(egui::vec2(160.0, 14.0), egui::Sense::hover());
             for k in 0..64 {

@@ -3,7 +3,7 @@
 //! followed from the heatmap.
 
 use super::heatmap::weight_unit;
-use super::{LiveData, Shared, View, empty_hint};
+use super::{LiveData, Shared, View, chosen_projection, empty_hint, projection_items};
 use crate::analysis::stdp_dw;
 use crate::export::Table;
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
@@ -45,26 +45,14 @@ impl View for LearningView {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
-        let projections = &data.info.model.projections;
-        if projections.is_empty() {
-            empty_hint(ui, ui.max_rect(), "This model has no projections");
-            return;
-        }
-        let chosen = *shared
-            .weights_of
-            .get_or_insert_with(|| projections.iter().position(|p| p.stdp.is_some()).unwrap_or(0));
-        let Some(projection) = projections.get(chosen) else { return };
-        ui.horizontal(|ui| {
+        let Some(chosen) = chosen_projection(ui, data, shared) else { return };
+        let Some(projection) = data.info.model.projections.get(chosen) else { return };
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("learning projection")
                 .selected_text(projection.label())
                 .show_ui(ui, |ui| {
-                    for (k, p) in projections.iter().enumerate() {
-                        let plastic = if p.stdp.is_some() { " (STDP)" } else { "" };
-                        ui.selectable_value(
-                            &mut shared.weights_of,
-                            Some(k),
-                            format!("{}{plastic}", p.label()),
-                        );
+                    if let Some(k) = projection_items(ui, data, Some(chosen)) {
+                        shared.weights_of = Some(k);
                     }
                 })
                 .response

@@ -169,6 +169,32 @@ pub fn population_color(k: usize) -> Color32 {
     PALETTE[k % PALETTE.len()]
 }
 
+/// The projection the weight views show: the one chosen, else the first plastic one, else
+/// the first; `None` (with a hint drawn) if the model has no projections.
+pub fn chosen_projection(ui: &egui::Ui, data: &LiveData, shared: &mut Shared) -> Option<usize> {
+    let projections = &data.info.model.projections;
+    if projections.is_empty() {
+        empty_hint(ui, ui.max_rect(), "This model has no projections");
+        return None;
+    }
+    let k = *shared
+        .weights_of
+        .get_or_insert_with(|| projections.iter().position(|p| p.stdp.is_some()).unwrap_or(0));
+    Some(k.min(projections.len() - 1))
+}
+
+/// One selectable line per projection (plastic ones marked); returns the one clicked.
+pub fn projection_items(ui: &mut egui::Ui, data: &LiveData, current: Option<usize>) -> Option<usize> {
+    let mut clicked = None;
+    for (k, p) in data.info.model.projections.iter().enumerate() {
+        let plastic = if p.stdp.is_some() { " (STDP)" } else { "" };
+        if ui.selectable_label(current == Some(k), format!("{}{plastic}", p.label())).clicked() {
+            clicked = Some(k);
+        }
+    }
+    clicked
+}
+
 /// Shown in place of an empty plot.
 pub fn empty_hint(ui: &egui::Ui, rect: egui::Rect, text: &str) {
     ui.painter().text(

@@ -110,7 +110,7 @@ impl View for PhaseView {
         if self.current_from_model {
             self.current_pa = injected_current(model, pop, neuron, data.time_ms);
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(format!("{} neuron {neuron}", population.name))
                 .on_hover_text("Click a neuron in the raster to show another one");
             ui.separator();

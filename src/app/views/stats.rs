@@ -157,7 +157,7 @@ impl View for StatsView {
             }
         }
         self.pop = self.pop.min(pops.len() - 1);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("stats population")
                 .selected_text(&pops[self.pop].0)
                 .show_ui(ui, |ui| {
@@ -229,7 +229,7 @@ impl View for StatsView {
             cols[1].set_max_height(half);
             bars(&mut cols[1], "rates", &s.rates, "firing rate (Hz)", "neurons", color);
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.spectrum, true, "power spectrum")
                 .on_hover_text("Power spectral density of the population rate: oscillations give peaks");
             ui.selectable_value(&mut self.spectrum, false, "autocorrelation")
