@@ -638,7 +638,7 @@ fn lesson_one_can_be_followed_in_the_panel_and_its_question_is_ticked() {
     h.get_by_label_contains("leaky integrate-and-fire").click();
     wait_until(&mut h, "the lesson's model runs", |app| app.live().info.model.name == "LIF neuron");
     assert_eq!(h.state().lessons().step, 0);
-    h.get_by_label("Next ▶").click();
+    h.get_all_by_label("Next ▶").next().expect("a Next button").click();
     h.step();
     assert_eq!(h.state().lessons().step, 1);
     assert!(!h.state().lessons().is_passed(1));

@@ -76,6 +76,7 @@ fn every_question_can_be_answered_by_the_settings_it_names() {
                 spikes: net.spikes().retained(),
                 dt_ms: net.dt_ms(),
                 now_ms: net.time_ms(),
+                changed_at_ms: 0.0,
                 weights: &weights,
             };
             let outcome = check.evaluate(&obs);

@@ -191,7 +191,8 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
     let mut change = None;
     egui::Grid::new("pop").num_columns(2).striped(true).show(ui, |ui| {
         let mut size = p.size as f64;
-        if number(ui, "size", &mut size, "neurons", 1.0, "Number of neurons (rebuilds the network)", false) {
+        let unit = if size == 1.0 { "neuron" } else { "neurons" };
+        if number(ui, "size", &mut size, unit, 1.0, "Number of neurons (rebuilds the network)", false) {
             p.size = size.max(0.0).round() as u64;
             change = Some(Change::Structure);
         }

@@ -221,6 +221,7 @@ impl SpikeLabApp {
             spikes: &live.spikes,
             dt_ms: live.info.dt_ms,
             now_ms: live.time_ms,
+            changed_at_ms: self.applied_at.unwrap_or(0.0),
             weights: &weights,
         };
         let outcome = check.evaluate(&obs);
@@ -323,24 +324,7 @@ impl SpikeLabApp {
                     }
                 });
             }
-            ui.horizontal(|ui| {
-                if ui.add_enabled(k > 0, egui::Button::new("◀ Back")).on_hover_text("Previous step").clicked()
-                {
-                    self.lessons.step -= 1;
-                    self.lessons.outcome = None;
-                    self.lessons.checked_at = None;
-                }
-                ui.label(format!("Step {} of {steps}", k + 1));
-                if ui
-                    .add_enabled(k + 1 < steps, egui::Button::new("Next ▶"))
-                    .on_hover_text("Next step")
-                    .clicked()
-                {
-                    self.lessons.step += 1;
-                    self.lessons.outcome = None;
-                    self.lessons.checked_at = None;
-                }
-            });
+            self.lessons.step_buttons(ui, steps, "top");
             let Some(step) = lesson.steps.get(k) else { return };
             ui.label(RichText::new(&step.title).strong());
             egui_commonmark::CommonMarkViewer::new().show(ui, &mut self.lessons.markdown, &step.text);
@@ -371,6 +355,37 @@ impl SpikeLabApp {
                 });
                 ui.weak(now);
             }
+            ui.add_space(8.0);
+            self.lessons.step_buttons(ui, steps, "bottom");
         });
+    }
+}
+
+impl LessonsPanel {
+    /// "◀ Back  Step k of n  Next ▶", above and below a step.
+    fn step_buttons(&mut self, ui: &mut egui::Ui, steps: usize, id: &str) {
+        let k = self.step;
+        ui.push_id(id, |ui| {
+            ui.horizontal(|ui| {
+                if ui.add_enabled(k > 0, egui::Button::new("◀ Back")).on_hover_text("Previous step").clicked()
+                {
+                    self.go_to(k - 1);
+                }
+                ui.label(format!("Step {} of {steps}", k + 1));
+                if ui
+                    .add_enabled(k + 1 < steps, egui::Button::new("Next ▶"))
+                    .on_hover_text("Next step")
+                    .clicked()
+                {
+                    self.go_to(k + 1);
+                }
+            });
+        });
+    }
+
+    fn go_to(&mut self, step: usize) {
+        self.step = step;
+        self.outcome = None;
+        self.checked_at = None;
     }
 }

@@ -271,6 +271,8 @@ impl SpikeLabApp {
             match event {
                 Event::Built(info) => {
                     self.live.reset(*info);
+                    // A new network starts at t = 0: no edit has happened in it yet.
+                    self.applied_at = None;
                     // Ask again: the new network has new weights (and maybe other projections).
                     self.weights_requested = None;
                     self.network_requested = false;

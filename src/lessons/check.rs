@@ -67,6 +67,9 @@ pub struct Observation<'a> {
     pub spikes: &'a [Spike],
     pub dt_ms: f64,
     pub now_ms: f64,
+    /// When the model was last changed (ms): activity before it does not count, so that a
+    /// rate passing through the goal on its way elsewhere does not answer the question.
+    pub changed_at_ms: f64,
     /// The weight histogram of projection k, if known (over [w_min, w_max] for STDP).
     pub weights: &'a dyn Fn(usize) -> Option<Histogram>,
 }
@@ -148,8 +151,9 @@ impl Check {
         else {
             return waiting("no such population".into());
         };
-        if obs.now_ms < window {
-            return waiting(format!("run at least {window:.0} ms (now {:.0} ms)", obs.now_ms));
+        let settled = obs.now_ms - obs.changed_at_ms.max(0.0);
+        if settled < window {
+            return waiting(format!("measuring: {settled:.0} of {window:.0} ms since the last change"));
         }
         let t0 = obs.now_ms - window;
         let dt = obs.dt_ms;

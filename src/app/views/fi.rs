@@ -245,9 +245,8 @@ impl View for FiView {
             (p("v_thresh") - p("v_rest")) * p("c_m") / p("tau_m")
         });
         if let Some(r) = rheobase {
-            ui.weak(format!(
-                "LIF: rheobase (θ − E_L)·C/τ = {r:.1} pA; the line is the analytic rate 1/(t_ref + τ ln((V∞ − V_reset)/(V∞ − θ)))"
-            ));
+            ui.weak(format!("LIF: dots simulated, grey line analytic, orange line the rheobase (θ − E_L)·C/τ = {r:.1} pA"))
+                .on_hover_text("Analytic rate: 1/(t_ref + τ ln((V∞ − V_reset)/(V∞ − θ))) with V∞ = E_L + R·I (Dayan & Abbott 2001)");
         }
         Plot::new("fi curve")
             .x_axis_label("input current (pA)")
@@ -262,12 +261,12 @@ impl View for FiView {
                     );
                 }
                 if let Some(r) = rheobase {
-                    plot_ui.vline(VLine::new("rheobase", r).color(egui::Color32::DARK_GRAY));
+                    plot_ui.vline(VLine::new("rheobase", r).color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00)));
                 }
                 if let Some(points) = points {
                     let xy: Vec<[f64; 2]> = points.iter().map(|p| [p.current_pa, p.rate_hz]).collect();
-                    plot_ui.line(Line::new("simulated", PlotPoints::new(xy.clone())).color(color));
-                    plot_ui.points(Points::new("simulated", xy).radius(3.0).color(color));
+                    // Dots only, so that the analytic line stays visible under them.
+                    plot_ui.points(Points::new("simulated", xy).radius(3.5).color(color));
                 }
             });
     }

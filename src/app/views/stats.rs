@@ -211,9 +211,11 @@ impl View for StatsView {
         }
         let Some(s) = &self.stats else { return };
         let color = population_color(self.pop);
-        let who = neuron.map_or(format!("{} ({} neurons)", pops[self.pop].0, pops[self.pop].1), |n| {
-            format!("{} neuron {n}", pops[self.pop].0)
-        });
+        let (name, size) = &pops[self.pop];
+        let who = neuron
+            .map_or(format!("{name} ({size} neuron{})", if *size == 1 { "" } else { "s" }), |n| {
+                format!("{} neuron {n}", pops[self.pop].0)
+            });
         ui.label(format!(
             "{who}, {:.0}–{:.0} ms: {} spikes, mean rate {:.2} Hz, CV of ISI {}",
             s.t0_ms,
