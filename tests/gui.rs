@@ -693,3 +693,31 @@ fn the_energy_meter_counts_the_engines_events_and_the_closed_form_dense_work() {
     assert_eq!(counts.neuron_updates, 4000 * 10_000);
     h.get_by_label_contains("of the dense network's synaptic work");
 }
+
+#[test]
+fn edits_are_undone_and_redone_with_the_keyboard_and_the_engine_follows() {
+    let mut h = app_on("cuba.toml");
+    let original = h.state().model().clone();
+    // Population "exc" is selected at start. Two edits of it more than a second apart are
+    // two undo steps.
+    type_into(&mut h, "v_thresh", "-45");
+    std::thread::sleep(Duration::from_millis(1100));
+    type_into(&mut h, "tau_m", "10");
+    let edited = h.state().model().clone();
+    assert_eq!(edited.populations[0].param("tau_m"), Some(10.0));
+    let undo = egui::Modifiers::COMMAND;
+    h.key_press_modifiers(undo, egui::Key::Z);
+    h.step();
+    assert_eq!(h.state().model().populations[0].param("tau_m"), original.populations[0].param("tau_m"));
+    assert_eq!(h.state().model().populations[0].param("v_thresh"), Some(-45.0));
+    h.key_press_modifiers(undo, egui::Key::Z);
+    h.step();
+    assert_eq!(*h.state().model(), original, "two undos give back the original model");
+    wait_until(&mut h, "the engine runs the original again", |app| app.live().info.model == original);
+    h.key_press_modifiers(undo | egui::Modifiers::SHIFT, egui::Key::Z);
+    h.step();
+    h.key_press_modifiers(undo | egui::Modifiers::SHIFT, egui::Key::Z);
+    h.step();
+    assert_eq!(*h.state().model(), edited, "two redos give back both edits");
+    wait_until(&mut h, "the engine runs the edited model", move |app| app.live().info.model == edited);
+}

@@ -99,6 +99,39 @@ pub struct SpikeLabApp {
     exports: Vec<(Tab, Export)>,
     lessons: lessons::LessonsPanel,
     energy: energy::EnergyMeter,
+    history: History,
+}
+
+/// Undo and redo of model edits. Edits of one item within a second of each other (a value
+/// being dragged, typed digit by digit) are one step.
+#[derive(Default)]
+struct History {
+    undo: Vec<Model>,
+    redo: Vec<Model>,
+    last: Option<(Instant, Selection)>,
+}
+
+/// Edits of one item closer than this are merged into one undo step.
+const MERGE_EDITS: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl History {
+    /// Remembers the model as it was before an edit of `item`.
+    fn record(&mut self, before: Model, item: Selection) {
+        let merge = self.last.is_some_and(|(at, last)| last == item && at.elapsed() < MERGE_EDITS);
+        if !merge {
+            self.undo.push(before);
+            // Keep memory bounded: a hundred steps back is plenty for exploring by hand.
+            if self.undo.len() > 100 {
+                self.undo.remove(0);
+            }
+        }
+        self.redo.clear();
+        self.last = Some((Instant::now(), item));
+    }
+
+    fn clear(&mut self) {
+        *self = History::default();
+    }
 }
 
 const SPEEDS: [(Speed, &str); 6] = [
@@ -158,6 +191,7 @@ impl SpikeLabApp {
             exports: Vec::new(),
             lessons: lessons::LessonsPanel::default(),
             energy: energy::EnergyMeter::default(),
+            history: History::default(),
         };
         app.runner.send(Command::SetSpeed(app.speed));
         app.show_weights_if_plastic();
@@ -355,6 +389,7 @@ impl SpikeLabApp {
 
     fn install(&mut self, model: Model, path: Option<PathBuf>, name: &str) {
         self.runner.send(Command::Load(Box::new(model.clone())));
+        self.history.clear();
         self.model = model;
         self.path = path;
         self.source_name = name.to_string();
@@ -495,6 +530,33 @@ impl SpikeLabApp {
         self.runner.send(Command::Steps(1));
     }
 
+    /// Takes back the last edit (Ctrl+Z); the running network follows.
+    pub fn undo(&mut self) {
+        if let Some(before) = self.history.undo.pop() {
+            let now = std::mem::replace(&mut self.model, before);
+            self.history.redo.push(now);
+            self.after_history_step("Undone");
+        }
+    }
+
+    /// Does again what was undone (Ctrl+Shift+Z).
+    pub fn redo(&mut self) {
+        if let Some(after) = self.history.redo.pop() {
+            let now = std::mem::replace(&mut self.model, after);
+            self.history.undo.push(now);
+            self.after_history_step("Redone");
+        }
+    }
+
+    fn after_history_step(&mut self, what: &str) {
+        self.history.last = None;
+        self.dirty = true;
+        self.inspector_error = None;
+        self.runner.send(Command::Apply(Box::new(self.model.clone())));
+        let (back, ahead) = (self.history.undo.len(), self.history.redo.len());
+        self.say(format!("{what} ({back} more to undo, {ahead} to redo)"), false);
+    }
+
     fn toggle_play(&mut self) {
         if self.live.playing {
             self.runner.send(Command::Pause);
@@ -618,6 +680,15 @@ impl SpikeLabApp {
         if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::O))) {
             self.open_dialog();
         }
+        // Shift+Ctrl+Z first: the plain Ctrl+Z shortcut would also match it.
+        if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)))
+            || ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::Y)))
+        {
+            self.redo();
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::Z))) {
+            self.undo();
+        }
         if ctx.input_mut(|i| i.consume_shortcut(&shortcut(Modifiers::COMMAND, Key::S))) {
             self.save(None);
         }
@@ -671,6 +742,18 @@ impl SpikeLabApp {
                 if ui.button(format!("{title}  ({name})")).clicked() {
                     self.guard(Pending::Preset(name));
                 }
+            }
+        });
+        ui.menu_button("Edit", |ui| {
+            let (back, ahead) = (self.history.undo.len(), self.history.redo.len());
+            if ui.add_enabled(back > 0, egui::Button::new(format!("Undo  (Ctrl+Z, {back})"))).clicked() {
+                self.undo();
+            }
+            if ui
+                .add_enabled(ahead > 0, egui::Button::new(format!("Redo  (Ctrl+Shift+Z, {ahead})")))
+                .clicked()
+            {
+                self.redo();
             }
         });
         ui.menu_button("Lessons", |ui| {
@@ -788,7 +871,8 @@ impl SpikeLabApp {
                 .on_hover_text("Spikes per wall-clock second");
             ui.separator();
             let neurons = live.total_neurons;
-            ui.label(format!("{neurons} neurons, {} synapses", live.info.synapses));
+            let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            ui.label(format!("{}, {}", plural(neurons, "neuron"), plural(live.info.synapses, "synapse")));
             ui.separator();
             let marker = if self.dirty { " •" } else { "" };
             ui.label(format!("{}{marker}", self.source_name)).on_hover_text(if self.dirty {
@@ -819,10 +903,12 @@ impl SpikeLabApp {
             inspector::outline(ui, &self.model, &mut selection);
             self.select(selection);
             ui.separator();
+            let before = self.model.clone();
             if let Some(selection) = self.selection
                 && let Some(change) =
                     inspector::inspector(ui, &mut self.model, selection, &mut self.inspector_error)
             {
+                self.history.record(before, selection);
                 self.dirty = true;
                 self.runner.send(Command::Apply(Box::new(self.model.clone())));
                 if change == inspector::Change::Structure {
