@@ -721,3 +721,113 @@ fn edits_are_undone_and_redone_with_the_keyboard_and_the_engine_follows() {
     assert_eq!(*h.state().model(), edited, "two redos give back both edits");
     wait_until(&mut h, "the engine runs the edited model", move |app| app.live().info.model == edited);
 }
+
+/// A right-click at `pos`, then a click on the menu entry `item`.
+fn context_menu_at(h: &mut Harness<'_, SpikeLabApp>, pos: egui::Pos2, item: &str) {
+    h.hover_at(pos);
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Default::default(),
+        });
+        h.step();
+    }
+    h.step();
+    h.get_by_role_and_label(Role::Button, item).click();
+    h.step();
+    h.step();
+}
+
+/// Drags with the primary button from `from` to `to` in small moves.
+fn drag(h: &mut Harness<'_, SpikeLabApp>, from: egui::Pos2, to: egui::Pos2) {
+    h.hover_at(from);
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.step();
+    for k in 1..=10 {
+        h.hover_at(from + (to - from) * (k as f32 / 10.0));
+        h.step();
+    }
+    h.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.step();
+    h.step();
+}
+
+#[test]
+fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty() {
+    let model = Model::from_toml("name = \"empty\"", "empty.toml").expect("an empty model is valid");
+    let app = SpikeLabApp::new(model, None, "empty", || {});
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
+    wait_until(&mut h, "the empty network is built", |app| app.live().generation > 0);
+    open_view(&mut h, "Network");
+    let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
+    let (left, right) = (rect.center() - egui::vec2(200.0, 60.0), rect.center() + egui::vec2(150.0, 60.0));
+    context_menu_at(&mut h, left, "Lif");
+    assert_eq!(h.state().model().populations.len(), 1);
+    context_menu_at(&mut h, left + egui::vec2(0.0, 150.0), "Dc");
+    assert_eq!(h.state().model().inputs.len(), 1, "a current into the first population");
+    context_menu_at(&mut h, right, "Lif");
+    assert_eq!(h.state().model().populations.len(), 2);
+    let names: Vec<String> = h.state().model().populations.iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names, ["neurons", "neurons 2"]);
+    // Connect: drag from the first population's exc pin to the second's input pin.
+    // The label of that name furthest left (or right): the first (or second) population's.
+    let pin = |label: &str, rightmost: bool| {
+        let sign = if rightmost { 1.0 } else { -1.0 };
+        h.get_all_by_label(label)
+            .map(|n| n.rect())
+            .max_by(|a, b| (a.center().x * sign).total_cmp(&(b.center().x * sign)))
+            .expect("pin label")
+    };
+    let exc = pin("exc", false);
+    let input = pin("in", true);
+    // Output pins sit just right of their label, input pins just left of theirs.
+    drag(
+        &mut h,
+        egui::pos2(exc.right() + 4.0, exc.center().y),
+        egui::pos2(input.left() - 14.0, input.center().y),
+    );
+    assert_eq!(h.state().model().projections.len(), 1, "dragging between pins connects");
+    let p = &h.state().model().projections[0];
+    assert_eq!((p.pre.as_str(), p.post.as_str()), ("neurons", "neurons 2"));
+    // The new projection is in the inspector: make it strong, then run.
+    type_into(&mut h, "weight", "3000");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the target population fires", |app| app.live().spikes.iter().any(|s| s.pop == 1));
+    h.get_by_label("⏸ Pause").click();
+    // Undo every step back to the empty model, then redo all of them.
+    let built = h.state().model().clone();
+    for _ in 0..20 {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+        h.step();
+    }
+    assert!(
+        h.state().model().populations.is_empty() && h.state().model().inputs.is_empty(),
+        "undo back to empty"
+    );
+    for _ in 0..20 {
+        h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+        h.step();
+    }
+    assert_eq!(*h.state().model(), built, "redo rebuilds the same network");
+    // Saved and loaded, it is the same model, node places included.
+    assert_eq!(built.layout.len(), 3, "each node's place is in the model: {:?}", built.layout);
+    let reloaded = Model::from_toml(&built.to_toml(), "built.toml").expect("the saved model loads");
+    assert_eq!(reloaded, built);
+}

@@ -108,7 +108,7 @@ pub struct SpikeLabApp {
 struct History {
     undo: Vec<Model>,
     redo: Vec<Model>,
-    last: Option<(Instant, Selection)>,
+    last: Option<(Instant, Option<Selection>)>,
 }
 
 /// Edits of one item closer than this are merged into one undo step.
@@ -116,8 +116,10 @@ const MERGE_EDITS: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl History {
     /// Remembers the model as it was before an edit of `item`.
-    fn record(&mut self, before: Model, item: Selection) {
-        let merge = self.last.is_some_and(|(at, last)| last == item && at.elapsed() < MERGE_EDITS);
+    /// `item` is the inspector's item; edits from elsewhere (`None`) are never merged.
+    fn record(&mut self, before: Model, item: Option<Selection>) {
+        let merge =
+            item.is_some() && self.last.is_some_and(|(at, last)| last == item && at.elapsed() < MERGE_EDITS);
         if !merge {
             self.undo.push(before);
             // Keep memory bounded: a hundred steps back is plenty for exploring by hand.
@@ -153,7 +155,7 @@ impl SpikeLabApp {
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
         let runner = Runner::start(model.clone(), repaint);
-        let mut dock = DockState::new(vec![Tab::Raster]);
+        let mut dock = DockState::new(vec![Tab::Raster, Tab::Network]);
         let surface = dock.main_surface_mut();
         let [_, below] = surface.split_below(
             NodeIndex::root(),
@@ -213,6 +215,11 @@ impl SpikeLabApp {
 
     pub fn live(&self) -> &LiveData {
         &self.live
+    }
+
+    /// Where a view was drawn last frame, if it is on screen.
+    pub fn view_rect(&self, tab: Tab) -> Option<egui::Rect> {
+        self.tab_rects.get(&tab).copied()
     }
 
     /// Brings a view to the front, opening it if it was closed.
@@ -530,6 +537,26 @@ impl SpikeLabApp {
         self.runner.send(Command::Steps(1));
     }
 
+    /// A model edited in a view (the graph editor): validated, recorded for undo, applied. A
+    /// refused edit leaves everything as it was and says why.
+    fn take_proposal(&mut self, model: Model, what: &str) {
+        match model.validate() {
+            Ok(()) => {
+                let before = std::mem::replace(&mut self.model, model);
+                self.history.record(before, None);
+                self.dirty = true;
+                self.runner.send(Command::Apply(Box::new(self.model.clone())));
+                if !what.is_empty() {
+                    self.say(what.to_string(), false);
+                }
+            }
+            Err(e) => {
+                let why: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+                self.error = Some(format!("That edit was refused: {}", why.join("; ")));
+            }
+        }
+    }
+
     /// Takes back the last edit (Ctrl+Z); the running network follows.
     pub fn undo(&mut self) {
         if let Some(before) = self.history.undo.pop() {
@@ -628,6 +655,7 @@ impl SpikeLabApp {
                 });
             }
             self.tab_rects.clear();
+            self.shared.model = self.model.clone();
             let mut viewer = Viewer {
                 views: &mut self.views,
                 live: &self.live,
@@ -644,6 +672,12 @@ impl SpikeLabApp {
         });
         for (tab, what) in std::mem::take(&mut self.exports) {
             self.export(tab, what);
+        }
+        if let Some((model, what)) = self.shared.proposal.take() {
+            self.take_proposal(model, &what);
+        }
+        if let Some(item) = self.shared.inspect.take() {
+            self.select(Some(item));
         }
         self.energy.window(&ctx, &self.live);
         self.unsaved_dialog(&ctx);
@@ -908,7 +942,7 @@ impl SpikeLabApp {
                 && let Some(change) =
                     inspector::inspector(ui, &mut self.model, selection, &mut self.inspector_error)
             {
-                self.history.record(before, selection);
+                self.history.record(before, Some(selection));
                 self.dirty = true;
                 self.runner.send(Command::Apply(Box::new(self.model.clone())));
                 if change == inspector::Change::Structure {

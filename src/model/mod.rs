@@ -40,6 +40,10 @@ pub struct Model {
     pub recorders: Vec<Recorder>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub weight_recorders: Vec<WeightRecorder>,
+    /// Where the network editor draws each population and input: name → [x, y] (screen
+    /// points). Only the picture: the simulation ignores it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub layout: BTreeMap<String, [f64; 2]>,
 }
 
 /// Time step, default run length and the seed of every random draw.

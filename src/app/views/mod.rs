@@ -3,6 +3,7 @@
 //! [`LiveData`] and read and write the [`Shared`] UI state.
 
 mod fi;
+mod graph;
 mod heatmap;
 mod learning;
 mod phase;
@@ -12,6 +13,7 @@ mod stats;
 mod traces;
 
 pub use fi::FiView;
+pub use graph::GraphView;
 pub use heatmap::HeatmapView;
 pub use learning::LearningView;
 pub use phase::PhaseView;
@@ -36,6 +38,13 @@ pub struct Shared {
     /// A neuron the user picked, and the variable to record (empty: the traces view's choice);
     /// the app forwards it to the runner.
     pub watch: Option<(usize, usize, String)>,
+    /// The model as the app has it now (edits included), for views that edit it.
+    pub model: crate::model::Model,
+    /// A whole new model a view proposes (the graph editor), and what the change was; the app
+    /// validates it, records it for undo and applies it.
+    pub proposal: Option<(crate::model::Model, String)>,
+    /// An item a view wants shown in the inspector.
+    pub inspect: Option<crate::app::Selection>,
     /// Commands for the simulation (follow a synapse, set a state); the app forwards them.
     pub requests: Vec<crate::app::runner::Command>,
     /// The projection whose weights the heatmap shows.
@@ -57,6 +66,9 @@ impl Default for Shared {
             follow: true,
             watch: None,
             requests: Vec::new(),
+            model: Default::default(),
+            proposal: None,
+            inspect: None,
             weights_of: None,
             network_weights: false,
             raster_rect: None,
@@ -94,6 +106,7 @@ pub enum Tab {
     Phase,
     Statistics,
     Fi,
+    Network,
 }
 
 impl Tab {
@@ -108,6 +121,7 @@ impl Tab {
             Tab::Learning => "learning",
             Tab::Phase => "phase",
             Tab::Fi => "fi",
+            Tab::Network => "network",
         }
     }
 
@@ -115,7 +129,8 @@ impl Tab {
         Tab::ALL.into_iter().find(|t| t.key().eq_ignore_ascii_case(key))
     }
 
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
+        Tab::Network,
         Tab::Raster,
         Tab::Traces,
         Tab::Rates,
@@ -138,6 +153,7 @@ pub struct Views {
     pub phase: PhaseView,
     pub stats: StatsView,
     pub fi: FiView,
+    pub graph: GraphView,
 }
 
 impl Views {
@@ -151,6 +167,7 @@ impl Views {
             Tab::Phase => &mut self.phase,
             Tab::Statistics => &mut self.stats,
             Tab::Fi => &mut self.fi,
+            Tab::Network => &mut self.graph,
         }
     }
 }
