@@ -5,6 +5,7 @@
 pub const PRESETS: &[(&str, &str)] = &[
     ("lif_step.toml", include_str!("../../assets/presets/lif_step.toml")),
     ("lif_neuron.toml", include_str!("../../assets/presets/lif_neuron.toml")),
+    ("three_neurons.toml", include_str!("../../assets/presets/three_neurons.toml")),
     ("izhikevich_patterns.toml", include_str!("../../assets/presets/izhikevich_patterns.toml")),
     ("izhikevich_neuron.toml", include_str!("../../assets/presets/izhikevich_neuron.toml")),
     ("cuba.toml", include_str!("../../assets/presets/cuba.toml")),

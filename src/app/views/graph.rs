@@ -66,7 +66,7 @@ impl GraphView {
             let at = model
                 .layout
                 .get(&node.key())
-                .map_or(Pos2::new(260.0, 40.0 + 140.0 * k as f32), |&[x, y]| Pos2::new(x as f32, y as f32));
+                .map_or(Pos2::new(-40.0, -160.0 + 140.0 * k as f32), |&[x, y]| Pos2::new(x as f32, y as f32));
             ids.insert(node.key(), snarl.insert_node(at, node));
         }
         for (k, i) in model.inputs.iter().enumerate() {
@@ -74,7 +74,9 @@ impl GraphView {
             let at = model
                 .layout
                 .get(&node.key())
-                .map_or(Pos2::new(0.0, 40.0 + 110.0 * k as f32), |&[x, y]| Pos2::new(x as f32, y as f32));
+                .map_or(Pos2::new(-300.0, -160.0 + 110.0 * k as f32), |&[x, y]| {
+                    Pos2::new(x as f32, y as f32)
+                });
             let id = snarl.insert_node(at, node);
             if let Some(&target) = ids.get(&i.target) {
                 snarl.connect(
@@ -322,10 +324,29 @@ impl SnarlViewer<Node> for Viewer<'_> {
         ui.vertical(|ui| {
             ui.set_min_width(110.0);
             ui.label(format!("{} × {:?}", p.size, p.model));
-            let plastic =
-                self.model.projections.iter().filter(|q| q.post == name && q.stdp.is_some()).count();
-            if plastic > 0 {
-                ui.weak(format!("{plastic} plastic input{}", if plastic == 1 { "" } else { "s" }));
+            // Outgoing projections: target, rule and weight, plasticity; click to edit.
+            for (k, q) in self.model.projections.iter().enumerate().filter(|(_, q)| q.pre == name) {
+                let rule = match q.connect.rule {
+                    Rule::AllToAll => "all".to_string(),
+                    Rule::OneToOne => "1:1".to_string(),
+                    Rule::FixedProbability => format!("p {}", q.connect.p.unwrap_or(0.0)),
+                    Rule::FixedIndegree => format!("k {}", q.connect.indegree.unwrap_or(0)),
+                    Rule::Explicit => format!("{} syn", q.connect.synapses.len()),
+                };
+                let plastic = if q.stdp.is_some() {
+                    " STDP"
+                } else if q.stp.is_some() {
+                    " STP"
+                } else {
+                    ""
+                };
+                let (sign, color) =
+                    if q.receptor == Receptor::Inhibitory { ("−", INH) } else { ("+", EXC) };
+                let text = format!("{sign} {}: {rule}, {}{plastic}", q.post, q.weight);
+                let button = egui::Button::new(egui::RichText::new(text).small().color(color)).frame(false);
+                if ui.add(button).on_hover_text("Click to edit this projection").clicked() {
+                    self.select = Some(Selection::Projection(k));
+                }
             }
             if let Some(rate) = self.rate(&name) {
                 // The activity light: brighter with the rate, full at 50 Hz.
@@ -453,6 +474,20 @@ impl SnarlViewer<Node> for Viewer<'_> {
         snarl: &mut Snarl<Node>,
     ) {
         let Some(node) = snarl.get_node(id).cloned() else { return };
+        ui.horizontal(|ui| {
+            let id = ui.id().with("rename");
+            let mut name = ui.data(|d| d.get_temp::<String>(id)).unwrap_or_else(|| self.title(&node));
+            let edit = ui.add(egui::TextEdit::singleline(&mut name).desired_width(120.0));
+            ui.data_mut(|d| d.insert_temp(id, name.clone()));
+            let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui.button("Rename").clicked() || enter) && !name.trim().is_empty() {
+                let new = name.trim().to_string();
+                let what = format!("Renamed {} to {new}", self.title(&node));
+                self.propose(|m| rename(m, &node, &new), what);
+                ui.data_mut(|d| d.remove::<String>(id));
+                ui.close();
+            }
+        });
         if ui
             .button("Delete")
             .on_hover_text("Remove it, with its projections, inputs and recorders")
@@ -461,6 +496,49 @@ impl SnarlViewer<Node> for Viewer<'_> {
             let what = format!("Deleted {}", self.title(&node));
             self.propose(|m| delete(m, &node), what);
             ui.close();
+        }
+    }
+}
+
+/// Renames a node and every reference to it (projections, inputs, recorders, its place).
+pub fn rename(m: &mut Model, node: &Node, new: &str) {
+    if let Some(at) = m.layout.remove(&node.key()) {
+        let renamed = match node {
+            Node::Population(_) => Node::Population(new.to_string()),
+            Node::Input(_) => Node::Input(new.to_string()),
+        };
+        m.layout.insert(renamed.key(), at);
+    }
+    match node {
+        Node::Population(old) => {
+            let old_labels: Vec<String> = m.projections.iter().map(Projection::label).collect();
+            for p in m.populations.iter_mut().filter(|p| &p.name == old) {
+                p.name = new.to_string();
+            }
+            for p in &mut m.projections {
+                for end in [&mut p.pre, &mut p.post] {
+                    if end == old {
+                        *end = new.to_string();
+                    }
+                }
+            }
+            // Weight recorders name an unnamed projection by its label pre->post, which changed.
+            for (old_label, p) in old_labels.iter().zip(&m.projections) {
+                for w in m.weight_recorders.iter_mut().filter(|w| &w.projection == old_label) {
+                    w.projection = p.label();
+                }
+            }
+            for i in m.inputs.iter_mut().filter(|i| &i.target == old) {
+                i.target = new.to_string();
+            }
+            for r in m.recorders.iter_mut().filter(|r| &r.population == old) {
+                r.population = new.to_string();
+            }
+        }
+        Node::Input(old) => {
+            for i in m.inputs.iter_mut().filter(|i| &i.name == old) {
+                i.name = new.to_string();
+            }
         }
     }
 }
@@ -542,6 +620,19 @@ mod tests {
         assert!(m.projections.iter().all(|p| p.pre != "inh" && p.post != "inh"));
         assert!(m.inputs.iter().all(|i| i.target != "inh"));
         m.validate().unwrap();
+    }
+
+    #[test]
+    fn renaming_a_population_renames_every_reference() {
+        let m0 = Model::from_toml(preset("stdp_song2000").unwrap(), "song").unwrap();
+        let mut m = m0.clone();
+        rename(&mut m, &Node::Population("neuron".into()), "output");
+        m.validate().unwrap();
+        assert!(m.projections.iter().all(|p| p.post == "output"));
+        assert!(m.recorders.iter().all(|r| r.population != "neuron"));
+        // Renaming back gives the original.
+        rename(&mut m, &Node::Population("output".into()), "neuron");
+        assert_eq!(m, m0);
     }
 
     #[test]
