@@ -30,6 +30,9 @@ struct Cli {
     /// Start lesson N (1 = the first) of the Lessons panel.
     #[arg(long)]
     lesson: Option<usize>,
+    /// With --lesson: open it at step K (1 = the first).
+    #[arg(long, requires = "lesson")]
+    step: Option<usize>,
 }
 
 fn parse_view(name: &str) -> Result<Tab, String> {
@@ -78,7 +81,9 @@ fn main() {
             }
             Ok(())
         }
-        None => window(cli.file.as_deref(), cli.play, cli.view, cli.lesson),
+        None => {
+            window(cli.file.as_deref(), cli.play, cli.view, cli.lesson.map(|n| (n, cli.step.unwrap_or(1))))
+        }
     };
     if let Err(e) = outcome {
         eprintln!("error: {e:#}");
@@ -87,7 +92,7 @@ fn main() {
 }
 
 /// Opens the workbench on a file, a preset, or the default preset.
-fn window(file: Option<&str>, play: bool, views: Vec<Tab>, lesson: Option<usize>) -> Result<()> {
+fn window(file: Option<&str>, play: bool, views: Vec<Tab>, lesson: Option<(usize, usize)>) -> Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1600.0, 1000.0])
@@ -114,8 +119,9 @@ fn window(file: Option<&str>, play: bool, views: Vec<Tab>, lesson: Option<usize>
                     spikelab::app::SpikeLabApp::new(model, source, f, repaint)
                 }
             };
-            if let Some(n) = lesson {
+            if let Some((n, step)) = lesson {
                 app.start_lesson(n.saturating_sub(1));
+                app.go_to_step(step.saturating_sub(1));
             }
             app.show_views(&views);
             if play {

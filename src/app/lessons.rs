@@ -138,6 +138,11 @@ impl SpikeLabApp {
         self.guard(Pending::Lesson(index));
     }
 
+    /// Moves the current lesson to step `k` (0 = the first).
+    pub fn go_to_step(&mut self, k: usize) {
+        self.lessons.go_to(k);
+    }
+
     /// Starts a lesson now (the unsaved-changes question has been answered).
     pub(super) fn begin_lesson(&mut self, index: usize) {
         let loaded = match self.lessons.list.get(index) {
