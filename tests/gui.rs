@@ -724,18 +724,7 @@ fn edits_are_undone_and_redone_with_the_keyboard_and_the_engine_follows() {
 
 /// A right-click at `pos`, then a click on the menu entry `item`.
 fn context_menu_at(h: &mut Harness<'_, SpikeLabApp>, pos: egui::Pos2, item: &str) {
-    h.hover_at(pos);
-    h.step();
-    for pressed in [true, false] {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Secondary,
-            pressed,
-            modifiers: Default::default(),
-        });
-        h.step();
-    }
-    h.step();
+    right_click(h, pos);
     h.get_by_role_and_label(Role::Button, item).click();
     h.step();
     h.step();
@@ -830,4 +819,85 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
     assert_eq!(built.layout.len(), 3, "each node's place is in the model: {:?}", built.layout);
     let reloaded = Model::from_toml(&built.to_toml(), "built.toml").expect("the saved model loads");
     assert_eq!(reloaded, built);
+}
+
+#[test]
+fn a_node_is_deleted_from_its_menu_while_the_network_runs() {
+    let model = Model::from_toml("name = \"empty\"", "empty.toml").expect("an empty model is valid");
+    let app = SpikeLabApp::new(model, None, "empty", || {});
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
+    wait_until(&mut h, "the empty network is built", |app| app.live().generation > 0);
+    open_view(&mut h, "Network");
+    let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
+    context_menu_at(&mut h, rect.center() - egui::vec2(200.0, 60.0), "Lif");
+    context_menu_at(&mut h, rect.center() + egui::vec2(150.0, 60.0), "Lif");
+    context_menu_at(&mut h, rect.center() - egui::vec2(200.0, -100.0), "Dc");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the network runs", |app| {
+        app.live().time_ms > 100.0 && app.live().info.populations.len() == 2
+    });
+    let spot = |r: egui::Rect| egui::pos2(r.right() + 40.0, r.bottom() + 10.0);
+    // Delete a node from its menu while running: the rest keeps running.
+    let body =
+        h.get_all_by_label("10 × Lif").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
+    right_click(&mut h, spot(body.expect("the second node")));
+    h.get_by_label("Delete").click();
+    h.step();
+    assert_eq!(h.state().model().populations.len(), 1);
+    let t = h.state().live().time_ms;
+    wait_until(&mut h, "the smaller network runs on", move |app| {
+        app.live().info.populations.len() == 1 && app.live().playing && app.live().time_ms > t.min(50.0)
+    });
+}
+
+/// A secondary click at `pos`, and a frame for the menu to open.
+fn right_click(h: &mut Harness<'_, SpikeLabApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: Default::default(),
+        });
+        h.step();
+    }
+    h.step();
+}
+
+#[test]
+fn a_small_network_splits_into_single_neurons_from_the_graph_menu() {
+    let mut h = app_with(
+        r#"
+name = "small"
+[[populations]]
+name = "E"
+size = 4
+model = "lif"
+[[populations]]
+name = "I"
+size = 2
+model = "lif"
+[[projections]]
+pre = "E"
+post = "I"
+receptor = "excitatory"
+weight = "900 pA"
+connect = { rule = "all_to_all" }
+"#,
+    );
+    open_view(&mut h, "Network");
+    let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
+    // A corner of the view, away from the nodes.
+    context_menu_at(&mut h, rect.left_top() + egui::vec2(30.0, 60.0), "Show single neurons and synapses");
+    let m = h.state().model().clone();
+    assert_eq!(m.populations.len(), 6, "one node per neuron");
+    assert_eq!(m.projections.len(), 8, "one wire per synapse: 4 × 2");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.step();
+    assert_eq!(h.state().model().populations.len(), 2, "undo joins them again");
 }

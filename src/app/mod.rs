@@ -676,6 +676,9 @@ impl SpikeLabApp {
         if let Some((model, what)) = self.shared.proposal.take() {
             self.take_proposal(model, &what);
         }
+        if let Some(why) = self.shared.refused.take() {
+            self.error = Some(format!("That edit was refused: {why}"));
+        }
         if let Some(item) = self.shared.inspect.take() {
             self.select(Some(item));
         }

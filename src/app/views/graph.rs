@@ -107,6 +107,8 @@ struct Viewer<'a> {
     /// The edited model, if something changed.
     proposal: Option<(Model, String)>,
     select: Option<Selection>,
+    /// Why an edit could not be made.
+    refused: Option<String>,
 }
 
 impl Viewer<'_> {
@@ -416,6 +418,27 @@ impl SnarlViewer<Node> for Viewer<'_> {
     }
 
     fn show_graph_menu(&mut self, pos: Pos2, ui: &mut egui::Ui, _: &mut Snarl<Node>) {
+        let total: u64 = self.model.populations.iter().map(|p| p.size).sum();
+        let splittable = total <= MAX_SINGLE_NEURONS && self.model.populations.iter().any(|p| p.size > 1);
+        let split = ui
+            .add_enabled(splittable, egui::Button::new("Show single neurons and synapses"))
+            .on_hover_text("Every neuron its own node, every synapse its own wire with its own weight")
+            .on_disabled_hover_text(format!(
+                "For networks of at most {MAX_SINGLE_NEURONS} neurons with a population of more than one"
+            ));
+        if split.clicked() {
+            match split_into_neurons(self.model) {
+                Ok(m) => {
+                    self.proposal = Some((
+                        m,
+                        "Every neuron and synapse is now its own node and wire (Ctrl+Z goes back)".into(),
+                    ))
+                }
+                Err(e) => self.refused = Some(e),
+            }
+            ui.close();
+        }
+        ui.separator();
         ui.label("Add a population");
         for kind in [
             NeuronModel::Lif,
@@ -543,6 +566,90 @@ pub fn rename(m: &mut Model, node: &Node, new: &str) {
     }
 }
 
+/// Most neurons a network may have to be shown one neuron per node.
+pub const MAX_SINGLE_NEURONS: u64 = 50;
+
+/// The same network with every neuron its own population of one, and every synapse its own
+/// projection (all-to-all between two single neurons) with the weight the engine drew for it,
+/// so that each can be seen and edited alone. The wiring comes from building the network
+/// with the model's seed, exactly as the engine does. Inputs and recorders are copied per
+/// neuron (Poisson inputs then draw other random numbers: their names change). Delays drawn
+/// from a distribution are drawn again; weight recorders are dropped.
+pub fn split_into_neurons(model: &Model) -> Result<Model, String> {
+    let total: u64 = model.populations.iter().map(|p| p.size).sum();
+    if total > MAX_SINGLE_NEURONS {
+        return Err(format!(
+            "{total} neurons are too many to show one by one (at most {MAX_SINGLE_NEURONS})"
+        ));
+    }
+    let net = crate::sim::Network::build(model).map_err(|e| e.to_string())?;
+    let name = |p: &Population, i: u64| if p.size == 1 { p.name.clone() } else { format!("{}_{i}", p.name) };
+    let mut out = Model {
+        populations: Vec::new(),
+        projections: Vec::new(),
+        inputs: Vec::new(),
+        recorders: Vec::new(),
+        weight_recorders: Vec::new(),
+        layout: Default::default(),
+        ..model.clone()
+    };
+    for p in &model.populations {
+        let at = model.layout.get(&p.name).copied().unwrap_or([0.0, 0.0]);
+        for i in 0..p.size {
+            out.populations.push(Population { name: name(p, i), size: 1, ..p.clone() });
+            out.layout.insert(name(p, i), [at[0], at[1] + 120.0 * i as f64]);
+        }
+    }
+    for (k, proj) in model.projections.iter().enumerate() {
+        let (Some((_, pre)), Some((_, post))) = (model.population(&proj.pre), model.population(&proj.post))
+        else {
+            continue;
+        };
+        let unit = post.synapse.weight_dimension().canonical_unit();
+        let Some(w) = net.weights(k) else { continue };
+        for ((i, j), &weight) in w.indexed_iter().filter(|(_, w)| !w.is_nan()) {
+            let (from, to) = (name(pre, i as u64), name(post, j as u64));
+            out.projections.push(Projection {
+                name: String::new(),
+                autapses: from == to,
+                pre: from,
+                post: to,
+                connect: Connect { rule: Rule::AllToAll, p: None, indegree: None, synapses: Vec::new() },
+                weight: Dist::Constant(Quantity::new(weight as f64, unit)),
+                ..proj.clone()
+            });
+        }
+    }
+    for input in &model.inputs {
+        let Some((_, target)) = model.population(&input.target) else { continue };
+        let at = model.layout.get(&format!("input {}", input.name)).copied();
+        for j in (0..target.size).filter(|j| input.neurons.is_empty() || input.neurons.contains(j)) {
+            let copy_name = if target.size == 1 { input.name.clone() } else { format!("{}_{j}", input.name) };
+            if let Some([x, y]) = at {
+                out.layout.insert(format!("input {copy_name}"), [x, y + 120.0 * j as f64]);
+            }
+            out.inputs.push(Input {
+                name: copy_name,
+                target: name(target, j),
+                neurons: Vec::new(),
+                ..input.clone()
+            });
+        }
+    }
+    for r in &model.recorders {
+        let Some((_, p)) = model.population(&r.population) else { continue };
+        for j in (0..p.size).filter(|j| r.neurons.is_empty() || r.neurons.contains(j)) {
+            out.recorders.push(crate::model::Recorder {
+                population: name(p, j),
+                neurons: vec![0],
+                ..r.clone()
+            });
+        }
+    }
+    out.validate().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
 /// Removes a node and everything that refers to it.
 pub fn delete(m: &mut Model, node: &Node) {
     m.layout.remove(&node.key());
@@ -583,10 +690,33 @@ impl View for GraphView {
             self.rebuild(&model);
         }
         ui.weak("Drag nodes to arrange them; drag from a node's exc or inh pin to a population to connect; right-click the background to add, a node to delete; click a name to edit it.");
-        let mut viewer = Viewer { model: &model, data, proposal: None, select: None };
+        let mut viewer = Viewer { model: &model, data, proposal: None, select: None, refused: None };
         let style = SnarlStyle { collapsible: Some(false), ..SnarlStyle::new() };
-        SnarlWidget::new().id_salt("network graph").style(style).show(&mut self.snarl, &mut viewer, ui);
+        let widget = SnarlWidget::new().id_salt("network graph").style(style);
+        let response = widget.show(&mut self.snarl, &mut viewer, ui);
+        // Delete removes the selected nodes (while the pointer is over the graph and no text
+        // field is being typed in).
+        let delete_key = ui.input(|i| i.key_pressed(egui::Key::Delete))
+            && response.contains_pointer()
+            && !ui.ctx().egui_wants_keyboard_input();
+        if delete_key && viewer.proposal.is_none() {
+            let doomed: Vec<Node> = widget
+                .get_selected_nodes(ui)
+                .into_iter()
+                .filter_map(|id| self.snarl.get_node(id).cloned())
+                .collect();
+            if !doomed.is_empty() {
+                let names: Vec<String> = doomed.iter().map(|n| viewer.title(n)).collect();
+                viewer.propose(
+                    |m| doomed.iter().for_each(|n| delete(m, n)),
+                    format!("Deleted {}", names.join(", ")),
+                );
+            }
+        }
         let (mut proposal, select) = (viewer.proposal, viewer.select);
+        if let Some(why) = viewer.refused {
+            shared.refused = Some(why);
+        }
         // Moved nodes: their places go into the model once the mouse is let go.
         let moved =
             self.snarl.nodes_pos_ids().any(|(_, pos, node)| self.placed.get(&node.key()) != Some(&pos));
@@ -620,6 +750,70 @@ mod tests {
         assert!(m.projections.iter().all(|p| p.pre != "inh" && p.post != "inh"));
         assert!(m.inputs.iter().all(|i| i.target != "inh"));
         m.validate().unwrap();
+    }
+
+    #[test]
+    fn the_split_network_is_the_same_network_neuron_by_neuron() {
+        // Random wiring and weights, constant delays and DC input: the split network must
+        // have the same synapses and fire the same spikes, neuron by neuron.
+        let m = Model::from_toml(
+            r#"
+name = "small"
+[simulation]
+seed = 7
+[[populations]]
+name = "E"
+size = 6
+model = "lif"
+[[populations]]
+name = "I"
+size = 3
+model = "lif"
+[[projections]]
+pre = "E"
+post = "I"
+receptor = "excitatory"
+weight = { uniform = ["800 pA", "1500 pA"] }
+connect = { rule = "fixed_probability", p = 0.5 }
+[[projections]]
+pre = "I"
+post = "E"
+receptor = "inhibitory"
+weight = { uniform = ["100 pA", "400 pA"] }
+connect = { rule = "fixed_probability", p = 0.5 }
+[[inputs]]
+name = "drive"
+kind = "dc"
+target = "E"
+neurons = [0, 2, 4]
+amplitude = "400 pA"
+"#,
+            "small.toml",
+        )
+        .unwrap();
+        let split = split_into_neurons(&m).unwrap();
+        assert_eq!(split.populations.len(), 9);
+        assert_eq!(split.inputs.len(), 3);
+        let (mut a, mut b) =
+            (crate::sim::Network::build(&m).unwrap(), crate::sim::Network::build(&split).unwrap());
+        assert_eq!(a.synapse_count(), b.synapse_count());
+        assert_eq!(split.projections.len(), a.synapse_count());
+        a.run_for(300.0).unwrap();
+        b.run_for(300.0).unwrap();
+        let sizes = [6, 3];
+        let mut original: Vec<(u64, usize)> = a
+            .spikes()
+            .retained()
+            .iter()
+            .map(|s| (s.step, sizes[..s.pop as usize].iter().sum::<usize>() + s.neuron as usize))
+            .collect();
+        let mut single: Vec<(u64, usize)> =
+            b.spikes().retained().iter().map(|s| (s.step, s.pop as usize)).collect();
+        original.sort_unstable();
+        single.sort_unstable();
+        assert!(original.len() > 20, "the network fires");
+        assert_eq!(original, single);
+        assert!(split_into_neurons(&Model::from_toml(preset("cuba").unwrap(), "cuba").unwrap()).is_err());
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub struct Shared {
     /// A whole new model a view proposes (the graph editor), and what the change was; the app
     /// validates it, records it for undo and applies it.
     pub proposal: Option<(crate::model::Model, String)>,
+    /// Why a view could not make an edit; the app shows it.
+    pub refused: Option<String>,
     /// An item a view wants shown in the inspector.
     pub inspect: Option<crate::app::Selection>,
     /// Commands for the simulation (follow a synapse, set a state); the app forwards them.
@@ -68,6 +70,7 @@ impl Default for Shared {
             requests: Vec::new(),
             model: Default::default(),
             proposal: None,
+            refused: None,
             inspect: None,
             weights_of: None,
             network_weights: false,
