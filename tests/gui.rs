@@ -796,6 +796,9 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
     assert_eq!((p.pre.as_str(), p.post.as_str()), ("neurons", "neurons 2"));
     // The new projection is in the inspector: make it strong, then run.
     type_into(&mut h, "weight", "3000");
+    type_into(&mut h, "delay", "2");
+    let delay = h.state().model().projections[0].delay.clone();
+    assert_eq!(delay, Some(spikelab::model::Dist::Constant(spikelab::model::Quantity::ms(2.0))));
     h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
     h.get_by_label("▶ Play").click();
     wait_until(&mut h, "the target population fires", |app| app.live().spikes.iter().any(|s| s.pop == 1));

@@ -272,6 +272,43 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
             ui.label(p.weight.to_string());
             ui.end_row();
         }
+        if let Some(crate::model::Dist::Constant(q)) = p.delay {
+            let mut d = q.canonical();
+            if number(
+                ui,
+                "delay",
+                &mut d,
+                "ms",
+                0.1,
+                "Synaptic delay of every synapse (rebuilds the network)",
+                false,
+            ) {
+                p.delay = Some(crate::model::Dist::Constant(Quantity::new(
+                    d.max(0.0),
+                    q.unit.dimension().canonical_unit(),
+                )));
+                change = Some(Change::Structure);
+            }
+        }
+        ui.label("rule");
+        let before = p.connect.rule;
+        egui::ComboBox::from_id_salt("rule")
+            .selected_text(format!("{:?}", p.connect.rule))
+            .show_ui(ui, |ui| {
+                for rule in [Rule::AllToAll, Rule::OneToOne, Rule::FixedProbability, Rule::FixedIndegree] {
+                    ui.selectable_value(&mut p.connect.rule, rule, format!("{rule:?}"));
+                }
+            })
+            .response
+            .on_hover_text("How pre and post neurons are paired (rebuilds the network)");
+        ui.end_row();
+        if p.connect.rule != before {
+            // Each rule needs its own setting; start from a sensible one.
+            p.connect.p = (p.connect.rule == Rule::FixedProbability).then_some(p.connect.p.unwrap_or(0.1));
+            p.connect.indegree =
+                (p.connect.rule == Rule::FixedIndegree).then_some(p.connect.indegree.unwrap_or(10));
+            change = Some(Change::Structure);
+        }
         match p.connect.rule {
             Rule::FixedProbability => {
                 let mut prob = p.connect.p.unwrap_or(0.0);

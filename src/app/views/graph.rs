@@ -181,6 +181,16 @@ fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
             input.sources = Some(100);
             input.weight = Some(default_weight(model, target));
         }
+        InputKind::Pulse => {
+            input.amplitude = Some(Quantity::pa(300.0));
+            input.start = Some(Quantity::ms(100.0));
+            input.stop = Some(Quantity::ms(600.0));
+        }
+        InputKind::Noise => {
+            input.mean = Some(Quantity::pa(200.0));
+            input.sigma = Some(Quantity::pa(50.0));
+            input.tau = Some(Quantity::ms(5.0));
+        }
         _ => input.amplitude = Some(Quantity::pa(300.0)),
     }
     input
@@ -466,7 +476,7 @@ impl SnarlViewer<Node> for Viewer<'_> {
         {
             ui.separator();
             ui.label("Add an input (drag its pin to a population)");
-            for kind in [InputKind::Dc, InputKind::Poisson, InputKind::Noise] {
+            for kind in [InputKind::Dc, InputKind::Pulse, InputKind::Poisson, InputKind::Noise] {
                 if ui.button(format!("{kind:?}")).clicked() {
                     let input = new_input(self.model, kind, &target);
                     let name = input.name.clone();
@@ -839,7 +849,9 @@ amplitude = "400 pA"
         let p = new_projection(&m, "neurons", "exc", Receptor::Excitatory);
         assert_eq!(p.weight, Dist::Constant(Quantity::ns(1.0)));
         m.projections.push(p);
-        m.inputs.push(new_input(&m, InputKind::Poisson, "neurons"));
+        for kind in [InputKind::Poisson, InputKind::Dc, InputKind::Pulse, InputKind::Noise] {
+            m.inputs.push(new_input(&m, kind, "neurons"));
+        }
         m.validate().unwrap();
         assert_eq!(fresh_name("neurons", |n| m.population(n).is_some()), "neurons 2");
     }
