@@ -797,7 +797,7 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
     // The new projection is in the inspector: make it strong, then run.
     type_into(&mut h, "weight", "3000");
     type_into(&mut h, "delay", "2");
-    let delay = h.state().model().projections[0].delay.clone();
+    let delay = h.state().model().projections[0].delay;
     assert_eq!(delay, Some(spikelab::model::Dist::Constant(spikelab::model::Quantity::ms(2.0))));
     h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
     h.get_by_label("▶ Play").click();
