@@ -12,11 +12,16 @@ use std::time::{Duration, Instant};
 
 fn app_on(preset: &str) -> Harness<'static, SpikeLabApp> {
     let model = Model::from_toml(presets::preset(preset).expect("preset"), preset).expect("valid preset");
-    let app = SpikeLabApp::new(model, None, preset, || {});
+    window_on(model, preset)
+}
+
+/// The window, at its default size, once the simulation thread has built the network.
+fn window_on(model: Model, name: &str) -> Harness<'static, SpikeLabApp> {
+    let app = SpikeLabApp::new(model, None, name, || {});
     let mut harness = Harness::builder()
         .with_size([1600.0, 1000.0])
         .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
-    wait_until(&mut harness, "the network is built", |app| app.live().total_neurons > 0);
+    wait_until(&mut harness, "the network is built", |app| app.live().generation > 0);
     harness
 }
 
@@ -274,13 +279,7 @@ fn the_weights_view_shows_the_engines_weights_cell_for_cell() {
 
 /// A window on an inline model.
 fn app_with(toml: &str) -> Harness<'static, SpikeLabApp> {
-    let model = Model::from_toml(toml, "test.toml").expect("valid test model");
-    let app = SpikeLabApp::new(model, None, "test", || {});
-    let mut harness = Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
-    wait_until(&mut harness, "the network is built", |app| app.live().total_neurons > 0);
-    harness
+    window_on(Model::from_toml(toml, "test.toml").expect("valid test model"), "test")
 }
 
 /// Opens a view from the View menu.
@@ -758,11 +757,7 @@ fn drag(h: &mut Harness<'_, SpikeLabApp>, from: egui::Pos2, to: egui::Pos2) {
 #[test]
 fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty() {
     let model = Model::from_toml("name = \"empty\"", "empty.toml").expect("an empty model is valid");
-    let app = SpikeLabApp::new(model, None, "empty", || {});
-    let mut h = Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
-    wait_until(&mut h, "the empty network is built", |app| app.live().generation > 0);
+    let mut h = window_on(model, "empty");
     open_view(&mut h, "Network");
     let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
     let (left, right) = (rect.center() - egui::vec2(200.0, 60.0), rect.center() + egui::vec2(150.0, 60.0));
@@ -827,11 +822,7 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
 #[test]
 fn a_node_is_deleted_from_its_menu_while_the_network_runs() {
     let model = Model::from_toml("name = \"empty\"", "empty.toml").expect("an empty model is valid");
-    let app = SpikeLabApp::new(model, None, "empty", || {});
-    let mut h = Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
-    wait_until(&mut h, "the empty network is built", |app| app.live().generation > 0);
+    let mut h = window_on(model, "empty");
     open_view(&mut h, "Network");
     let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
     context_menu_at(&mut h, rect.center() - egui::vec2(200.0, 60.0), "Lif");
