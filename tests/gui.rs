@@ -820,7 +820,7 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
 }
 
 #[test]
-fn a_node_is_deleted_from_its_menu_while_the_network_runs() {
+fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     let model = Model::from_toml("name = \"empty\"", "empty.toml").expect("an empty model is valid");
     let mut h = window_on(model, "empty");
     open_view(&mut h, "Network");
@@ -834,6 +834,33 @@ fn a_node_is_deleted_from_its_menu_while_the_network_runs() {
         app.live().time_ms > 100.0 && app.live().info.populations.len() == 2
     });
     let spot = |r: egui::Rect| egui::pos2(r.right() + 40.0, r.bottom() + 10.0);
+    // Renaming "neurons 2" to "neurons" would give two populations one name: refused.
+    let before = h.state().model().clone();
+    let body =
+        h.get_all_by_label("10 × Lif").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
+    right_click(&mut h, spot(body.expect("the second node")));
+    h.get_by_role(Role::TextInput).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("neurons".into()));
+    h.step();
+    h.get_by_label("Rename").click();
+    h.step();
+    h.step();
+    assert_eq!(*h.state().model(), before, "a refused edit changes nothing");
+    let error = h.state().error().expect("the reason is shown").to_string();
+    assert!(error.contains("refused") && error.contains("neurons"), "{error}");
+    // A new name is taken, and it is renamed everywhere.
+    right_click(&mut h, spot(body.expect("the second node")));
+    h.get_by_role(Role::TextInput).focus();
+    h.step();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.event(egui::Event::Text("target".into()));
+    h.step();
+    h.get_by_label("Rename").click();
+    h.step();
+    h.step();
+    assert!(h.state().model().population("target").is_some(), "renamed in place");
     // Delete a node from its menu while running: the rest keeps running.
     let body =
         h.get_all_by_label("10 × Lif").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));

@@ -699,7 +699,7 @@ impl View for GraphView {
         if self.built_from.as_ref().is_none_or(|m| !same_graph(m, &model)) {
             self.rebuild(&model);
         }
-        ui.weak("Drag nodes to arrange them; drag from a node's exc or inh pin to a population to connect; right-click the background to add, a node to delete; click a name to edit it.");
+        ui.weak("Drag nodes to arrange them; drag from a node's exc or inh pin to a population to connect; right-click the background to add, a node to delete; click a name to edit it; double-click the background to fit.");
         let mut viewer = Viewer { model: &model, data, proposal: None, select: None, refused: None };
         let style = SnarlStyle { collapsible: Some(false), ..SnarlStyle::new() };
         let widget = SnarlWidget::new().id_salt("network graph").style(style);
