@@ -922,3 +922,31 @@ connect = { rule = "all_to_all" }
     h.step();
     assert_eq!(h.state().model().populations.len(), 2, "undo joins them again");
 }
+
+#[test]
+fn the_stdp_lessons_weight_question_is_ticked_when_learning_splits_the_weights() {
+    let mut h = app_on("cuba.toml");
+    let index = h
+        .state()
+        .lessons()
+        .list()
+        .iter()
+        .position(|l| l.as_ref().is_ok_and(|l| l.file_name.contains("stdp")));
+    h.state_mut().start_lesson(index.expect("the STDP lesson"));
+    wait_until(&mut h, "Song's model runs", |app| app.live().info.model.name.contains("Song"));
+    let steps = h.state().lessons().current().expect("a lesson").lesson.steps.clone();
+    let k = steps
+        .iter()
+        .position(|s| s.check.as_ref().is_some_and(|c| c.kind == spikelab::lessons::Test::WeightsAtBounds))
+        .expect("a question about the weights");
+    h.state_mut().go_to_step(k);
+    h.step();
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the weights split and the question is ticked", move |app| app.lessons().is_passed(k));
+    assert!(
+        h.state().live().time_ms > 100_000.0,
+        "ticked only after learning: {} ms",
+        h.state().live().time_ms
+    );
+}

@@ -106,6 +106,14 @@ impl LessonsPanel {
         self.list.iter().filter_map(|l| l.as_ref().ok()).find(|l| &l.file_name == name)
     }
 
+    /// The projection whose weights the current step's question reads, if it reads weights.
+    pub fn weights_needed(&self, model: &crate::model::Model) -> Option<usize> {
+        let check = self.current()?.lesson.steps.get(self.step)?.check.as_ref()?;
+        (check.kind == lessons::Test::WeightsAtBounds).then_some(())?;
+        let wanted = check.projection.as_deref()?;
+        model.projections.iter().position(|p| p.label() == wanted || p.name == wanted)
+    }
+
     /// Whether step `k` of the current lesson has been answered.
     pub fn is_passed(&self, k: usize) -> bool {
         self.current.as_ref().is_some_and(|name| self.passed.contains(&(name.clone(), k)))

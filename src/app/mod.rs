@@ -604,7 +604,13 @@ impl SpikeLabApp {
         self.poll_dialog();
         self.handle_input(&ctx);
         // The heatmap says which projection it shows; the runner is told when that changes.
-        let shows_weights = [Tab::Weights, Tab::Learning].iter().any(|t| self.dock.find_tab(t).is_some());
+        // A lesson's question about weights needs them too, whichever views are open.
+        if let Some(k) = self.lessons.weights_needed(&self.model) {
+            self.shared.weights_of = Some(k);
+            self.shared.network_weights = false;
+        }
+        let shows_weights = [Tab::Weights, Tab::Learning].iter().any(|t| self.dock.find_tab(t).is_some())
+            || self.lessons.weights_needed(&self.model).is_some();
         let wanted = if shows_weights { self.shared.weights_of } else { None };
         if wanted != self.weights_requested {
             self.runner.send(Command::ShowWeights(wanted));
