@@ -77,6 +77,7 @@ fn every_question_can_be_answered_by_the_settings_it_names() {
                 dt_ms: net.dt_ms(),
                 now_ms: net.time_ms(),
                 changed_at_ms: 0.0,
+                edited: true,
                 weights: &weights,
             };
             let outcome = check.evaluate(&obs);

@@ -26,6 +26,8 @@ pub struct LessonsPanel {
     current: Option<String>,
     /// The name of the lesson's model, to notice when the user loads another.
     model_name: String,
+    /// The lesson's model as loaded, to know whether the learner has changed anything.
+    start_model: Option<crate::model::Model>,
     pub step: usize,
     /// Steps whose question was answered, by (lesson file, step).
     passed: HashSet<(String, usize)>,
@@ -47,6 +49,7 @@ impl Default for LessonsPanel {
             list: Vec::new(),
             current: None,
             model_name: String::new(),
+            start_model: None,
             step: 0,
             passed: HashSet::new(),
             outcome: None,
@@ -165,6 +168,7 @@ impl SpikeLabApp {
             Ok(model) => {
                 self.lessons.current = Some(loaded.file_name.clone());
                 self.lessons.model_name = model.name.clone();
+                self.lessons.start_model = Some(model.clone());
                 self.lessons.step = 0;
                 self.lessons.outcome = None;
                 self.lessons.open = true;
@@ -235,6 +239,7 @@ impl SpikeLabApp {
             dt_ms: live.info.dt_ms,
             now_ms: live.time_ms,
             changed_at_ms: self.applied_at.unwrap_or(0.0),
+            edited: self.lessons.start_model.as_ref() != Some(&self.model),
             weights: &weights,
         };
         let outcome = check.evaluate(&obs);

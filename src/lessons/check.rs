@@ -70,6 +70,9 @@ pub struct Observation<'a> {
     /// When the model was last changed (ms): activity before it does not count, so that a
     /// rate passing through the goal on its way elsewhere does not answer the question.
     pub changed_at_ms: f64,
+    /// Whether the learner has changed the lesson's model at all. A question that names
+    /// settings (`solution`) is answered by changing something, not by the starting state.
+    pub edited: bool,
     /// The weight histogram of projection k, if known (over [w_min, w_max] for STDP).
     pub weights: &'a dyn Fn(usize) -> Option<Histogram>,
 }
@@ -124,6 +127,9 @@ impl Check {
     /// Checks the question against what the network did.
     pub fn evaluate(&self, obs: &Observation<'_>) -> Outcome {
         let waiting = |why: String| Outcome { passed: false, measured: why };
+        if !self.solution.is_empty() && !obs.edited {
+            return waiting("change something first (see Try)".into());
+        }
         let window = self.window_ms();
         if self.kind == Test::Param {
             let path = self.path.as_deref().unwrap_or_default();
