@@ -91,6 +91,7 @@ fn histogram(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) 
     let bars: Vec<Bar> =
         h.centers().iter().zip(&h.counts).map(|(&x, &c)| Bar::new(x, c as f64).width(h.bin * 0.95)).collect();
     Plot::new("weight histogram")
+        .x_grid_spacer(egui_plot::log_grid_spacer(5))
         .x_axis_label(format!("weight ({unit})"))
         .y_axis_label("synapses")
         .allow_scroll(false)

@@ -156,6 +156,8 @@ impl View for PhaseView {
         let (origins, tips) = vector_field(&field, i, (x0, x1), (y0, y1));
 
         let response = Plot::new("phase plane")
+            // Steps of 5, 25, 125: labels every 25 mV fit a narrow plot (tens would not).
+            .x_grid_spacer(egui_plot::log_grid_spacer(5))
             .x_axis_label(format!("v ({x_unit})"))
             .y_axis_label(format!("{y_name} ({y_unit})"))
             .legend(Legend::default())

@@ -273,6 +273,7 @@ fn bars(ui: &mut egui::Ui, id: &str, h: &Histogram, x: &str, y: &str, color: egu
         .map(|(&c, &n)| Bar::new(c, n as f64).width(h.bin * 0.95).fill(color))
         .collect();
     Plot::new(id)
+        .x_grid_spacer(egui_plot::log_grid_spacer(5))
         .x_axis_label(x)
         .y_axis_label(y)
         .allow_scroll(false)
