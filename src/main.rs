@@ -223,7 +223,7 @@ fn run(
 
 /// Bin of the population rate for its spectrum and synchrony: the whole number of steps
 /// closest to 0.5 ms (at least one), so that every bin spans the same number of steps and the
-/// spectrum reaches 1 kHz, above the fastest population oscillations (Brunel's SR: 625 Hz).
+/// spectrum reaches 1 kHz, above the fastest population oscillations (Brunel's SR: 667 Hz).
 fn rate_bin_ms(dt_ms: f64) -> f64 {
     (0.5 / dt_ms).round().max(1.0) * dt_ms
 }

@@ -40,9 +40,13 @@ stop = "1 ms"
 [[recorders]]
 population = "post"
 neurons = [0]
-variables = ["v", "{}"]
+variables = [{}]
 "#,
-        if synapse == "current" { "i_exc" } else { "g_exc" }
+        match synapse {
+            "current" => r#""v", "i_exc""#,
+            "conductance" => r#""v", "g_exc""#,
+            _ => r#""v""#,
+        }
     ));
     let net = run(&m, 60.0);
     let pre = spike_times(&net, 0, 0);
@@ -125,6 +129,25 @@ fn delays_shift_the_response_by_whole_steps() {
             (arrival - (t_spike + delay)).abs() < 1e-9,
             "delay {delay} ms: arrived at {arrival}, spike at {t_spike}"
         );
+    }
+}
+
+#[test]
+fn delta_synapses_move_v_exactly_one_delay_after_the_spike_as_in_nest() {
+    // NEST 3.10, iaf_psc_delta at dt = 0.1 ms, delay 1.5 ms: a neuron that fires at 0.1 ms moves
+    // its target's V from 0 to 1 mV at 1.6 ms exactly (V_m sampled every 0.1 ms: 0.0 at 1.5 ms,
+    // 1.0 at 1.6 ms, 0.995 at 1.7 ms). Delays below one step act after one step, NEST's
+    // shortest delay.
+    for (delay, expected) in [(1.5, 1.5), (0.7, 0.7), (0.1, 0.1), (0.0, 0.1)] {
+        let (net, t_spike) = one_synapse("delta", "1 mV", &format!("{delay} ms"), r#"v_thresh = "100 mV""#);
+        let v = &net.traces()[0];
+        let first = v.values.iter().position(|&x| x > -70.0 + 0.5).expect("the jump arrives");
+        let jumped_at = v.time_ms(first, 0.1);
+        assert!(
+            (jumped_at - (t_spike + expected)).abs() < 1e-9,
+            "delay {delay} ms: V jumped at {jumped_at} ms, spike at {t_spike} ms"
+        );
+        assert!((v.values[first] + 69.0).abs() < 1e-4, "a jump of 1 mV: {}", v.values[first]);
     }
 }
 

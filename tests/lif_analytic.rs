@@ -110,3 +110,53 @@ fn membrane_potential_follows_the_exact_exponential() {
     }
     assert!(worst < 1e-3, "largest deviation from the exact solution: {worst} mV");
 }
+
+/// The same neuron with the given synapse kind (which must not change its response to a DC).
+fn neuron_with_synapse(synapse: &str, amplitude_pa: f64, duration_ms: f64) -> Vec<f64> {
+    let m = model(&format!(
+        r#"
+name = "lif"
+[simulation]
+dt = "{DT} ms"
+[[populations]]
+name = "n"
+size = 1
+model = "lif"
+synapse = "{synapse}"
+params = {{ tau_m = "{TAU_MS} ms", c_m = "{C_PF} pF", v_rest = "{E_L} mV", v_reset = "{E_L} mV", v_thresh = "{THETA} mV", t_ref = "{T_REF} ms" }}
+[[inputs]]
+name = "dc"
+kind = "dc"
+target = "n"
+amplitude = "{amplitude_pa} pA"
+"#
+    ));
+    spike_times(&run(&m, duration_ms), 0, 0)
+}
+
+#[test]
+fn spike_times_and_refractoriness_follow_nest() {
+    // NEST 3.10 at dt = 0.1 ms, C_m 200 pF, τm 20 ms (g_L 10 nS), E_L = V_reset = -70 mV,
+    // V_th -50 mV, t_ref 2 ms, V_m(0) = E_L; spike_recorder times:
+    // - I_e = 1e6 pA (saturating) in iaf_psc_exp, iaf_psc_delta and iaf_cond_exp alike:
+    //   0.1, 2.2, 4.3, 6.4, 8.5 ms. A spike is stamped at the end of the step in which V crossed,
+    //   (t+1)·dt, and the neuron is held for t_ref/dt = 20 whole steps after that step, so the
+    //   shortest interval is t_ref + dt = 2.1 ms. (Brian2 stamps t·dt and gives 2.0 ms.)
+    // - I_e = 300 pA in iaf_psc_exp and iaf_psc_delta: 22.0, 46.0, 70.0, 94.0 ms.
+    let saturated = [0.1, 2.2, 4.3, 6.4, 8.5];
+    for synapse in ["current", "delta", "conductance"] {
+        let got = neuron_with_synapse(synapse, 1e6, 10.0);
+        assert_eq!(got.len(), saturated.len(), "{synapse}: {got:?}");
+        for (g, e) in got.iter().zip(saturated) {
+            assert!((g - e).abs() < 1e-9, "{synapse}: spikes at {got:?}, NEST {saturated:?}");
+        }
+    }
+    let nest_300 = [22.0, 46.0, 70.0, 94.0];
+    for synapse in ["current", "delta"] {
+        let got = neuron_with_synapse(synapse, 300.0, 100.0);
+        assert_eq!(got.len(), nest_300.len(), "{synapse}: {got:?}");
+        for (g, e) in got.iter().zip(nest_300) {
+            assert!((g - e).abs() < 1e-9, "{synapse}: spikes at {got:?}, NEST {nest_300:?}");
+        }
+    }
+}

@@ -6,7 +6,9 @@
 //! 2. Every population takes its queued synaptic input, integrates one step, and detects spikes.
 //! 3. Spikes are recorded at time (t+1)·dt and delivered, synapse by synapse, into the queue of
 //!    step t+1+d of their targets, so that a synaptic current starts exactly d steps after the
-//!    spike (d = 0: from the next step on). Event-driven: work ∝ spikes × out-degree.
+//!    spike (d = 0: from the next step on). Onto delta synapses the queue is a jump of V taken
+//!    at the end of its step, so a spike goes into the queue of step t+d and V jumps exactly
+//!    d after the spike, as in NEST (d ≥ one step). Event-driven: work ∝ spikes × out-degree.
 
 mod fastmath;
 mod input;
@@ -682,11 +684,16 @@ fn initialise(pop: &mut PopState, spec: &crate::model::Population, seed: u64) {
     let vars = spec.model.state_vars(spec.synapse);
     for (index, info) in vars.iter().enumerate() {
         let dist = spec.initial.get(info.name).and_then(|d| d.canonical(info.dimension).ok());
-        // Conductances and gates cannot be negative; potentials, u and w can.
-        let clip_at_zero = !matches!(info.name, "v" | "u" | "w");
+        // The state is what the file asks for, as in Brian2 and NEST: a normal draw of a
+        // conductance can be negative (Brette et al.'s COBA script draws g_inh ~ N(20, 12) g_L,
+        // so 5% of its neurons start with a negative inhibitory conductance, which is what
+        // starts its activity; clipped, a fifth of the seeds fall silent). Gates are
+        // probabilities and are kept in [0, 1].
+        let gate = matches!(spec.model, NeuronModel::HodgkinHuxley) && matches!(info.name, "m" | "h" | "n");
         if let Some(dist) = dist {
             for x in pop.var_mut(index).iter_mut() {
-                *x = synapse::draw(dist, &mut rng, clip_at_zero) as f32;
+                let value = synapse::draw(dist, &mut rng, false);
+                *x = if gate { value.clamp(0.0, 1.0) } else { value } as f32;
             }
         } else if index == 0 {
             pop.v.iter_mut().for_each(|x| *x = rest as f32);

@@ -30,6 +30,12 @@ pub struct ProjectionState {
     /// Weight magnitude, pA or nS.
     pub(crate) weight: Vec<f32>,
     pub(crate) delay: Delays,
+    /// Steps from the step in which a spike is emitted to the first step whose input queue
+    /// a delay of zero reaches: 1, so that a synaptic current or conductance starts exactly
+    /// d after the spike; 0 onto delta synapses, whose queue is a jump of V taken at the end of
+    /// its step, so that V jumps exactly d after the spike (as NEST's `iaf_psc_delta`; their
+    /// delays are at least one step).
+    pub(crate) lead: usize,
     pub(crate) stdp: Option<StdpState>,
     pub(crate) stp: Option<StpState>,
 }
@@ -143,7 +149,7 @@ impl ProjectionState {
 
     /// Adds the weights of the synapses from the spiking neurons onto targets `lo..hi`
     /// (`(0, usize::MAX)`: all) into
-    /// the queue of step `slot + 1 + delay`. With short-term plasticity, spike `s` acts with
+    /// the queue of step `slot + lead + delay`. With short-term plasticity, spike `s` acts with
     /// its weight times `factors[s]`. Returns the number of synaptic events.
     ///
     /// Each target receives its inputs in the same order (spike order, then row order) for any
@@ -175,7 +181,7 @@ impl ProjectionState {
             let factor = factors.map_or(1.0, |f| f[s]);
             match &self.delay {
                 Delays::Uniform(d) => {
-                    let queue = queues.queue((slot + 1 + *d as usize) % slots);
+                    let queue = queues.queue((slot + self.lead + *d as usize) % slots);
                     let targets = self.target[a..b].iter().zip(&self.weight[a..b]);
                     if factors.is_none() {
                         targets.for_each(|(&t, &w)| queue[t as usize - lo] += w);
@@ -186,7 +192,7 @@ impl ProjectionState {
                 Delays::PerSynapse(delays) => {
                     let synapses = delays[a..b].iter().zip(&self.target[a..b]).zip(&self.weight[a..b]);
                     for ((&d, &t), &w) in synapses {
-                        let mut q = slot + 1 + d as usize;
+                        let mut q = slot + self.lead + d as usize;
                         if q >= slots {
                             q -= slots;
                         }
@@ -329,7 +335,9 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
     let mut delay_rng = rng_for(seed, Stream::Delays, &label);
     let weight_dist =
         spec.weight.canonical(post_spec.synapse.weight_dimension()).unwrap_or(CanonicalDist::Constant(0.0));
-    let to_steps = |ms: f64| (ms / dt).round().clamp(0.0, u16::MAX as f64) as u16;
+    let delta = post_spec.synapse == crate::model::SynapseKind::Delta;
+    let shortest = if delta { 1.0 } else { 0.0 };
+    let to_steps = |ms: f64| (ms / dt).round().clamp(shortest, u16::MAX as f64) as u16;
     let delay_dist = spec
         .delay
         .as_ref()
@@ -361,6 +369,7 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
         target,
         weight,
         delay,
+        lead: usize::from(!delta),
         stdp: None,
         stp: None,
     };
