@@ -17,8 +17,8 @@ pub struct Table {
 /// Why an export failed, with the file it was for.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
-    #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
     #[error("cannot encode {path}: {message}")]
     Encode { path: PathBuf, message: String },
     #[error("{path}: unknown format; use a .csv or .npy file name")]
@@ -89,7 +89,7 @@ fn write_with(
     path: &Path,
     write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
 ) -> Result<(), ExportError> {
-    let io = |source| ExportError::Io { path: path.to_path_buf(), source };
+    let io = |source| ExportError::Io { path: path.to_path_buf(), error: source };
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
     write(&mut out).map_err(io)?;
     out.flush().map_err(io)
@@ -100,7 +100,7 @@ fn save_npy<T: ndarray_npy::WritableElement>(
     data: ArrayView2<'_, T>,
 ) -> Result<(), ExportError> {
     ndarray_npy::write_npy(path, &data).map_err(|e| match e {
-        ndarray_npy::WriteNpyError::Io(source) => ExportError::Io { path: path.to_path_buf(), source },
+        ndarray_npy::WriteNpyError::Io(source) => ExportError::Io { path: path.to_path_buf(), error: source },
         other => ExportError::Encode { path: path.to_path_buf(), message: other.to_string() },
     })
 }
@@ -114,6 +114,46 @@ pub fn spikes_table(spikes: &[Spike], dt_ms: f64) -> Table {
         row[2] = s.neuron as f64;
     }
     Table { columns: vec!["time_ms".into(), "population".into(), "neuron".into()], data }
+}
+
+/// The first line of every spike CSV file: when a spike's time is, in the file itself.
+pub const SPIKE_TIME_CONVENTION: &str = "# time_ms: end of the time step in which V reached threshold, (t+1)*dt, as NEST \
+     stamps spikes (Brian2 stamps t*dt, one step earlier); after a spike the neuron is held for \
+     t_ref/dt whole steps, so the shortest interval is t_ref + dt";
+
+/// A spike CSV file written as a run goes, `time_ms,population,neuron` (population by name,
+/// times rounded to 1e-9 ms to hide float noise), after a comment line with the convention.
+/// Creating it checks the path before the run starts.
+pub struct SpikeCsv {
+    path: PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+    names: Vec<String>,
+    dt_ms: f64,
+}
+
+impl SpikeCsv {
+    pub fn create(path: &Path, populations: &[String], dt_ms: f64) -> Result<SpikeCsv, ExportError> {
+        let io = |source| ExportError::Io { path: path.to_path_buf(), error: source };
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).map_err(io)?);
+        writeln!(out, "{SPIKE_TIME_CONVENTION}\ntime_ms,population,neuron").map_err(io)?;
+        let names = populations.iter().map(|n| csv_field(n)).collect();
+        Ok(SpikeCsv { path: path.to_path_buf(), out, names, dt_ms })
+    }
+
+    /// Appends spikes (in time order).
+    pub fn write(&mut self, spikes: &[Spike]) -> Result<(), ExportError> {
+        let io = |source| ExportError::Io { path: self.path.clone(), error: source };
+        for s in spikes {
+            let t = (s.step as f64 * self.dt_ms * 1e9).round() / 1e9;
+            let name = self.names.get(s.pop as usize).map_or("?", String::as_str);
+            writeln!(self.out, "{t},{name},{}", s.neuron).map_err(io)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<(), ExportError> {
+        self.out.flush().map_err(|source| ExportError::Io { path: self.path.clone(), error: source })
+    }
 }
 
 /// Saves a projection's weights (pre × post, NaN where there is no synapse): `.npy` as the
@@ -136,7 +176,7 @@ pub fn save_weights(weights: &Array2<f32>, path: &Path) -> Result<(), ExportErro
 
 /// Saves an RGBA image as PNG.
 pub fn save_png(path: &Path, [width, height]: [usize; 2], rgba: &[u8]) -> Result<(), ExportError> {
-    let io = |source| ExportError::Io { path: path.to_path_buf(), source };
+    let io = |source| ExportError::Io { path: path.to_path_buf(), error: source };
     let image = image::RgbaImage::from_raw(width as u32, height as u32, rgba.to_vec())
         .ok_or_else(|| ExportError::Empty("the image has no pixels".into()))?;
     image.save_with_format(path, image::ImageFormat::Png).map_err(|e| match e {

@@ -4,12 +4,15 @@
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use spikelab::analysis::{PopulationReport, population_reports};
+use signal_hook::consts::SIGINT;
+use spikelab::analysis::{PopulationReport, ReportBuilder};
 use spikelab::app::views::Tab;
+use spikelab::export::SpikeCsv;
 use spikelab::model::{Dimension, Model, Quantity, presets};
-use spikelab::sim::Network;
-use std::io::Write;
+use spikelab::sim::{Network, estimate_run};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Parser)]
@@ -54,7 +57,8 @@ enum Command {
         /// Seed of every random draw (default: the file's seed).
         #[arg(long)]
         seed: Option<u64>,
-        /// Write every spike to this CSV file (`time_ms,population,neuron`).
+        /// Write every spike to this CSV file (`time_ms,population,neuron`, after a comment
+        /// line that says when a spike's time is).
         #[arg(long)]
         spikes: Option<PathBuf>,
         /// Print one JSON object instead of a readable summary.
@@ -63,6 +67,9 @@ enum Command {
         /// Threads for inputs and spike delivery (results are identical for any number).
         #[arg(long, default_value_t = 1)]
         threads: usize,
+        /// Run even if the run is estimated to take more than an hour.
+        #[arg(long)]
+        force: bool,
     },
     /// List the presets built into SpikeLab.
     Presets,
@@ -71,8 +78,8 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let outcome = match cli.command {
-        Some(Command::Run { file, duration, seed, spikes, json, threads }) => {
-            run(&file, duration.as_deref(), seed, spikes.as_deref(), json, threads)
+        Some(Command::Run { file, duration, seed, spikes, json, threads, force }) => {
+            run(&file, duration.as_deref(), seed, spikes.as_deref(), json, threads, force)
         }
         Some(Command::Presets) => {
             for (name, text) in presets::PRESETS {
@@ -144,6 +151,10 @@ fn load(file: &str) -> Result<Model> {
     Ok(Model::load(path)?)
 }
 
+/// Runs longer than this (estimated) are refused unless `--force`.
+const LONGEST_RUN_S: f64 = 3600.0;
+
+#[allow(clippy::too_many_arguments)]
 fn run(
     file: &str,
     duration: Option<&str>,
@@ -151,6 +162,7 @@ fn run(
     spikes_csv: Option<&Path>,
     json: bool,
     threads: usize,
+    force: bool,
 ) -> Result<()> {
     let mut model = load(file)?;
     if let Some(seed) = seed {
@@ -160,27 +172,67 @@ fn run(
         Some(text) => {
             let q = Quantity::parse(text).map_err(anyhow::Error::msg).context("--duration")?;
             let ms = q.expect(Dimension::Time).map_err(anyhow::Error::msg).context("--duration")?;
-            if ms < 0.0 {
-                bail!("--duration cannot be negative");
+            if !(ms >= 0.0 && ms.is_finite()) {
+                bail!("--duration must be a time of zero or more, got {text}");
             }
             ms
         }
         None => model.duration_ms(),
     };
-    let mut net = Network::build(&model)?;
+    let estimate = estimate_run(&model, duration_ms);
+    if estimate.wall_s > LONGEST_RUN_S && !force {
+        bail!(
+            "{file}: {duration_ms} ms of simulated time would take {} on one thread here ({}). \
+             Shorten it with --duration, or add --force to run it anyway",
+            estimate.wall_time_words(),
+            estimate.describe()
+        );
+    }
+    let names: Vec<String> = model.populations.iter().map(|p| p.name.clone()).collect();
+    // Before the run: a path that cannot be written is reported now, not after an hour.
+    let mut csv = spikes_csv.map(|path| SpikeCsv::create(path, &names, model.dt_ms())).transpose()?;
+    if estimate.wall_s > 10.0 {
+        eprintln!(
+            "note: {duration_ms} ms of simulated time will take {} here ({}); Ctrl+C stops it",
+            estimate.wall_time_words(),
+            estimate.describe()
+        );
+    }
+    let mut net = Network::build(&model).with_context(|| format!("building {file}"))?;
     net.set_threads(threads);
+    // Spikes go to the report and the file as they happen; the log keeps only the newest.
+    let total_neurons: usize = net.populations().map(|(_, s)| s).sum();
+    net.spikes_mut().set_capacity(Some((1 << 20).max(2 * total_neurons)));
+    let pops: Vec<(String, usize)> = net.populations().map(|(n, s)| (n.to_string(), s)).collect();
+    let mut report = ReportBuilder::new(&pops, net.dt_ms(), rate_bin_ms(net.dt_ms()));
+    let interrupted = Arc::new(AtomicBool::new(false));
+    // The first Ctrl+C stops the run and reports what was simulated; a second one exits at once.
+    let _ = signal_hook::flag::register_conditional_shutdown(SIGINT, 130, interrupted.clone());
+    let _ = signal_hook::flag::register(SIGINT, interrupted.clone());
+
     let total_steps = (duration_ms / net.dt_ms()).round() as u64;
     let started = Instant::now();
     let mut bar: Option<ProgressBar> = None;
-    let chunk = ((1.0 / net.dt_ms()).round() as u64).max(1); // 1 ms of biological time
-    while net.steps() < total_steps {
-        for _ in 0..chunk.min(total_steps - net.steps()) {
-            net.step()?;
+    let mut cursor = 0;
+    let mut last_check = Instant::now();
+    while net.steps() < total_steps && !interrupted.load(Ordering::Relaxed) {
+        net.step().with_context(|| format!("simulating {file}"))?;
+        let batch = net.spikes().since(cursor);
+        if !batch.spikes.is_empty() {
+            report.add(batch.spikes);
+            if let Some(csv) = &mut csv {
+                csv.write(batch.spikes)?;
+            }
         }
+        cursor = batch.next;
+        if last_check.elapsed() < Duration::from_millis(50) {
+            continue;
+        }
+        last_check = Instant::now();
         if bar.is_none() && started.elapsed() > Duration::from_secs(1) {
             let b = ProgressBar::new(total_steps);
             b.set_style(
-                ProgressStyle::with_template("{bar:40} {percent:>3}%  {msg}  eta {eta}")
+                ProgressStyle::with_template("{bar:40} {percent:>3}%  {msg}  eta {eta}  (Ctrl+C stops)")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar = Some(b);
@@ -194,17 +246,24 @@ fn run(
         b.finish_and_clear();
     }
     let wall_s = started.elapsed().as_secs_f64();
-
-    let pops: Vec<(String, usize)> = net.populations().map(|(n, s)| (n.to_string(), s)).collect();
-    let reports = population_reports(
-        net.spikes().retained(),
-        &pops,
-        net.dt_ms(),
-        net.time_ms(),
-        rate_bin_ms(net.dt_ms()),
-    );
-    if let Some(path) = spikes_csv {
-        write_spikes(&net, path).with_context(|| format!("writing {}", path.display()))?;
+    if let Some(csv) = csv {
+        csv.finish()?;
+    }
+    if interrupted.load(Ordering::Relaxed) {
+        eprintln!("interrupted at t = {:.1} ms; the summary covers the time simulated", net.time_ms());
+    }
+    let reports = report.finish(net.time_ms());
+    // A rate near one spike per step means the step, not the model, sets the rate.
+    let step_rate_hz = 1000.0 / net.dt_ms();
+    for r in reports.iter().filter(|r| r.stats.rate_hz >= 0.5 * step_rate_hz) {
+        eprintln!(
+            "warning: population \"{}\" fired at {:.0} Hz, about once every {:.1} time steps (1/dt = {:.0} Hz): \
+             its rate is set by dt, not by the model. Its input is far too strong, or dt too large for it",
+            r.stats.name,
+            r.stats.rate_hz,
+            step_rate_hz / r.stats.rate_hz,
+            step_rate_hz
+        );
     }
     if json {
         let report = serde_json::json!({
@@ -226,22 +285,6 @@ fn run(
 /// spectrum reaches 1 kHz, above the fastest population oscillations (Brunel's SR: 667 Hz).
 fn rate_bin_ms(dt_ms: f64) -> f64 {
     (0.5 / dt_ms).round().max(1.0) * dt_ms
-}
-
-fn write_spikes(net: &Network, path: &Path) -> Result<()> {
-    let names: Vec<&str> = net.populations().map(|(n, _)| n).collect();
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "time_ms,population,neuron")?;
-    for s in net.spikes().retained() {
-        writeln!(out, "{},{},{}", round_time(s.step as f64 * net.dt_ms()), names[s.pop as usize], s.neuron)?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-/// Times are multiples of dt; printing them to 1e-9 ms hides float noise like 0.30000000000000004.
-fn round_time(ms: f64) -> f64 {
-    (ms * 1e9).round() / 1e9
 }
 
 fn print_summary(model: &Model, net: &Network, reports: &[PopulationReport], wall_s: f64) {

@@ -66,13 +66,16 @@ fn spike_csv_is_identical_for_the_same_seed_and_differs_for_another() {
     for p in [&a, &b, &c] {
         let _ = std::fs::remove_file(p);
     }
-    assert_eq!(ta.lines().next(), Some("time_ms,population,neuron"));
+    // A comment line says when a spike's time is, then the header.
+    let first = ta.lines().next().unwrap_or_default();
+    assert!(first.starts_with("# time_ms: end of the time step") && first.contains("NEST"), "{first}");
+    assert_eq!(ta.lines().nth(1), Some("time_ms,population,neuron"));
     assert!(ta.lines().count() > 1000, "too few spikes in the file");
     assert_eq!(ta, tb, "same seed, different spike files");
     assert_ne!(ta, tc, "another seed gave the same spikes");
     // Rows are (time, population name, index within population), in time order.
     let mut last = 0.0;
-    for row in ta.lines().skip(1) {
+    for row in ta.lines().skip(2) {
         let fields: Vec<&str> = row.split(',').collect();
         let t: f64 = fields[0].parse().expect("time");
         assert!(t >= last && t <= 200.0);
@@ -176,4 +179,57 @@ amplitude = "300 pA"
     assert!((num(&peak["freq_hz"]) - rate).abs() < 1e-9, "{peak}");
     let expected = 4.0 / 3.0 * rate * rate * 0.6;
     assert!((num(&peak["power"]) - expected).abs() < 1e-6 * expected, "{peak} vs {expected}");
+}
+
+#[test]
+fn an_unwritable_output_is_reported_before_the_run_and_absurd_runs_need_force() {
+    // Brunel AI for 1000 s would take many minutes; the bad path must stop it before it starts,
+    // so the only output is the error (no progress bar, no summary).
+    let out = spikelab(&["run", "brunel_ai", "--duration", "1000s", "--spikes", "/nonexistent-dir/s.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: cannot write /nonexistent-dir/s.csv: "), "{err}");
+    assert_eq!(err.matches("No such file").count(), 1, "the cause once: {err}");
+    assert!(out.stdout.is_empty());
+
+    let out = spikelab(&["run", "cuba", "--duration", "1e15 ms"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("would take about") && err.contains("years") && err.contains("--force"), "{err}");
+
+    let out = spikelab(&["run", "cuba", "--duration", "nan ms"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--duration"));
+}
+
+#[test]
+fn a_population_firing_at_the_step_rate_is_warned_about() {
+    // Izhikevich (2003) under 1e6 pA: v jumps past the 30 mV peak every step, so the neuron
+    // "fires" at 1/dt = 10 kHz, a number set by dt alone.
+    let path = temp("izh-huge.toml");
+    std::fs::write(
+        &path,
+        r#"name = "huge drive"
+[simulation]
+dt = "0.1 ms"
+[[populations]]
+name = "rs"
+size = 2
+model = "izhikevich"
+[[inputs]]
+name = "dc"
+kind = "dc"
+target = "rs"
+amplitude = "1000000 pA"
+"#,
+    )
+    .expect("temp file");
+    let out = spikelab(&["run", &path.display().to_string(), "--duration", "20ms"]);
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: population \"rs\" fired at 10000 Hz") && err.contains("dt"), "{err}");
+    // A normal run has no such warning.
+    let out = spikelab(&["run", "cuba", "--duration", "200ms"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
 }

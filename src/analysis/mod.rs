@@ -12,7 +12,7 @@ mod stdp;
 pub use energy::{EnergyFigure, FIGURES, Operation, OperationCounts, dense_macs_per_step, operation_counts};
 pub use fi::{FiError, FiPoint, fi_curve, lif_rate_analytic, steady_state_rate};
 pub use histogram::{Histogram, WEIGHT_BINS, rates_per_neuron, weight_histogram};
-pub use report::{PopulationReport, REPORT_BINS, SpectralPeak, population_reports};
+pub use report::{PopulationReport, REPORT_BINS, ReportBuilder, SpectralPeak, population_reports};
 pub use spectrum::{Spectrum, autocorrelation, power_spectrum};
 pub use stdp::stdp_dw;
 
@@ -119,32 +119,17 @@ pub fn synchrony(rate: &[f64]) -> Option<f64> {
     cv(rate)
 }
 
-/// Rate, spike count and CV of ISI of each population over `duration_ms`.
+/// Rate, spike count and CV of ISI of each population over `duration_ms`: the `stats` of
+/// [`population_reports`].
 pub fn population_stats(
     spikes: &[Spike],
     populations: &[(String, usize)],
     dt_ms: f64,
     duration_ms: f64,
 ) -> Vec<PopulationStats> {
-    populations
-        .iter()
-        .enumerate()
-        .map(|(p, (name, size))| {
-            let trains = spike_trains(spikes, p as u32, *size, dt_ms);
-            let count: usize = trains.iter().map(Vec::len).sum();
-            PopulationStats {
-                name: name.clone(),
-                size: *size,
-                spikes: count as u64,
-                rate_hz: if duration_ms > 0.0 {
-                    count as f64 / *size as f64 / (duration_ms * 1e-3)
-                } else {
-                    0.0
-                },
-                cv_isi: mean_cv_isi(&trains),
-            }
-        })
-        .collect()
+    // One rate bin for the whole run: the spectrum is not needed here.
+    let bin = duration_ms.max(dt_ms);
+    population_reports(spikes, populations, dt_ms, duration_ms, bin).into_iter().map(|r| r.stats).collect()
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub use dist::{CanonicalDist, Dist};
 pub use error::{ModelError, Problem};
 pub use params::{ParamInfo, StateVarInfo};
 pub use units::{Dimension, Quantity, Unit};
+pub(crate) use validate::expected_synapses;
 pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};
 
 use serde::{Deserialize, Serialize};

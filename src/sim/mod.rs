@@ -10,6 +10,7 @@
 //!    at the end of its step, so a spike goes into the queue of step t+d and V jumps exactly
 //!    d after the spike, as in NEST (d ≥ one step). Event-driven: work ∝ spikes × out-degree.
 
+mod estimate;
 mod fastmath;
 mod input;
 mod neuron;
@@ -18,6 +19,7 @@ mod record;
 mod rng;
 mod synapse;
 
+pub use estimate::{ASSUMED_RATE_HZ, RunEstimate, duration_words, estimate_run};
 pub use neuron::PhaseField;
 pub use record::{Spike, SpikeBatch, SpikeLog, Trace, WeightTrace};
 pub use synapse::ProjectionState;
