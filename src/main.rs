@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use signal_hook::consts::SIGINT;
-use spikelab::analysis::{PopulationReport, ReportBuilder};
+use spikelab::analysis::{PopulationReport, ReportBuilder, step_rate_warning};
 use spikelab::app::views::Tab;
 use spikelab::export::SpikeCsv;
 use spikelab::model::{Dimension, Model, Quantity, presets};
@@ -253,17 +253,10 @@ fn run(
         eprintln!("interrupted at t = {:.1} ms; the summary covers the time simulated", net.time_ms());
     }
     let reports = report.finish(net.time_ms());
-    // A rate near one spike per step means the step, not the model, sets the rate.
-    let step_rate_hz = 1000.0 / net.dt_ms();
-    for r in reports.iter().filter(|r| r.stats.rate_hz >= 0.5 * step_rate_hz) {
-        eprintln!(
-            "warning: population \"{}\" fired at {:.0} Hz, about once every {:.1} time steps (1/dt = {:.0} Hz): \
-             its rate is set by dt, not by the model. Its input is far too strong, or dt too large for it",
-            r.stats.name,
-            r.stats.rate_hz,
-            step_rate_hz / r.stats.rate_hz,
-            step_rate_hz
-        );
+    for r in &reports {
+        if let Some(warning) = step_rate_warning(&r.stats.name, r.stats.rate_hz, net.dt_ms()) {
+            eprintln!("warning: {warning}");
+        }
     }
     if json {
         let report = serde_json::json!({

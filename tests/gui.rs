@@ -950,3 +950,72 @@ fn the_stdp_lessons_weight_question_is_ticked_when_learning_splits_the_weights()
         h.state().live().time_ms
     );
 }
+
+#[test]
+fn a_slow_run_asks_first_and_cancel_leaves_it_paused() {
+    // 200,000 Hodgkin–Huxley neurons at dt = 0.01 ms: 2e10 neuron updates per simulated second,
+    // many minutes here.
+    let mut h = app_with(
+        "name = \"big\"\n[simulation]\ndt = \"0.01 ms\"\n[[populations]]\nname = \"hh\"\nsize = 200000\nmodel = \"hodgkin_huxley\"\n",
+    );
+    h.get_by_label("▶ Play").click();
+    h.step();
+    h.step();
+    h.get_by_label("This will take a while");
+    h.get_by_label_contains("Each second of simulated time will take about");
+    h.get_by_label("Cancel").click();
+    h.step();
+    frames(&mut h, 200);
+    assert!(!h.state().live().playing);
+    assert_eq!(h.state().live().steps, 0, "Cancel must not run anything");
+    assert!(h.query_by_label("This will take a while").is_none());
+    // Run anyway: it runs, and Pause stops it within a few frames though steps are slow.
+    h.get_by_label("▶ Play").click();
+    h.step();
+    h.step();
+    h.get_by_label("Run anyway").click();
+    wait_until(&mut h, "it runs", |app| app.live().steps > 0);
+    h.get_by_label("⏸ Pause").click();
+    wait_until(&mut h, "it pauses", |app| !app.live().playing);
+    // Asked once per network: Play again starts at once.
+    h.get_by_label("▶ Play").click();
+    h.step();
+    h.step();
+    assert!(h.query_by_label("This will take a while").is_none());
+}
+
+#[test]
+fn a_population_firing_at_the_step_rate_is_warned_about() {
+    // Izhikevich under 1e6 pA passes its 30 mV peak every step: 10 kHz, set by dt alone.
+    let mut h = app_with(
+        "name = \"huge drive\"\n[[populations]]\nname = \"rs\"\nsize = 2\nmodel = \"izhikevich\"\n[[inputs]]\nname = \"dc\"\nkind = \"dc\"\ntarget = \"rs\"\namplitude = \"1000000 pA\"\n",
+    );
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the warning", |app| app.error().is_some());
+    let warning = h.state().error().unwrap_or_default().to_string();
+    assert!(warning.starts_with("Warning: population \"rs\" fired at 10000 Hz"), "{warning}");
+    assert!(h.state().live().playing, "a warning does not stop the run");
+}
+
+#[test]
+fn bad_values_in_the_inspector_are_refused_and_the_running_network_is_untouched() {
+    let mut h = app_on("cuba.toml");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "it runs", |app| app.live().time_ms > 20.0);
+    let generation = h.state().live().generation;
+    let before = h.state().model().clone();
+    for (field, text, reason) in [
+        ("tau_m", "-20", "must be positive"),
+        ("size", "1000000000", "size must be between 1 and"),
+        ("size", "0", "size must be between 1 and"),
+    ] {
+        type_into(&mut h, field, text);
+        assert_eq!(h.state().model(), &before, "{field} = {text} was accepted");
+        h.get_by_label_contains(reason);
+        let t = h.state().live().time_ms;
+        wait_until(&mut h, "the run goes on", move |app| app.live().time_ms > t + 10.0);
+        assert_eq!(h.state().live().generation, generation, "{field} = {text} rebuilt the network");
+        assert!(h.state().error().is_none(), "{:?}", h.state().error());
+    }
+}

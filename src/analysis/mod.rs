@@ -119,6 +119,21 @@ pub fn synchrony(rate: &[f64]) -> Option<f64> {
     cv(rate)
 }
 
+/// A warning when a population fires at half the step rate (1/(2 dt)) or faster: then dt,
+/// not the model, sets its rate (Izhikevich under 1e6 pA "fires" at 1/dt), and nothing it
+/// does means what it seems to. `None` below that.
+pub fn step_rate_warning(population: &str, rate_hz: f64, dt_ms: f64) -> Option<String> {
+    let step_rate_hz = 1000.0 / dt_ms;
+    (rate_hz >= 0.5 * step_rate_hz).then(|| {
+        format!(
+            "population \"{population}\" fired at {rate_hz:.0} Hz, about once every {:.1} time steps \
+             (1/dt = {step_rate_hz:.0} Hz): its rate is set by dt, not by the model. Its input is far \
+             too strong, or dt too large for it",
+            step_rate_hz / rate_hz
+        )
+    })
+}
+
 /// Rate, spike count and CV of ISI of each population over `duration_ms`: the `stats` of
 /// [`population_reports`].
 pub fn population_stats(

@@ -192,7 +192,7 @@ mod tests {
         for step in 1..20_000u64 {
             for neuron in 0..50u32 {
                 x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                if (x >> 33) % 400 == 0 {
+                if (x >> 33).is_multiple_of(400) {
                     spikes.push(Spike { step, pop: 0, neuron });
                 }
             }

@@ -51,6 +51,16 @@ enum DialogKind {
     Lesson,
 }
 
+/// A run that waits for the user's go-ahead because it will take long.
+#[derive(Clone, Copy, Debug)]
+enum SlowRun {
+    Play,
+    Steps(u64),
+}
+
+/// Runs estimated to take longer than this (wall seconds) ask first.
+const SLOW_RUN_S: f64 = 60.0;
+
 /// A message in the status bar.
 #[derive(Clone, Debug)]
 pub struct Notice {
@@ -100,6 +110,10 @@ pub struct SpikeLabApp {
     lessons: lessons::LessonsPanel,
     energy: energy::EnergyMeter,
     history: History,
+    /// A slow run waiting for "Run anyway", with the question's text.
+    slow_question: Option<(SlowRun, String)>,
+    /// The network (by [`LiveData::generation`]) for which the user said "Run anyway".
+    slow_confirmed: Option<u64>,
 }
 
 /// Undo and redo of model edits. Edits of one item within a second of each other (a value
@@ -194,6 +208,8 @@ impl SpikeLabApp {
             lessons: lessons::LessonsPanel::default(),
             energy: energy::EnergyMeter::default(),
             history: History::default(),
+            slow_question: None,
+            slow_confirmed: None,
         };
         app.runner.send(Command::SetSpeed(app.speed));
         app.show_weights_if_plastic();
@@ -292,9 +308,79 @@ impl SpikeLabApp {
         self.notice.as_ref()
     }
 
+    /// Starts running; a run estimated to take long asks first (see [`SlowRun`]).
     pub fn play(&mut self) {
+        // With a stop time, the run to it; without, one second of simulated time.
+        let (span_ms, to_stop) = match self.stop_at {
+            Some(stop) if stop > self.live.time_ms => (stop - self.live.time_ms, true),
+            _ => (1000.0, false),
+        };
+        if self.ask_if_slow(SlowRun::Play, span_ms, to_stop) {
+            return;
+        }
         self.runner.send(Command::SetSpeed(self.speed));
         self.runner.send(Command::Play);
+    }
+
+    /// Advances `steps` steps, asking first if that will take long.
+    fn step_by(&mut self, steps: u64) {
+        let span_ms = steps as f64 * self.live.info.dt_ms;
+        if !self.ask_if_slow(SlowRun::Steps(steps), span_ms, true) {
+            self.runner.send(Command::Steps(steps));
+        }
+    }
+
+    /// Whether running `span_ms` needs the user's go-ahead first; if so, opens the question.
+    /// Asked once per network: after "Run anyway" it runs without asking until a rebuild.
+    fn ask_if_slow(&mut self, run: SlowRun, span_ms: f64, to_stop: bool) -> bool {
+        if self.slow_confirmed == Some(self.live.generation) {
+            return false;
+        }
+        let estimate = crate::sim::estimate_run(&self.model, span_ms);
+        if estimate.wall_s <= SLOW_RUN_S {
+            return false;
+        }
+        let what = if to_stop {
+            format!("Running {span_ms:.0} ms of simulated time")
+        } else {
+            "Each second of simulated time".to_string()
+        };
+        let text = format!(
+            "{what} will take {} on this machine ({}). The views follow as it runs, and Pause \
+             (Space) stops it at once.",
+            estimate.wall_time_words(),
+            estimate.describe()
+        );
+        self.slow_question = Some((run, text));
+        true
+    }
+
+    fn slow_dialog(&mut self, ctx: &egui::Context) {
+        let Some((run, text)) = self.slow_question.clone() else { return };
+        let mut answer = None;
+        egui::Modal::new(egui::Id::new("slow run")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            ui.heading("This will take a while");
+            ui.label(text);
+            ui.horizontal(|ui| {
+                if ui.button("Run anyway").clicked() {
+                    answer = Some(true);
+                }
+                if ui.button("Cancel").clicked() {
+                    answer = Some(false);
+                }
+            });
+        });
+        if let Some(go) = answer {
+            self.slow_question = None;
+            if go {
+                self.slow_confirmed = Some(self.live.generation);
+                match run {
+                    SlowRun::Play => self.play(),
+                    SlowRun::Steps(n) => self.step_by(n),
+                }
+            }
+        }
     }
 
     pub fn pause(&mut self) {
@@ -341,6 +427,7 @@ impl SpikeLabApp {
                     self.say("The structure changed: the network was rebuilt and restarted at t = 0", false)
                 }
                 Event::Error(e) => self.error = Some(e),
+                Event::Warning(w) => self.error = Some(format!("Warning: {w}")),
                 Event::Weights(w) => {
                     self.live.weights = Some(*w);
                     self.live.weights_serial += 1;
@@ -690,6 +777,7 @@ impl SpikeLabApp {
         }
         self.energy.window(&ctx, &self.live);
         self.unsaved_dialog(&ctx);
+        self.slow_dialog(&ctx);
         if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.pending = Some(Pending::Quit);
@@ -857,7 +945,7 @@ impl SpikeLabApp {
                 && self.live.info.dt_ms > 0.0
             {
                 let steps = (self.step_ms / self.live.info.dt_ms).round().max(1.0) as u64;
-                self.runner.send(Command::Steps(steps));
+                self.step_by(steps);
             }
             if ui.button("⟲ Reset").on_hover_text("Back to t = 0 with the same seed (Ctrl+R)").clicked() {
                 self.reset();

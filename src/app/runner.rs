@@ -135,6 +135,8 @@ pub enum Event {
     Applied(Applied, f64),
     /// Something went wrong; the message says what and where. The simulation is paused.
     Error(String),
+    /// The network runs, but what it shows is not to be trusted; the message says why.
+    Warning(String),
     /// The run reached the "stop at" time.
     Stopped,
     /// A file was written; says which and what.
@@ -221,7 +223,14 @@ struct Worker {
     weights_sent: Option<Instant>,
     network_weights: bool,
     network_sent: Option<Instant>,
+    /// Biological time and spike counts of the last check of the rates, and whether the
+    /// step-rate warning was given for this network.
+    rate_check: (f64, Vec<u64>),
+    warned: bool,
 }
+
+/// Biological time between two checks of the populations' rates, ms.
+const RATE_CHECK_MS: f64 = 50.0;
 
 /// Largest weight image sent to the window: bigger projections are averaged in blocks.
 const WEIGHT_CELLS: usize = 1024;
@@ -254,6 +263,8 @@ impl Worker {
             weights_sent: None,
             network_weights: false,
             network_sent: None,
+            rate_check: (0.0, Vec::new()),
+            warned: false,
         }
     }
 
@@ -325,6 +336,8 @@ impl Worker {
             populations: net.populations().map(|(n, s)| (n.to_string(), s)).collect(),
             synapses: net.synapse_count(),
         };
+        self.rate_check = (0.0, net.spike_counts().to_vec());
+        self.warned = false;
         self.net = Some(net);
         self.spike_cursor = 0;
         self.trace_cursors.clear();
@@ -513,8 +526,9 @@ impl Worker {
             while taken < budget {
                 net.step()?;
                 taken += 1;
-                if taken.is_multiple_of(16) && (started.elapsed() > CHUNK || waiting.load(Ordering::Acquire))
-                {
+                // Every step: a step of a large network can take milliseconds, and Pause must
+                // act within a frame or two.
+                if waiting.load(Ordering::Acquire) || started.elapsed() > CHUNK {
                     break;
                 }
             }
@@ -525,7 +539,10 @@ impl Worker {
         }
         let wall = started.elapsed().as_secs_f64();
         match outcome {
-            Ok(Ok(())) => self.send_batch(if wall > 0.0 { taken as f64 / wall } else { 0.0 }),
+            Ok(Ok(())) => {
+                self.send_batch(if wall > 0.0 { taken as f64 / wall } else { 0.0 });
+                self.check_rates();
+            }
             Ok(Err(e)) => {
                 self.playing = false;
                 self.pending_steps = 0;
@@ -541,6 +558,29 @@ impl Worker {
                     self.build(&model);
                 }
             }
+        }
+    }
+
+    /// Warns once per network when a population fires at the step rate.
+    fn check_rates(&mut self) {
+        let Some(net) = &self.net else { return };
+        let (t0, counts0) = &self.rate_check;
+        let span_ms = net.time_ms() - t0;
+        if span_ms < RATE_CHECK_MS {
+            return;
+        }
+        let counts = net.spike_counts().to_vec();
+        let warning =
+            net.populations().zip(counts.iter().zip(counts0)).find_map(|((name, size), (c, c0))| {
+                let rate_hz = (c - c0) as f64 / size.max(1) as f64 / (span_ms * 1e-3);
+                crate::analysis::step_rate_warning(name, rate_hz, net.dt_ms())
+            });
+        self.rate_check = (net.time_ms(), counts);
+        if let Some(w) = warning
+            && !self.warned
+        {
+            self.warned = true;
+            self.emit(Event::Warning(format!("{w}. The run goes on; pause it and lower the input or dt.")));
         }
     }
 

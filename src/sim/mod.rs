@@ -36,10 +36,10 @@ pub enum SimError {
     #[error(transparent)]
     Model(#[from] ModelError),
     #[error(
-        "the simulation diverged: in population \"{population}\", neuron {neuron}, the state became infinite or NaN at t = {time_ms} ms. \
+        "the simulation of \"{model}\" diverged: {variable} of neuron {neuron} in population \"{population}\" became infinite or NaN at t = {time_ms} ms. \
          A time step that is too large for the model, or an input that is too strong, causes this; the network was stopped"
     )]
-    Diverged { population: String, neuron: usize, time_ms: f64 },
+    Diverged { model: String, population: String, neuron: usize, variable: &'static str, time_ms: f64 },
 }
 
 /// A projection's weights, possibly averaged over blocks of neurons (see
@@ -89,6 +89,8 @@ pub struct Network {
     traces: Vec<Trace>,
     weight_traces: Vec<WeightTrace>,
     synaptic_events: u64,
+    /// Spikes of each population since the network was built.
+    spike_counts: Vec<u64>,
     /// Threads for input and delivery (1: serial).
     threads: usize,
     input_events: u64,
@@ -132,6 +134,7 @@ impl Network {
             traces: Vec::new(),
             weight_traces: Vec::new(),
             synaptic_events: 0,
+            spike_counts: vec![0; model.populations.len()],
             threads: 1,
             input_events: 0,
         };
@@ -363,6 +366,11 @@ impl Network {
     }
 
     /// Spikes delivered through synapses of projections so far (one event per synapse per spike).
+    /// Spikes of each population since the network was built (or reset).
+    pub fn spike_counts(&self) -> &[u64] {
+        &self.spike_counts
+    }
+
     pub fn synaptic_events(&self) -> u64 {
         self.synaptic_events
     }
@@ -440,8 +448,10 @@ impl Network {
             let slot = (t % pop.slots as u64) as usize;
             if let Err(bad) = pop.update(t, slot, spikes) {
                 return Err(SimError::Diverged {
+                    model: self.model.name.clone(),
                     population: pop.name.clone(),
                     neuron: bad.neuron,
+                    variable: bad.variable,
                     time_ms: (t + 1) as f64 * self.dt_ms,
                 });
             }
@@ -449,6 +459,7 @@ impl Network {
 
         // 3. Record and deliver (short-term plasticity scales each spike's efficacy).
         for (p, spikes) in self.step_spikes.iter().enumerate() {
+            self.spike_counts[p] += spikes.len() as u64;
             for &neuron in spikes {
                 self.spikes.push(Spike { step: t + 1, pop: p as u32, neuron });
             }

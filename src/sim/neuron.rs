@@ -308,6 +308,8 @@ pub(crate) struct PopState {
 /// Where a population's update found a non-finite value.
 pub(crate) struct NotFinite {
     pub neuron: usize,
+    /// The state variable that became infinite or NaN.
+    pub variable: &'static str,
 }
 
 impl PopState {
@@ -391,7 +393,10 @@ impl PopState {
                     let vn = vi + k.dt * dv + jump;
                     let un = ui + k.dt * du;
                     if !(vn.is_finite() && un.is_finite()) {
-                        return Err(NotFinite { neuron: i });
+                        return Err(NotFinite {
+                            neuron: i,
+                            variable: if vn.is_finite() { "u" } else { "v" },
+                        });
                     }
                     if vn >= k.v_peak {
                         spikes.push(i as u32);
@@ -417,7 +422,10 @@ impl PopState {
                     }
                     let vn = vi + k.dt * dv + jump;
                     if !(vn.is_finite() && wn.is_finite()) {
-                        return Err(NotFinite { neuron: i });
+                        return Err(NotFinite {
+                            neuron: i,
+                            variable: if vn.is_finite() { "w" } else { "v" },
+                        });
                     }
                     if vn >= k.v_peak {
                         spikes.push(i as u32);
@@ -453,7 +461,7 @@ impl PopState {
                     let v_inf = (g_na * k.e_na + g_k * k.e_k + k.g_l * k.e_l + current) / g;
                     let vn = (v_inf + (vd - v_inf) * (-k.dt * g / k.c_m).exp()) as f32 + jump;
                     if !vn.is_finite() {
-                        return Err(NotFinite { neuron: i });
+                        return Err(NotFinite { neuron: i, variable: "v" });
                     }
                     if vi < k.v_spike && vn >= k.v_spike {
                         spikes.push(i as u32);
@@ -639,7 +647,7 @@ fn detect_spikes(
             }
             let i = b * BLOCK + j;
             if x.is_nan() {
-                return Err(NotFinite { neuron: i });
+                return Err(NotFinite { neuron: i, variable: "v" });
             }
             spikes.push(i as u32);
             *x = k.v_reset;
