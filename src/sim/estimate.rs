@@ -111,13 +111,30 @@ impl RunEstimate {
     /// 4.1e8 synaptic and input events, assuming neurons fire at 10 Hz".
     pub fn describe(&self) -> String {
         format!(
-            "{:.3e} steps, {:.1e} neuron updates and about {:.1e} synaptic and input events, assuming \
-             neurons fire at {ASSUMED_RATE_HZ} Hz",
-            self.steps,
-            self.neuron_updates,
-            self.synaptic_events + self.input_events,
+            "{} steps, {} neuron updates and about {} synaptic and input events, assuming neurons \
+             fire at {ASSUMED_RATE_HZ} Hz",
+            count_words(self.steps),
+            count_words(self.neuron_updates),
+            count_words(self.synaptic_events + self.input_events),
         )
     }
+}
+
+/// A count as people read it: "100,000" below a million, "2.0e10" above.
+fn count_words(x: f64) -> String {
+    let x = x.max(0.0).round();
+    if x >= 1e6 {
+        return format!("{x:.1e}");
+    }
+    let digits = (x as u64).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A duration in seconds as people say it: "under a second", "about 40 seconds",
@@ -169,5 +186,9 @@ mod tests {
         assert_eq!(duration_words(86400.0 * 3.0), "about 3 days");
         assert_eq!(duration_words(3.15576e7 * 3e9), "about 3e9 years");
         assert_eq!(duration_words(f64::INFINITY), "forever");
+        assert_eq!(count_words(100_000.0), "100,000");
+        assert_eq!(count_words(-0.0), "0");
+        assert_eq!(count_words(999.4), "999");
+        assert_eq!(count_words(2e10), "2.0e10");
     }
 }
