@@ -8,6 +8,7 @@ mod histogram;
 mod report;
 mod spectrum;
 mod stdp;
+pub mod validation;
 
 pub use energy::{EnergyFigure, FIGURES, Operation, OperationCounts, dense_macs_per_step, operation_counts};
 pub use fi::{FiError, FiPoint, fi_curve, lif_rate_analytic, steady_state_rate};
