@@ -6,14 +6,18 @@
 mod dist;
 mod error;
 mod io;
+mod lean;
 pub mod params;
 pub mod presets;
+mod schema;
 mod setting;
+mod syntax;
+mod text;
 pub mod units;
 mod validate;
 
 pub use dist::{CanonicalDist, Dist};
-pub use error::{ModelError, Problem};
+pub use error::{ModelError, PROBLEMS_SHOWN, Problem};
 pub use params::{ParamInfo, StateVarInfo};
 pub use units::{Dimension, Quantity, Unit};
 pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};
