@@ -43,6 +43,18 @@ impl Model {
         Ok(read(text, source_name, memory_limit, true)?.model)
     }
 
+    /// As [`Model::from_toml`], also returning the model's [warnings](Model::warnings) with the
+    /// lines they refer to.
+    pub fn from_toml_with_warnings(
+        text: &str,
+        source_name: &str,
+    ) -> Result<(Model, Vec<Problem>), ModelError> {
+        let read = read(text, source_name, MEMORY_LIMIT_BYTES, true)?;
+        let mut warnings = read.model.warnings();
+        read.locate(&mut warnings);
+        Ok((read.model, warnings))
+    }
+
     /// As [`Model::from_toml`] for the bytes of a file, which must be UTF-8 text; when they are
     /// not, the error gives the line and byte where they stop being text.
     pub fn from_toml_bytes(bytes: &[u8], source_name: &str) -> Result<Model, ModelError> {
@@ -65,6 +77,14 @@ impl Model {
         let bytes =
             std::fs::read(path).map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
         Model::from_toml_bytes(&bytes, &path.display().to_string())
+    }
+
+    /// As [`Model::load`], also returning the model's [warnings](Model::warnings) with their lines.
+    pub fn load_with_warnings(path: &Path) -> Result<(Model, Vec<Problem>), ModelError> {
+        let bytes =
+            std::fs::read(path).map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
+        let name = path.display().to_string();
+        Model::from_toml_with_warnings(utf8(&bytes, &name)?, &name)
     }
 
     /// Checks a model built in code or edited in the GUI; problems carry key paths, not lines.

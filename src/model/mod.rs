@@ -15,12 +15,14 @@ mod syntax;
 mod text;
 pub mod units;
 mod validate;
+mod warnings;
 
 pub use dist::{CanonicalDist, Dist};
 pub use error::{ModelError, PROBLEMS_SHOWN, Problem};
 pub use params::{ParamInfo, StateVarInfo};
 pub use units::{Dimension, Quantity, Unit};
 pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};
+pub use warnings::{ADEX_MAX_DT_MS, DT_FRACTION_OF_TAU, HH_MAX_DT_MS, IZHIKEVICH_MAX_DT_MS};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
