@@ -205,3 +205,190 @@ fn validation_holes_found_in_review_stay_closed() {
     let msg = Model::from_toml(&neg, "net.toml").expect_err("negative conductance").to_string();
     assert!(msg.contains("populations[0].initial.g_exc"), "{msg}");
 }
+
+// Known answers for the messages that used to be serde's: each names the file, the line and
+// the key path, and says what to write.
+
+#[test]
+fn a_quoted_count_says_to_drop_the_quotes() {
+    let msg = error_after("size = 10", "size = \"10\"");
+    assert_eq!(
+        msg,
+        "net.toml:8: populations[0].size: expected a whole number (a count of neurons), got the text \"10\" — write size = 10 without quotes"
+    );
+}
+
+#[test]
+fn a_key_given_twice_is_named_with_both_lines() {
+    let msg = error_after("tau_m = \"20 ms\"", "tau_m = \"20 ms\"\ntau_m = \"30 ms\"");
+    assert_eq!(
+        msg,
+        "net.toml:13: populations[0].params.tau_m: \"tau_m\" is given twice in the same table (first on line 12); keep one of them"
+    );
+    let msg =
+        error_after("[simulation]\ndt = \"0.1 ms\"", "[simulation]\ndt = \"0.1 ms\"\n[simulation]\nseed = 3");
+    assert_eq!(
+        msg,
+        "net.toml:5: simulation: the table [simulation] appears twice (first on line 3); put all its keys under one header"
+    );
+}
+
+#[test]
+fn a_missing_key_names_its_table() {
+    let msg = error_after("name = \"inh\"\nsize = 5\n", "name = \"inh\"\n");
+    assert_eq!(
+        msg,
+        "net.toml:14: populations[1].size: a population needs size (a count of neurons): add size = 100"
+    );
+    let msg = Model::from_toml("[simulation]\ndt = \"1 ms\"\n", "net.toml").expect_err("no name").to_string();
+    assert_eq!(msg, "net.toml:1: name: the file needs name (the model's name): add name = \"My network\"");
+}
+
+#[test]
+fn unknown_choices_and_keys_suggest_the_nearest() {
+    let msg = error_after("model = \"lif\"", "model = \"hodgkin\"");
+    assert_eq!(
+        msg,
+        "net.toml:9: populations[0].model: unknown neuron model \"hodgkin\" (did you mean hodgkin_huxley?); choose \"lif\", \"izhikevich\", \"adex\", \"hodgkin_huxley\" or \"poisson_source\""
+    );
+    let msg = error_after("receptor = \"excitatory\"", "receptor = \"excitatory\"\nwieght = \"3 pA\"");
+    assert_eq!(
+        msg,
+        "net.toml:23: projections[0].wieght: \"wieght\" is not a key of a projection (did you mean weight?)"
+    );
+    let msg = error_after("tau_m = \"20 ms\"", "tua_m = \"20 ms\"");
+    assert!(msg.starts_with("net.toml:12: populations[0].params.tua_m: unknown parameter \"tua_m\" for a LIF population with current synapses (did you mean tau_m?)"), "{msg}");
+}
+
+#[test]
+fn common_syntax_mistakes_are_explained() {
+    let msg = error_after("tau_m = \"20 ms\"", "tau_m = 20 ms");
+    assert_eq!(
+        msg,
+        "net.toml:12: populations[0].params.tau_m: a number with a unit goes in quotes: write tau_m = \"20 ms\""
+    );
+    let msg = error_after("size = 10", "size 10");
+    assert_eq!(
+        msg,
+        "net.toml:8: populations[0].size: expected = between the key and its value: write size = 10"
+    );
+    let msg = error_after("model = \"lif\"", "model = lif");
+    assert!(msg.starts_with("net.toml:9: populations[0].model: "), "{msg}");
+    assert!(msg.contains("model = \"lif\""), "{msg}");
+}
+
+#[test]
+fn echoed_text_never_splits_the_message() {
+    let msg = error_after("post = \"inh\"", "post = \"in\\nh\"");
+    assert_eq!(msg.lines().count(), 1, "{msg}");
+    assert!(
+        msg.starts_with("net.toml:21: projections[0].post: there is no population called \"in\\nh\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_gives_the_line_and_byte() {
+    let mut bytes = BASE.as_bytes().to_vec();
+    let at = BASE.find("20 ms").expect("there") + 2;
+    bytes.splice(at..at, [0xE9]);
+    let msg = Model::from_toml_bytes(&bytes, "net.toml").expect_err("not UTF-8").to_string();
+    assert_eq!(
+        msg,
+        "net.toml:12: byte 12 of this line (0xE9) is not UTF-8 text, after \"tau_m = \\\"20\"; save the file as UTF-8 (in most editors: Save As, Encoding: UTF-8)"
+    );
+}
+
+#[test]
+fn reading_and_writing_errors_say_which_and_why_once() {
+    let err = Model::load(std::path::Path::new("/no/such/model.toml")).expect_err("missing");
+    assert_eq!(err.to_string(), "cannot read /no/such/model.toml: there is no such file");
+    assert!(
+        std::error::Error::source(&err).is_none(),
+        "the cause is in the message, not repeated as a source"
+    );
+    let dir = std::env::temp_dir();
+    let err = common::preset("lif_step.toml").save(&dir).expect_err("a folder");
+    assert_eq!(err.to_string(), format!("cannot write {}: it is a folder, not a file", dir.display()));
+}
+
+/// A network with an explicit list of `n` synapses whose weights are in the wrong unit.
+fn wrong_unit_weights(n: usize) -> String {
+    let mut text = String::from(
+        "name = \"many\"\n\n[[populations]]\nname = \"a\"\nsize = 1000\nmodel = \"lif\"\n\n[[projections]]\npre = \"a\"\npost = \"a\"\nreceptor = \"excitatory\"\nweight = \"1 pA\"\nconnect = { rule = \"explicit\", synapses = [\n",
+    );
+    for k in 0..n {
+        text += &format!("  {{ pre = {}, post = {}, weight = \"5 mV\" }},\n", k % 1000, (k + 1) % 1000);
+    }
+    text + "] }\n"
+}
+
+#[test]
+fn many_problems_show_the_first_twenty_and_count_the_rest() {
+    let text = wrong_unit_weights(20_000);
+    let err = Model::from_toml(&text, "many.toml").expect_err("wrong units");
+    assert_eq!(err.problems().len(), 20_000);
+    let msg = err.to_string();
+    let lines: Vec<&str> = msg.lines().collect();
+    assert_eq!(lines.len(), 21, "{msg}");
+    assert_eq!(
+        lines[0],
+        "many.toml:14: projections[0].connect.synapses[0].weight: \"5 mV\" is a voltage (mV or V), but a current (pA, nA or uA) is expected here"
+    );
+    assert!(
+        lines[19].starts_with("many.toml:33: projections[0].connect.synapses[19].weight"),
+        "{}",
+        lines[19]
+    );
+    assert_eq!(lines[20], "… and 19980 more problems");
+    assert_eq!(err.problems()[19_999].line, Some(14 + 19_999));
+}
+
+#[test]
+fn explicit_lists_read_compactly_equal_the_reference_reading() {
+    let text = wrong_unit_weights(50).replace("5 mV", "5 pA");
+    let fast = Model::from_toml(&text, "list.toml").expect("valid");
+    let reference =
+        Model::from_toml_reference(&text, "list.toml", spikelab::model::MEMORY_LIMIT_BYTES).expect("valid");
+    assert_eq!(fast, reference);
+    assert_eq!(fast.projections[0].connect.synapses.len(), 50);
+    // And with problems, the same messages.
+    for bad in ["5 mV", "5 parsec"] {
+        let text = wrong_unit_weights(30).replacen("5 mV", bad, 1);
+        let fast = Model::from_toml(&text, "list.toml").expect_err("bad");
+        let reference = Model::from_toml_reference(&text, "list.toml", spikelab::model::MEMORY_LIMIT_BYTES)
+            .expect_err("bad");
+        assert_eq!(fast.to_string(), reference.to_string());
+    }
+}
+
+#[test]
+fn a_poisson_source_rate_is_capped_at_one_spike_per_step() {
+    let text = BASE
+        .replacen("model = \"lif\"", "model = \"poisson_source\"", 1)
+        .replace("[populations.params]\ntau_m = \"20 ms\"", "[populations.params]\nrate = \"1e12 Hz\"");
+    let msg = Model::from_toml(&text, "net.toml").expect_err("too fast").to_string();
+    assert_eq!(
+        msg,
+        "net.toml:12: populations[0].params.rate: a Poisson source fires at most once per time step, so its rate can be at most 1/dt = 10000 Hz (dt = 0.1 ms); 1e12 Hz would mean more than one spike per step. Use a lower rate, or a smaller dt"
+    );
+    let ok = text.replace("1e12 Hz", "10 kHz");
+    Model::from_toml(&ok, "net.toml").unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn saved_synapse_lists_are_written_one_per_line_and_read_back_compactly() {
+    let text = wrong_unit_weights(5).replace("5 mV", "5 pA").replacen(
+        "weight = \"5 pA\" }",
+        "weight = \"5 pA\", delay = \"2 ms\" }",
+        1,
+    );
+    let model = Model::from_toml(&text, "list.toml").expect("valid");
+    let saved = model.to_toml();
+    assert!(
+        saved.contains("synapses = [\n    { pre = 0, post = 1, weight = \"5 pA\", delay = \"2 ms\" },\n"),
+        "{saved}"
+    );
+    assert!(!saved.contains("[[projections.connect.synapses]]"), "{saved}");
+    assert_eq!(Model::from_toml(&saved, "saved.toml").expect("loads"), model);
+}

@@ -1,12 +1,15 @@
 //! Errors from reading and checking a model, each naming the file, the line and the key.
 
+use super::text::one_line;
 use std::fmt;
 use std::path::PathBuf;
 
-/// One thing wrong with a model, and where it is.
+/// One thing wrong with a model (or, for [`super::Model::warnings`], one thing that is probably
+/// not what was meant), and where it is.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
-    /// Key path in the file, like `populations[1].params.tau_m`; empty for syntax errors.
+    /// Key path in the file, like `populations[1].params.tau_m`; empty when it concerns the
+    /// whole file (a file that is not UTF-8 text).
     pub key: String,
     /// 1-based line in the file, when the model came from text.
     pub line: Option<usize>,
@@ -18,6 +21,19 @@ impl Problem {
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
         Problem { key: key.into(), line: None, message: message.into() }
     }
+
+    /// The problem as one line naming the source: `net.toml:12: populations[0].size: …`
+    /// (the form error messages use; warnings can be shown the same way).
+    pub fn located(&self, source_name: &str) -> String {
+        let key = one_line(&self.key);
+        let message = one_line(&self.message);
+        match (self.line, key.is_empty()) {
+            (Some(line), true) => format!("{source_name}:{line}: {message}"),
+            (Some(line), false) => format!("{source_name}:{line}: {key}: {message}"),
+            (None, true) => format!("{source_name}: {message}"),
+            (None, false) => format!("{source_name}: {key}: {message}"),
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -26,21 +42,25 @@ impl fmt::Display for Problem {
             write!(f, "line {line}: ")?;
         }
         if !self.key.is_empty() {
-            write!(f, "{}: ", self.key)?;
+            write!(f, "{}: ", one_line(&self.key))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&one_line(&self.message))
     }
 }
+
+/// How many problems a rendered error lists before saying how many more there are.
+pub const PROBLEMS_SHOWN: usize = 20;
 
 /// Why a model could not be loaded, saved or used.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error("cannot read or write {}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The file could not be read at all (it is missing, a folder, not readable).
+    #[error("cannot read {}: {}", path.display(), io_words(cause))]
+    Read { path: PathBuf, cause: std::io::Error },
+    /// The model could not be written to the file.
+    #[error("cannot write {}: {}", path.display(), io_words(cause))]
+    Write { path: PathBuf, cause: std::io::Error },
+    /// The text is not a valid model; every problem found is listed.
     #[error("{}", render(source_name, problems))]
     Invalid {
         /// The file name, or "model" when it did not come from a file.
@@ -50,24 +70,42 @@ pub enum ModelError {
 }
 
 impl ModelError {
-    /// The problems found, empty for I/O errors.
+    /// The problems found (all of them, also those the message leaves out); empty for I/O errors.
     pub fn problems(&self) -> &[Problem] {
         match self {
-            ModelError::Io { .. } => &[],
+            ModelError::Read { .. } | ModelError::Write { .. } => &[],
             ModelError::Invalid { problems, .. } => problems,
         }
     }
 }
 
+/// An I/O error in words, without the operating system's error number.
+fn io_words(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "there is no such file".into(),
+        PermissionDenied => "permission denied".into(),
+        IsADirectory => "it is a folder, not a file".into(),
+        NotADirectory => "a part of the path is a file, not a folder".into(),
+        StorageFull => "the disk is full".into(),
+        ReadOnlyFilesystem => "the disk is read-only".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(cut) => text[..cut].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
 fn render(source_name: &str, problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems
-        .iter()
-        .map(|p| match p.line {
-            Some(line) if p.key.is_empty() => format!("{source_name}:{line}: {}", p.message),
-            Some(line) => format!("{source_name}:{line}: {}: {}", p.key, p.message),
-            None if p.key.is_empty() => format!("{source_name}: {}", p.message),
-            None => format!("{source_name}: {}: {}", p.key, p.message),
-        })
-        .collect();
+    let mut lines: Vec<String> =
+        problems.iter().take(PROBLEMS_SHOWN).map(|p| p.located(source_name)).collect();
+    match problems.len().saturating_sub(PROBLEMS_SHOWN) {
+        0 => {}
+        1 => lines.push("… and 1 more problem".into()),
+        more => lines.push(format!("… and {more} more problems")),
+    }
     lines.join("\n")
 }

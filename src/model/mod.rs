@@ -6,18 +6,24 @@
 mod dist;
 mod error;
 mod io;
+mod lean;
 pub mod params;
 pub mod presets;
+mod schema;
 mod setting;
+mod syntax;
+mod text;
 pub mod units;
 mod validate;
+mod warnings;
 
 pub use dist::{CanonicalDist, Dist};
-pub use error::{ModelError, Problem};
+pub use error::{ModelError, PROBLEMS_SHOWN, Problem};
 pub use params::{ParamInfo, StateVarInfo};
 pub use units::{Dimension, Quantity, Unit};
 pub(crate) use validate::expected_synapses;
 pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};
+pub use warnings::{ADEX_MAX_DT_MS, DT_FRACTION_OF_TAU, HH_MAX_DT_MS, IZHIKEVICH_MAX_DT_MS};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -145,6 +145,17 @@ impl NeuronModel {
         }
     }
 
+    /// The model's name for people: "LIF", "Hodgkin–Huxley".
+    pub fn display_name(self) -> &'static str {
+        match self {
+            NeuronModel::Lif => "LIF",
+            NeuronModel::Izhikevich => "Izhikevich",
+            NeuronModel::Adex => "AdEx",
+            NeuronModel::HodgkinHuxley => "Hodgkin–Huxley",
+            NeuronModel::PoissonSource => "Poisson source",
+        }
+    }
+
     /// Whether neurons of this model integrate input (a spike source does not).
     pub fn receives_input(self) -> bool {
         self != NeuronModel::PoissonSource

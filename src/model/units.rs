@@ -4,6 +4,7 @@
 //! typed (`"0.5 nA"` stays `"0.5 nA"`). The engine asks for the value in the one canonical
 //! unit of each dimension ([`Dimension::canonical_unit`]): ms, mV, pA, nS, Hz, pF.
 
+use super::text::{did_you_mean, quote};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -109,7 +110,8 @@ impl Unit {
 
     /// Reads a unit symbol; `µ` is accepted for `u`.
     pub fn parse(symbol: &str) -> Option<Unit> {
-        let symbol = symbol.replace('µ', "u");
+        let symbol: std::borrow::Cow<'_, str> =
+            if symbol.contains('µ') { symbol.replace('µ', "u").into() } else { symbol.into() };
         UNITS.iter().find(|row| row.1 == symbol).map(|row| row.0)
     }
 }
@@ -204,15 +206,19 @@ impl Quantity {
         let number = number.trim();
         let unit = unit.trim();
         let value: f64 = number.parse().map_err(|_| {
-            format!("\"{text}\" is not a number with a unit (write it like \"20 ms\" or \"-65 mV\")")
+            format!("{} is not a number with a unit (write it like \"20 ms\" or \"-65 mV\")", quote(text))
         })?;
         if !value.is_finite() {
-            return Err(format!("\"{text}\" is not a finite number"));
+            return Err(format!("{} is not a finite number", quote(text)));
         }
         let unit = Unit::parse(unit).ok_or_else(|| {
+            let known: Vec<&str> = UNITS.iter().filter(|row| !row.1.is_empty()).map(|row| row.1).collect();
             format!(
-                "unknown unit \"{unit}\" in \"{text}\"; known units: {}",
-                UNITS.iter().filter(|row| !row.1.is_empty()).map(|row| row.1).collect::<Vec<_>>().join(", ")
+                "unknown unit {} in {}{}; known units: {}",
+                quote(unit),
+                quote(text),
+                did_you_mean(unit, known.iter().copied()),
+                known.join(", ")
             )
         })?;
         Ok(Quantity { value, unit })
@@ -221,10 +227,15 @@ impl Quantity {
 
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.unit == Unit::One {
-            write!(f, "{}", self.value)
-        } else {
-            write!(f, "{} {}", self.value, self.unit.symbol())
+        // Very large and very small values with an exponent ("1e12 Hz", not thirteen digits);
+        // both forms give back the same number when read.
+        let v = self.value;
+        let exponent = v != 0.0 && v.is_finite() && !(1e-5..1e9).contains(&v.abs());
+        match (exponent, self.unit) {
+            (false, Unit::One) => write!(f, "{v}"),
+            (true, Unit::One) => write!(f, "{v:e}"),
+            (false, unit) => write!(f, "{v} {}", unit.symbol()),
+            (true, unit) => write!(f, "{v:e} {}", unit.symbol()),
         }
     }
 }

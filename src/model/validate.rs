@@ -1,6 +1,7 @@
 //! Semantic checks of a parsed model: units, ranges, names, sizes, and whether it fits in memory.
 
 use super::params::Constraint;
+use super::text::{did_you_mean, join_key, quote};
 use super::units::Dimension;
 use super::*;
 use std::collections::HashSet;
@@ -14,11 +15,20 @@ const MAX_POPULATION: u64 = 50_000_000;
 /// Largest total Poisson input rate onto one neuron (rate × sources).
 const MAX_INPUT_RATE_HZ: f64 = 1e6;
 
+/// Farthest a node of the network editor may be placed (screen points), so that drawing it
+/// never meets infinities.
+const MAX_LAYOUT: f64 = 1e7;
+
 /// Longest delay in steps (delays are stored as `u16`).
 pub(crate) const MAX_DELAY_STEPS: f64 = 60_000.0;
 
 /// Bytes the engine stores per synapse: target index (4), weight (4), delay (2).
 pub(crate) const BYTES_PER_SYNAPSE: f64 = 10.0;
+
+/// Bytes an explicitly listed synapse costs on top of that: its entry in the model
+/// ([`ExplicitSynapse`], 48 bytes) and its place in the sort order while the network is built
+/// (8). Reading the file costs 4 more per synapse while it is checked (see `lean`).
+pub(crate) const EXPLICIT_SYNAPSE_BYTES: u64 = std::mem::size_of::<ExplicitSynapse>() as u64 + 8 + 10 + 4;
 
 struct Checker {
     problems: Vec<Problem>,
@@ -64,23 +74,67 @@ pub(crate) fn expected_synapses(model: &Model, proj: &Projection) -> f64 {
     }
 }
 
-/// Rough memory the built network needs, in bytes: synapses, neuron state and spike queues.
-pub fn estimate_memory_bytes(model: &Model) -> u64 {
-    let dt = model.dt_ms().max(1e-6);
-    let synapses: f64 = model.projections.iter().map(|p| expected_synapses(model, p)).sum();
-    let mut bytes = synapses * BYTES_PER_SYNAPSE;
-    for pop in &model.populations {
-        let max_delay_steps = model
-            .projections
-            .iter()
-            .filter(|p| p.post == pop.name)
-            .filter_map(|p| p.delay.as_ref()?.canonical(Dimension::Time).ok())
-            .map(|d| (d.max() / dt).round().clamp(0.0, MAX_DELAY_STEPS))
-            .fold(0.0, f64::max);
-        // v, u, two synaptic variables, refractory counter, external current, plus two spike queues.
-        bytes += pop.size as f64 * (6.0 * 4.0 + 2.0 * 4.0 * (max_delay_steps + 2.0));
+/// Bytes a projection needs: its synapses in the engine, and for an explicit list also the list
+/// itself, which the model holds.
+fn projection_bytes(model: &Model, proj: &Projection) -> f64 {
+    let synapses = expected_synapses(model, proj);
+    match proj.connect.rule {
+        Rule::Explicit => synapses * EXPLICIT_SYNAPSE_BYTES as f64,
+        _ => synapses * BYTES_PER_SYNAPSE,
     }
-    bytes.min(u64::MAX as f64) as u64
+}
+
+/// Bytes a population needs: v, u, two synaptic variables, refractory counter, external
+/// current, plus two spike queues as long as the longest delay onto it.
+fn population_bytes(model: &Model, pop: &Population) -> f64 {
+    let dt = model.dt_ms().max(1e-6);
+    let max_delay_steps = model
+        .projections
+        .iter()
+        .filter(|p| p.post == pop.name)
+        .filter_map(|p| p.delay.as_ref()?.canonical(Dimension::Time).ok())
+        .map(|d| (d.max() / dt).round().clamp(0.0, MAX_DELAY_STEPS))
+        .fold(0.0, f64::max);
+    pop.size as f64 * (6.0 * 4.0 + 2.0 * 4.0 * (max_delay_steps + 2.0))
+}
+
+/// Rough memory the network needs, in bytes: synapses (and explicit synapse lists as the
+/// model holds them), neuron state and spike queues.
+pub fn estimate_memory_bytes(model: &Model) -> u64 {
+    let synapses: f64 = model.projections.iter().map(|p| projection_bytes(model, p)).sum();
+    let neurons: f64 = model.populations.iter().map(|p| population_bytes(model, p)).sum();
+    (synapses + neurons).min(u64::MAX as f64) as u64
+}
+
+/// The problem of a network too large for `memory_limit`, at the projection or population
+/// that needs most.
+fn too_large(model: &Model, bytes: u64, memory_limit: u64) -> Problem {
+    let projections = model.projections.iter().enumerate().map(|(i, p)| {
+        let synapses = expected_synapses(model, p);
+        (projection_bytes(model, p), format!("projections[{i}]"), format!("{synapses:.3e} synapses"))
+    });
+    let populations = model.populations.iter().enumerate().map(|(i, p)| {
+        (
+            population_bytes(model, p),
+            format!("populations[{i}]"),
+            format!("{} neurons and their spike queues", p.size),
+        )
+    });
+    let (part, key, what) = projections.chain(populations).max_by(|a, b| a.0.total_cmp(&b.0)).unwrap_or((
+        0.0,
+        String::new(),
+        String::new(),
+    ));
+    let synapses: f64 = model.projections.iter().map(|p| expected_synapses(model, p)).sum();
+    Problem::new(
+        key,
+        format!(
+            "this network needs about {:.1} GB ({synapses:.3e} synapses in all), more than the limit of {:.1} GB; this part alone needs {:.1} GB for its {what}: make populations smaller or connections sparser",
+            bytes as f64 / 1e9,
+            memory_limit as f64 / 1e9,
+            part / 1e9,
+        ),
+    )
 }
 
 /// All problems of a model, each with its key path. Empty means the model can be built.
@@ -106,7 +160,7 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         if pop.name.trim().is_empty() {
             c.add(format!("{at}.name"), "a population needs a name");
         } else if !names.insert(pop.name.as_str()) {
-            c.add(format!("{at}.name"), format!("two populations are called \"{}\"", pop.name));
+            c.add(format!("{at}.name"), format!("two populations are called {}", quote(&pop.name)));
         }
         if pop.size == 0 || pop.size > MAX_POPULATION {
             c.add(
@@ -114,10 +168,10 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
                 format!("size must be between 1 and {MAX_POPULATION}, got {}", pop.size),
             );
         }
-        check_params(&mut c, &at, pop);
+        check_params(&mut c, &at, pop, dt);
         let vars = pop.model.state_vars(pop.synapse);
         for (var, dist) in &pop.initial {
-            let key = format!("{at}.initial.{var}");
+            let key = join_key(&format!("{at}.initial"), var);
             match vars.iter().find(|v| v.name == var) {
                 Some(info) => {
                     if let Some(d) = c.dist(&key, dist, info.dimension)
@@ -128,10 +182,15 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
                         c.add(key, format!("{} cannot be negative", info.doc));
                     }
                 }
+                None if vars.is_empty() => {
+                    c.add(key, "a Poisson source has no state variables to set; remove its initial table")
+                }
                 None => c.add(
                     key,
                     format!(
-                        "\"{var}\" is not a state variable of this population; it has {}",
+                        "{} is not a state variable of this population{}; it has {}",
+                        quote(var),
+                        did_you_mean(var, vars.iter().map(|v| v.name)),
                         vars.iter().map(|v| v.name).collect::<Vec<_>>().join(", ")
                     ),
                 ),
@@ -144,10 +203,17 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         if found.is_none() {
             c.add(
                 key,
-                format!(
-                    "there is no population called \"{name}\" (populations: {})",
-                    model.populations.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
-                ),
+                match model.populations.len() {
+                    0 => {
+                        format!("there is no population called {}: the model has no populations", quote(name))
+                    }
+                    _ => format!(
+                        "there is no population called {}{}; the populations are {}",
+                        quote(name),
+                        did_you_mean(name, model.populations.iter().map(|p| p.name.as_str())),
+                        model.populations.iter().map(|p| quote(&p.name)).collect::<Vec<_>>().join(", ")
+                    ),
+                },
             );
         }
         found
@@ -159,7 +225,7 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         if !labels.insert(proj.label()) {
             c.add(
                 format!("{at}.name"),
-                format!("two projections are called \"{}\"; give them different names", proj.label()),
+                format!("two projections are called {}; give them different names", quote(&proj.label())),
             );
         }
         let pre = pop_named(&mut c, format!("{at}.pre"), &proj.pre);
@@ -186,7 +252,7 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         {
             c.add(
                 format!("{at}.post"),
-                format!("\"{}\" is a Poisson source: it sends spikes but cannot receive them", post.name),
+                format!("{} is a Poisson source: it sends spikes but cannot receive them", quote(&post.name)),
             );
         }
         if let (Some(pre), Some(post)) = (pre, post) {
@@ -224,7 +290,7 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
     for (i, input) in model.inputs.iter().enumerate() {
         let at = format!("inputs[{i}]");
         if !input_names.insert(input.name.as_str()) {
-            c.add(format!("{at}.name"), format!("two inputs are called \"{}\"", input.name));
+            c.add(format!("{at}.name"), format!("two inputs are called {}", quote(&input.name)));
         }
         let target = pop_named(&mut c, format!("{at}.target"), &input.target);
         if let Some(target) = target {
@@ -232,7 +298,7 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
             if !target.model.receives_input() {
                 c.add(
                     format!("{at}.target"),
-                    format!("\"{}\" is a Poisson source: it cannot receive input", target.name),
+                    format!("{} is a Poisson source: it cannot receive input", quote(&target.name)),
                 );
             }
         }
@@ -254,8 +320,10 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
                 c.add(
                     format!("{at}.variables[{j}]"),
                     format!(
-                        "\"{var}\" is not a state variable of \"{}\"; it has {}",
-                        pop.name,
+                        "{} is not a state variable of {}{}; it has {}",
+                        quote(var),
+                        quote(&pop.name),
+                        did_you_mean(var, vars.iter().map(|v| v.name)),
                         vars.iter().map(|v| v.name).collect::<Vec<_>>().join(", ")
                     ),
                 );
@@ -275,11 +343,18 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
             let names: Vec<String> = model.projections.iter().map(Projection::label).collect();
             c.add(
                 format!("{at}.projection"),
-                format!(
-                    "there is no projection called \"{}\" (projections: {})",
-                    rec.projection,
-                    names.join(", ")
-                ),
+                match names.len() {
+                    0 => format!(
+                        "there is no projection called {}: the model has no projections",
+                        quote(&rec.projection)
+                    ),
+                    _ => format!(
+                        "there is no projection called {}{}; the projections are {}",
+                        quote(&rec.projection),
+                        did_you_mean(&rec.projection, names.iter().map(String::as_str)),
+                        names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
+                    ),
+                },
             );
             continue;
         };
@@ -299,35 +374,47 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         }
     }
 
+    for (name, xy) in &model.layout {
+        if xy.iter().any(|v| !(v.is_finite() && v.abs() <= MAX_LAYOUT)) {
+            c.add(
+                join_key("layout", name),
+                format!(
+                    "a place in the network editor is two numbers [x, y] between -{MAX_LAYOUT:e} and {MAX_LAYOUT:e}, got [{}, {}]",
+                    xy[0], xy[1]
+                ),
+            );
+        }
+    }
+
     if c.problems.is_empty() {
         let bytes = estimate_memory_bytes(model);
         if bytes > memory_limit {
-            let synapses: f64 = model.projections.iter().map(|p| expected_synapses(model, p)).sum();
-            c.add(
-                "",
-                format!(
-                    "this network needs about {:.1} GB ({:.3e} synapses), more than the limit of {:.1} GB; make populations smaller or connections sparser",
-                    bytes as f64 / 1e9,
-                    synapses,
-                    memory_limit as f64 / 1e9
-                ),
-            );
+            c.problems.push(too_large(model, bytes, memory_limit));
         }
     }
     c.problems
 }
 
-fn check_params(c: &mut Checker, at: &str, pop: &Population) {
+fn check_params(c: &mut Checker, at: &str, pop: &Population, dt: f64) {
     for (name, q) in &pop.params {
-        let key = format!("{at}.params.{name}");
+        let key = join_key(&format!("{at}.params"), name);
         let Some(info) = pop.model.params(pop.synapse).find(|i| i.name == name) else {
             let known: Vec<_> = pop.model.params(pop.synapse).map(|i| i.name).collect();
+            let of = if pop.model.receives_input() {
+                format!(
+                    "{} population with {} synapses",
+                    article(pop.model.display_name()),
+                    synapse_name(pop.synapse)
+                )
+            } else {
+                format!("{} population", article(pop.model.display_name()))
+            };
             c.add(
                 key,
                 format!(
-                    "unknown parameter \"{name}\" for a {:?} population with {:?} synapses; known: {}",
-                    pop.model,
-                    pop.synapse,
+                    "unknown parameter {} for {of}{}; known: {}",
+                    quote(name),
+                    did_you_mean(name, known.iter().copied()),
                     known.join(", ")
                 ),
             );
@@ -339,7 +426,11 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population) {
             Constraint::NonNegative if v < 0.0 => {
                 c.add(key, format!("{} cannot be negative, got {q}", info.doc))
             }
-            _ => {}
+            _ => {
+                if pop.model == NeuronModel::PoissonSource && info.name == "rate" {
+                    check_source_rate(c, key, q, v, dt);
+                }
+            }
         }
     }
     let (bottom, top) = match pop.model {
@@ -361,6 +452,21 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population) {
     }
 }
 
+/// A Poisson source population sends at most one spike per neuron per step (two draws of one
+/// neuron in a step are one spike), and draws rate × dt × size numbers per step: a rate above
+/// 1/dt cannot be what was meant, and a huge one would never finish a step.
+fn check_source_rate(c: &mut Checker, key: String, q: &Quantity, hz: f64, dt: f64) {
+    let most = ((1000.0 / dt).min(MAX_INPUT_RATE_HZ) * 1000.0).round() / 1000.0;
+    if hz > most {
+        c.add(
+            key,
+            format!(
+                "a Poisson source fires at most once per time step, so its rate can be at most 1/dt = {most} Hz (dt = {dt} ms); {q} would mean more than one spike per step. Use a lower rate, or a smaller dt"
+            ),
+        );
+    }
+}
+
 fn check_delay(c: &mut Checker, key: &str, max_ms: f64, dt: f64) {
     if max_ms / dt > MAX_DELAY_STEPS {
         c.add(key, format!("delay of {max_ms} ms is more than {MAX_DELAY_STEPS} time steps"));
@@ -376,8 +482,8 @@ fn check_indices(c: &mut Checker, key: &str, indices: &[u64], pop: &Population) 
         c.add(
             key,
             format!(
-                "neuron {bad} does not exist: \"{}\" has neurons 0 to {}",
-                pop.name,
+                "neuron {bad} does not exist: {} has neurons 0 to {}",
+                quote(&pop.name),
                 pop.size.saturating_sub(1)
             ),
         );
@@ -391,7 +497,7 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
     if conn.p.is_some() && !uses(Rule::FixedProbability) {
         c.add(
             format!("{key}.p"),
-            format!("p is only used by rule \"fixed_probability\", not {:?}", conn.rule),
+            format!("p is only used by rule \"fixed_probability\", not \"{}\"", rule_name(conn.rule)),
         );
     }
     if conn.indegree.is_some() && !uses(Rule::FixedIndegree) {
@@ -489,13 +595,17 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
         if !kind.fields().contains(field) {
             c.add(
                 format!("{at}.{field}"),
-                format!("{field} is not used by a {kind:?} input (it uses {})", kind.fields().join(", ")),
+                format!(
+                    "{field} is not used by a \"{}\" input (it uses {})",
+                    kind_name(kind),
+                    kind.fields().join(", ")
+                ),
             );
         }
     }
     let needs = |c: &mut Checker, field: &str| {
         if !present.contains(&field) {
-            c.add(format!("{at}.{field}"), format!("a {kind:?} input needs {field}"));
+            c.add(format!("{at}.{field}"), format!("a \"{}\" input needs {field}", kind_name(kind)));
         }
     };
     let time = |c: &mut Checker, key: String, q: &Quantity| -> Option<f64> {
@@ -636,4 +746,40 @@ fn check_stdp(c: &mut Checker, key: &str, stdp: &Stdp, weight: Dimension) {
             format!("weights must satisfy 0 <= w_min < w_max; got w_min = {lo}, w_max = {hi}"),
         );
     }
+}
+
+/// Names as written in model files.
+fn synapse_name(kind: SynapseKind) -> &'static str {
+    match kind {
+        SynapseKind::Current => "current",
+        SynapseKind::Conductance => "conductance",
+        SynapseKind::Delta => "delta",
+    }
+}
+
+fn rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::AllToAll => "all_to_all",
+        Rule::OneToOne => "one_to_one",
+        Rule::FixedProbability => "fixed_probability",
+        Rule::FixedIndegree => "fixed_indegree",
+        Rule::Explicit => "explicit",
+    }
+}
+
+fn kind_name(kind: InputKind) -> &'static str {
+    match kind {
+        InputKind::Poisson => "poisson",
+        InputKind::Spikes => "spikes",
+        InputKind::Dc => "dc",
+        InputKind::Pulse => "pulse",
+        InputKind::Sine => "sine",
+        InputKind::Noise => "noise",
+    }
+}
+
+/// "a LIF", "an AdEx".
+fn article(name: &str) -> String {
+    let an = name.starts_with(['A', 'E', 'I', 'O', 'U']);
+    format!("{} {name}", if an { "an" } else { "a" })
 }

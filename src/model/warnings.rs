@@ -1,0 +1,223 @@
+//! Warnings: things a model may do, but that are probably not what was meant, such as a delay
+//! longer than the whole run or a time step too coarse for a neuron model. They never stop a
+//! model from loading or running; the command line and the window show them.
+
+use super::text::quote;
+use super::units::Dimension;
+use super::*;
+
+/// Largest time step for the Hodgkin–Huxley neuron. Measured on this engine's
+/// exponential-Euler (Rush–Larsen) step, default parameters, F–I from just above rheobase
+/// (650 pA) to 3 nA against dt = 0.001 ms (`tests/model_warnings.rs`): the rate is within 1 %
+/// up to 0.1 ms and 2.7 % at 0.2 ms; at 0.5 ms the neuron just above rheobase stops firing and
+/// the others are 10 % slow; at 1 ms the rates are off by half (35–43 Hz instead of 68–87 Hz)
+/// or zero, and at 2 ms and above it never fires.
+pub const HH_MAX_DT_MS: f64 = 0.1;
+
+/// Largest time step for the Izhikevich neuron, which is integrated by forward Euler.
+/// Izhikevich (2003) steps v in 0.5 ms steps "for numerical stability". Measured on this
+/// engine (regular spiking, I = 5 to 40, against dt = 0.005 ms): within 4 % at 0.5 ms, 5.6 %
+/// at 1 ms, 11.5 % at 2 ms.
+pub const IZHIKEVICH_MAX_DT_MS: f64 = 0.5;
+
+/// Largest time step for AdEx, integrated by forward Euler; the exponential spike upstroke
+/// (slope Δ_T = 2 mV) is its fast part. Measured on this engine (tonic spiking of Naud et al.
+/// 2008, 300 to 700 pA, against dt = 0.001 ms): within 3 % up to 100 Hz and 5.2 % at 165 Hz at
+/// 0.1 ms; 8 % at 0.2 ms, 19 % at 0.5 ms, 24 % at 1 ms.
+pub const ADEX_MAX_DT_MS: f64 = 0.1;
+
+/// A LIF time step should be at most this fraction of τ_m, and with conductance synapses of
+/// τ_syn, of any model. LIF is integrated exactly between steps, but spikes fall on step
+/// boundaries: each interspike interval is rounded to whole steps, so the error grows with
+/// the rate. Measured (τ_m = 20 ms, dt = τ_m/10 = 2 ms, against 0.01 ms): 5 % slow at 30 Hz,
+/// 16 % at 100 Hz; so this is a floor, not a guarantee. Conductance synapses are stepped as if
+/// the conductance were constant over a step, which makes a PSP 5 % too large at
+/// dt = τ_syn/10 (1 % at τ_syn/50); current synapses decay exactly and need no such limit
+/// (their PSP is within 0.2 % at dt = 2 ms with τ_syn = 5 ms).
+pub const DT_FRACTION_OF_TAU: f64 = 0.1;
+
+/// Poisson sources fire at most once per neuron per step: at rate · dt = 0.1 they fire 5 %
+/// less than asked ((1 - e^(-r·dt)) / (r·dt)), which is where this warns.
+const SOURCE_RATE_DT: f64 = 0.1;
+
+impl Model {
+    /// Things the model is allowed to do but that are probably not meant: delays or spike
+    /// times beyond the end of the run, inputs that switch on after it, a time step too coarse
+    /// for a neuron model's fastest time constant, Poisson sources so fast that two spikes fall
+    /// in one step. Each has the key path it concerns and a sentence saying why and what to do
+    /// (no lines: [`Model::from_toml_with_warnings`] adds them for a file). A model with
+    /// problems ([`Model::validate`]) may give fewer warnings than it would once fixed.
+    pub fn warnings(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let dt = self.dt_ms();
+        let duration = self.duration_ms();
+        if !(dt.is_finite() && dt > 0.0) {
+            return out;
+        }
+        if duration.is_finite() && duration > 0.0 {
+            self.late_delays(duration, &mut out);
+            self.late_inputs(duration, &mut out);
+        }
+        for (i, pop) in self.populations.iter().enumerate() {
+            coarse_step(i, pop, dt, &self.simulation.dt, &mut out);
+        }
+        out
+    }
+
+    fn late_delays(&self, duration: f64, out: &mut Vec<Problem>) {
+        let run = &self.simulation.duration;
+        for (i, proj) in self.projections.iter().enumerate() {
+            if let Some(delay) = &proj.delay
+                && let Ok(d) = delay.canonical(Dimension::Time)
+            {
+                let all = match d {
+                    CanonicalDist::Constant(v) => v >= duration,
+                    CanonicalDist::Uniform(lo, _) => lo >= duration,
+                    CanonicalDist::Normal(m, s) => m - 6.0 * s >= duration,
+                };
+                if all {
+                    out.push(Problem::new(
+                        format!("projections[{i}].delay"),
+                        format!(
+                            "a delay of {delay} is not shorter than the whole run ({run}): no spike sent from {} to {} arrives before the run ends. Shorten the delay, or make simulation.duration longer",
+                            quote(&proj.pre),
+                            quote(&proj.post)
+                        ),
+                    ));
+                } else if d.max() >= duration {
+                    out.push(Problem::new(
+                        format!("projections[{i}].delay"),
+                        format!(
+                            "some delays of {delay} are as long as the whole run ({run}): spikes sent along those synapses never arrive before the run ends"
+                        ),
+                    ));
+                }
+            }
+            let late: Vec<(usize, &Quantity)> = proj
+                .connect
+                .synapses
+                .iter()
+                .enumerate()
+                .filter_map(|(j, s)| s.delay.as_ref().map(|d| (j, d)))
+                .filter(|(_, d)| d.expect(Dimension::Time).is_ok_and(|v| v >= duration))
+                .collect();
+            if let Some(&(j, d)) = late.first() {
+                let others = match late.len() - 1 {
+                    0 => String::new(),
+                    1 => " (and 1 more synapse of this projection)".into(),
+                    n => format!(" (and {n} more synapses of this projection)"),
+                };
+                out.push(Problem::new(
+                    format!("projections[{i}].connect.synapses[{j}].delay"),
+                    format!(
+                        "a delay of {d} is not shorter than the whole run ({run}): spikes along this synapse never arrive{others}"
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn late_inputs(&self, duration: f64, out: &mut Vec<Problem>) {
+        let run = &self.simulation.duration;
+        for (i, input) in self.inputs.iter().enumerate() {
+            if let Some(start) = &input.start
+                && start.expect(Dimension::Time).is_ok_and(|v| v >= duration)
+            {
+                out.push(Problem::new(
+                    format!("inputs[{i}].start"),
+                    format!("this input switches on at {start}, after the run ends ({run}): it never acts"),
+                ));
+            }
+            let late: Vec<(usize, &Quantity)> = input
+                .times
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.expect(Dimension::Time).is_ok_and(|v| v >= duration))
+                .collect();
+            if let Some(&(j, t)) = late.first() {
+                let others = match late.len() - 1 {
+                    0 => String::new(),
+                    n => format!(" (and {n} later ones)"),
+                };
+                out.push(Problem::new(
+                    format!("inputs[{i}].times[{j}]"),
+                    format!("a spike at {t} comes after the run ends ({run}): it never happens{others}"),
+                ));
+            }
+        }
+    }
+}
+
+/// Warns when dt is too coarse for a population's model, naming the limit and its reason.
+fn coarse_step(i: usize, pop: &Population, dt: f64, written: &Quantity, out: &mut Vec<Problem>) {
+    let name = quote(&pop.name);
+    let model = pop.model.display_name();
+    let limit = |what: String, most: f64| {
+        Problem::new(
+            "simulation.dt",
+            format!(
+                "a time step of {written} is too coarse for population {name} ({model}): {what}, so dt should be at most {} ms. Results at this dt are not accurate",
+                round3(most)
+            ),
+        )
+    };
+    let fixed = match pop.model {
+        NeuronModel::HodgkinHuxley => Some((
+            HH_MAX_DT_MS,
+            "its sodium channels open within a fraction of a millisecond; above 0.1 ms the firing rate drifts, and at 1 ms it is off by half or the neuron falls silent".to_string(),
+        )),
+        NeuronModel::Izhikevich => Some((
+            IZHIKEVICH_MAX_DT_MS,
+            "it is stepped by forward Euler, which Izhikevich (2003) runs in 0.5 ms steps for stability; above that the rate is off by more than 5 %".to_string(),
+        )),
+        NeuronModel::Adex => Some((
+            ADEX_MAX_DT_MS,
+            "it is stepped by forward Euler and its spike upstroke is steep; above 0.1 ms the rate is off by more than 5 %".to_string(),
+        )),
+        NeuronModel::Lif | NeuronModel::PoissonSource => None,
+    };
+    if let Some((most, why)) = fixed
+        && dt > most * (1.0 + 1e-9)
+    {
+        out.push(limit(why, most));
+        return;
+    }
+    if pop.model == NeuronModel::PoissonSource {
+        let rate = pop.param("rate").unwrap_or(0.0);
+        if rate * dt * 1e-3 > SOURCE_RATE_DT {
+            let effective = (1.0 - (-rate * dt * 1e-3).exp()) / (dt * 1e-3);
+            out.push(Problem::new(
+                format!("populations[{i}].params.rate"),
+                format!(
+                    "at {} Hz and dt = {written}, a source often draws two spikes in one step, which count as one: it fires at about {:.0} Hz, not {}. Use a smaller dt for rates above {:.0} Hz",
+                    round3(rate),
+                    effective,
+                    round3(rate),
+                    SOURCE_RATE_DT / (dt * 1e-3)
+                ),
+            ));
+        }
+        return;
+    }
+    // The membrane time constant (LIF only) and conductance synapses' time constants.
+    let mut constants: Vec<(&str, f64, &str)> = Vec::new();
+    if pop.model == NeuronModel::Lif {
+        let why = "spikes fall on step boundaries, so every interval between spikes is rounded to whole steps (at a tenth of tau_m a neuron firing at 30 Hz is already 5 % slow)";
+        constants.extend(pop.param("tau_m").map(|t| ("tau_m", t, why)));
+    }
+    if pop.synapse == SynapseKind::Conductance {
+        let why = "a conductance is stepped as if it stayed constant for a whole step, which makes each synaptic potential 5 % too large at a tenth of its time constant";
+        constants.extend(pop.param("tau_syn_exc").map(|t| ("tau_syn_exc", t, why)));
+        constants.extend(pop.param("tau_syn_inh").map(|t| ("tau_syn_inh", t, why)));
+    }
+    if let Some(&(which, tau, why)) =
+        constants.iter().filter(|c| c.1.is_finite() && c.1 > 0.0).min_by(|a, b| a.1.total_cmp(&b.1))
+        && dt > DT_FRACTION_OF_TAU * tau * (1.0 + 1e-9)
+    {
+        out.push(limit(format!("{why}; {which} is {} ms", round3(tau)), DT_FRACTION_OF_TAU * tau));
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
