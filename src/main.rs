@@ -179,6 +179,10 @@ fn run(
         }
         None => model.duration_ms(),
     };
+    model.simulation.duration = Quantity::ms(duration_ms);
+    for warning in model.warnings() {
+        eprintln!("warning: {file}: {warning}");
+    }
     let estimate = estimate_run(&model, duration_ms);
     if estimate.wall_s > LONGEST_RUN_S && !force {
         bail!(

@@ -1009,6 +1009,7 @@ fn bad_values_in_the_inspector_are_refused_and_the_running_network_is_untouched(
         ("tau_m", "-20", "must be positive"),
         ("size", "1000000000", "size must be between 1 and"),
         ("size", "0", "size must be between 1 and"),
+        ("tau_m", "1e308", "too large"),
     ] {
         type_into(&mut h, field, text);
         assert_eq!(h.state().model(), &before, "{field} = {text} was accepted");
@@ -1018,4 +1019,21 @@ fn bad_values_in_the_inspector_are_refused_and_the_running_network_is_untouched(
         assert_eq!(h.state().live().generation, generation, "{field} = {text} rebuilt the network");
         assert!(h.state().error().is_none(), "{:?}", h.state().error());
     }
+}
+
+#[test]
+fn a_source_rate_of_1e15_hz_is_refused_and_the_sources_keep_firing() {
+    // Song et al. (2000): population 0, selected at start, is the 1000 Poisson sources.
+    let mut h = app_on("stdp_song2000.toml");
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "it runs", |app| app.live().time_ms > 20.0);
+    let before = h.state().model().clone();
+    type_into(&mut h, "rate", "1e15");
+    assert_eq!(h.state().model(), &before, "a rate of 1e15 Hz was accepted");
+    let refusal = h.state().model().populations[0].name.clone();
+    assert_eq!(refusal, "inputs");
+    let t = h.state().live().time_ms;
+    wait_until(&mut h, "the run goes on", move |app| app.live().time_ms > t + 20.0);
+    assert!(h.state().error().is_none(), "{:?}", h.state().error());
 }

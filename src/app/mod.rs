@@ -495,6 +495,15 @@ impl SpikeLabApp {
         self.selection = Some(Selection::Population(0));
         self.shared.weights_of = None;
         self.show_weights_if_plastic();
+        self.warn_about_model();
+    }
+
+    /// Shows the model's warnings (allowed, but probably not meant), if any.
+    fn warn_about_model(&mut self) {
+        let warnings: Vec<String> = self.model.warnings().iter().map(|w| w.to_string()).collect();
+        if !warnings.is_empty() {
+            self.error = Some(format!("Warning: {}", warnings.join("\n")));
+        }
     }
 
     /// Brings the Weights and Learning tabs to the front for models that learn.
@@ -1045,6 +1054,7 @@ impl SpikeLabApp {
                 if change == inspector::Change::Structure {
                     self.say("Rebuilding the network for the new structure…", false);
                 }
+                self.warn_about_model();
             }
         });
     }

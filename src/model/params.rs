@@ -56,7 +56,14 @@ const LIF: &[ParamInfo] = &[
     p("v_rest", Voltage, -70.0, Any, (-90.0, -30.0), "resting (leak reversal) potential"),
     p("v_reset", Voltage, -70.0, Any, (-90.0, -30.0), "potential after a spike"),
     p("v_thresh", Voltage, -50.0, Any, (-80.0, 0.0), "spike threshold"),
-    p("t_ref", Time, 2.0, NonNegative, (0.0, 20.0), "absolute refractory period"),
+    p(
+        "t_ref",
+        Time,
+        2.0,
+        NonNegative,
+        (0.0, 20.0),
+        "absolute refractory period (V is held at reset for t_ref/dt whole steps after the step of the spike, so the shortest interval is t_ref + dt, as in NEST; Brian2 gives t_ref)",
+    ),
 ];
 
 const IZHIKEVICH: &[ParamInfo] = &[
@@ -87,7 +94,14 @@ const ADEX: &[ParamInfo] = &[
     p("b", Current, 80.5, Any, (0.0, 200.0), "spike-triggered adaptation: jump of w"),
     p("v_reset", Voltage, -70.6, Any, (-80.0, -40.0), "potential after a spike"),
     p("v_peak", Voltage, 0.0, Any, (-40.0, 30.0), "spike cut-off"),
-    p("t_ref", Time, 0.0, NonNegative, (0.0, 10.0), "absolute refractory period"),
+    p(
+        "t_ref",
+        Time,
+        0.0,
+        NonNegative,
+        (0.0, 10.0),
+        "absolute refractory period (V is held at reset for t_ref/dt whole steps after the step of the spike, so the shortest interval is t_ref + dt, as in NEST; Brian2 gives t_ref)",
+    ),
 ];
 
 // Hodgkin & Huxley (1952) squid axon, for a 10,000 µm² patch (1 µA/cm² = 100 pA), with
