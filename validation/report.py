@@ -44,6 +44,18 @@ NOTES = {
         "both others). Brian2 differs from the other two in its refractory convention (one step "
         "shorter) and in applying the Poisson input after the threshold test of the step."
     ),
+    ("brunel_sr", ""): (
+        "Only Brian2's seed 1 finished in this session (on a machine loaded 5–6× over its 2 cores); "
+        "NEST's runs did not, so this table compares against one Brian2 seed and is not a verdict on "
+        "the spread. In the SR state the whole network fires in lock-step volleys whose period is set "
+        "by the 1.5 ms delay and by each simulator's step conventions: SpikeLab's volleys come every "
+        "15 steps (667 Hz; the delta input lands exactly one delay after the spike, as in NEST's "
+        "iaf_psc_delta), Brian2's every 16 (625 Hz: its delayed input is applied after the threshold "
+        "test of the step it arrives in, so it acts one step later). Each neuron fires every second "
+        "volley, 333.6 against 312.5 Hz, and the rates, CVs (both ~1e-3: clock-like) and Fano factors "
+        "follow from that period; synaptic events per spike agree (1250). NEST, whose convention "
+        "SpikeLab follows, should decide: run `validation/run.sh` again when the machine is free."
+    ),
     ("izhikevich", "FS count"): (
         "Forward Euler on the quadratic v: whether v passes 30 mV in one step or the next depends on "
         "the last bits (SpikeLab computes in float32, Brian2 and NEST in float64, each with its own "
@@ -68,7 +80,7 @@ NEST_MODELS = {
 
 
 def summary(values):
-    x = np.array(values, dtype=float)
+    x = np.array(values, dtype=float).reshape(-1)
     finite = x[np.isfinite(x)]
     if len(finite) == 0:
         return {"mean": None, "min": None, "max": None, "values": [None] * len(x)}
@@ -144,7 +156,7 @@ def reference(networks, results, versions, timing):
         keys = list(per_sim["spikelab"][0].keys())
         rows = {}
         for stat in keys:
-            row = {sim: summary([v[stat] for v in per_sim[sim]]) for sim in per_sim}
+            row = {sim: summary([v.get(stat, float("nan")) for v in per_sim[sim]]) for sim in per_sim}
             if net["kind"] == "network":
                 ok, text = verdict_network(row)
             elif net["kind"] == "single":
@@ -161,7 +173,8 @@ def reference(networks, results, versions, timing):
             "title": net["title"], "model": os.path.relpath(net["model"], models.ROOT)
             if os.path.exists(net["model"]) else f"assets/presets/{net['model']}.toml",
             "kind": net["kind"], "dt_ms": model.dt, "duration_ms": net["duration"],
-            "transient_ms": net.get("transient"), "seeds": net["seeds"], "nest_model": NEST_MODELS[net["key"]],
+            "transient_ms": net.get("transient"), "seeds": net["seeds"], "seeds_run": net.get("seeds_run"),
+            "nest_model": NEST_MODELS[net["key"]],
             "stats": rows,
         }
     return {
@@ -238,7 +251,7 @@ def markdown(ref):
         "",
         f"- SpikeLab: `{v.get('spikelab', '?')}`, commit {v.get('spikelab_commit', '?')}, "
         f"binary built {v.get('spikelab_binary_built', '?')}",
-        f"- Brian2 {v.get('brian2', '?')} ({ref['brian2_target']} code generation), "
+        f"- Brian2 {v.get('brian2', '?')} ({ref['brian2_target']}), "
         f"NEST {v.get('nest', '?')} (PyPI wheel, {ref.get('nest_threads', 1)} threads), numpy {v.get('numpy', '?')}, "
         f"Python {v.get('python', '?')}",
         f"- Machine: {ref['machine']['system']}, `nproc` = {ref['machine']['nproc']}; "
@@ -292,8 +305,14 @@ def markdown(ref):
         desc = f"`{net['model']}`, dt = {net['dt_ms']:g} ms, {net['duration_ms']:g} ms simulated"
         if net["transient_ms"] is not None:
             desc += f", statistics after a {net['transient_ms']:g} ms transient"
-        desc += (f"; seeds {net['seeds'][0]}–{net['seeds'][-1]} in each simulator" if n > 1
-                 else "; deterministic (no random draw), one run")
+        run = net.get("seeds_run") or {}
+        if n > 1 and any(run.get(s) != net["seeds"] for s in SIM_TITLES):
+            desc += "; seeds " + ", ".join(
+                f"{SIM_TITLES[s]} {', '.join(map(str, run.get(s, []))) or 'none'}" for s in SIM_TITLES
+            ) + f" (planned: {net['seeds'][0]}–{net['seeds'][-1]} in each; the others did not finish in this session's time)"
+        else:
+            desc += (f"; seeds {net['seeds'][0]}–{net['seeds'][-1]} in each simulator" if n > 1
+                     else "; deterministic (no random draw), one run")
         desc += f". NEST: {net['nest_model']}."
         times = [f"{SIM_TITLES[s]} {ref['timing_s'][f'{s} {key}']:.0f} s" for s in SIM_TITLES
                  if f"{s} {key}" in ref["timing_s"]]
