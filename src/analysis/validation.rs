@@ -71,7 +71,7 @@ pub fn window_stats(
     let window_s = s1.saturating_sub(s0) as f64 * dt_ms * 1e-3;
     let fano = |bin_ms: f64| {
         let bin_steps = (bin_ms / dt_ms).round() as u64;
-        let bins = if bin_steps > 0 { (s1.saturating_sub(s0) / bin_steps) as usize } else { 0 };
+        let bins = s1.saturating_sub(s0).checked_div(bin_steps).unwrap_or(0) as usize;
         fano_factor(&binned_counts(&window, pop, s0, bin_steps, bins))
     };
     WindowStats {

@@ -116,7 +116,13 @@ pub fn inspector(
         }
         Err(e) => {
             // Refused: the model (and the running network) stay as they were.
-            *error = Some(e.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"));
+            let shown = crate::model::PROBLEMS_SHOWN;
+            let mut why: Vec<String> = e.problems().iter().take(shown).map(|p| p.to_string()).collect();
+            let more = e.problems().len().saturating_sub(shown);
+            if more > 0 {
+                why.push(format!("… and {more} more problems"));
+            }
+            *error = Some(why.join("\n"));
             None
         }
     }

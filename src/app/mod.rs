@@ -647,7 +647,12 @@ impl SpikeLabApp {
                 }
             }
             Err(e) => {
-                let why: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+                let shown = crate::model::PROBLEMS_SHOWN;
+                let mut why: Vec<String> = e.problems().iter().take(shown).map(|p| p.to_string()).collect();
+                let more = e.problems().len().saturating_sub(shown);
+                if more > 0 {
+                    why.push(format!("… and {more} more problems"));
+                }
                 self.error = Some(format!("That edit was refused: {}", why.join("; ")));
             }
         }
