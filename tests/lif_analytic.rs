@@ -18,6 +18,12 @@ const DT: f64 = 0.1;
 const RHEOBASE_PA: f64 = (THETA - E_L) * C_PF / TAU_MS;
 
 fn neuron_under(amplitude_pa: f64, duration_ms: f64) -> spikelab::sim::Network {
+    neuron_with("current", amplitude_pa, duration_ms)
+}
+
+/// The neuron with the given synapse kind (which must not change its response to a DC), its
+/// V recorded.
+fn neuron_with(synapse: &str, amplitude_pa: f64, duration_ms: f64) -> spikelab::sim::Network {
     let m = model(&format!(
         r#"
 name = "lif"
@@ -27,6 +33,7 @@ dt = "{DT} ms"
 name = "n"
 size = 1
 model = "lif"
+synapse = "{synapse}"
 params = {{ tau_m = "{TAU_MS} ms", c_m = "{C_PF} pF", v_rest = "{E_L} mV", v_reset = "{E_L} mV", v_thresh = "{THETA} mV", t_ref = "{T_REF} ms" }}
 [[inputs]]
 name = "dc"
@@ -111,27 +118,8 @@ fn membrane_potential_follows_the_exact_exponential() {
     assert!(worst < 1e-3, "largest deviation from the exact solution: {worst} mV");
 }
 
-/// The same neuron with the given synapse kind (which must not change its response to a DC).
 fn neuron_with_synapse(synapse: &str, amplitude_pa: f64, duration_ms: f64) -> Vec<f64> {
-    let m = model(&format!(
-        r#"
-name = "lif"
-[simulation]
-dt = "{DT} ms"
-[[populations]]
-name = "n"
-size = 1
-model = "lif"
-synapse = "{synapse}"
-params = {{ tau_m = "{TAU_MS} ms", c_m = "{C_PF} pF", v_rest = "{E_L} mV", v_reset = "{E_L} mV", v_thresh = "{THETA} mV", t_ref = "{T_REF} ms" }}
-[[inputs]]
-name = "dc"
-kind = "dc"
-target = "n"
-amplitude = "{amplitude_pa} pA"
-"#
-    ));
-    spike_times(&run(&m, duration_ms), 0, 0)
+    spike_times(&neuron_with(synapse, amplitude_pa, duration_ms), 0, 0)
 }
 
 #[test]
