@@ -105,7 +105,30 @@ fn save_npy<T: ndarray_npy::WritableElement>(
     })
 }
 
-/// Spikes as a table: time (ms), population index, neuron index.
+/// Saves spikes by the file's extension: CSV as [`SpikeCsv`] writes it (the same file as
+/// `spikelab run --spikes`), `.npy` as the numeric table of [`spikes_table`]. Returns what
+/// was saved, for a status line.
+pub fn save_spikes(
+    path: &Path,
+    spikes: &[Spike],
+    populations: &[String],
+    dt_ms: f64,
+) -> Result<String, ExportError> {
+    if spikes.is_empty() {
+        return Err(ExportError::Empty("no spikes yet; run the simulation first".into()));
+    }
+    match Format::of(path)? {
+        Format::Csv => {
+            let mut csv = SpikeCsv::create(path, populations, dt_ms)?;
+            csv.write(spikes)?;
+            csv.finish()?;
+        }
+        Format::Npy => save_npy(path, spikes_table(spikes, dt_ms).data.view())?,
+    }
+    Ok(format!("{} spikes", spikes.len()))
+}
+
+/// Spikes as a numeric table: time (ms), population index, neuron index.
 pub fn spikes_table(spikes: &[Spike], dt_ms: f64) -> Table {
     let mut data = Array2::zeros((spikes.len(), 3));
     for (mut row, s) in data.rows_mut().into_iter().zip(spikes) {

@@ -1,6 +1,8 @@
 //! SpikeLab: a workbench for spiking neural networks.
 //!
 //! - [`model`]: what the user describes (serialisable spec, validation, presets, files);
+//! - [`neurons`]: the neuron models, one file each (parameters, state, kernel, closed forms),
+//!   read by `model`, `sim` and the views instead of naming models;
 //! - [`sim`]: what runs (flat arrays, event-driven spike delivery, recorders), no GUI code;
 //! - [`analysis`]: rates, ISI and CV over recorded spikes, shared by every front end;
 //! - [`export`]: CSV, `.npy` and PNG files for other tools;
@@ -11,4 +13,5 @@ pub mod app;
 pub mod export;
 pub mod lessons;
 pub mod model;
+pub mod neurons;
 pub mod sim;

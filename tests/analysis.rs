@@ -5,8 +5,8 @@
 mod common;
 use common::{model, preset, run};
 use spikelab::analysis::{
-    FiError, Histogram, autocorrelation, cv, fi_curve, isis, lif_rate_analytic, population_rate,
-    power_spectrum, rates_per_neuron, spike_trains,
+    FiError, Histogram, autocorrelation, cv, fi_curve, isis, population_rate, power_spectrum, rate_analytic,
+    rates_per_neuron, spike_trains,
 };
 use std::f64::consts::PI;
 
@@ -136,7 +136,7 @@ params = { tau_m = "20 ms", c_m = "200 pF", v_rest = "-70 mV", v_reset = "-60 mV
     let currents = [0.0, 100.0, 198.0, 202.0, 210.0, 250.0, 300.0, 400.0, 600.0, 1000.0, 2000.0, 5000.0];
     let curve = fi_curve(&m, 0, &currents, 1000.0, &mut |_| true).expect("runs");
     for point in &curve {
-        let exact = lif_rate_analytic(&m.populations[0], point.current_pa).expect("LIF");
+        let exact = rate_analytic(&m.populations[0], point.current_pa).expect("LIF");
         if exact == 0.0 {
             assert_eq!(point.rate_hz, 0.0, "below rheobase at {} pA", point.current_pa);
             continue;

@@ -247,12 +247,18 @@ fn stop_at_pauses_exactly_there_and_stepping_past_it_does_not_hang() {
 #[test]
 fn traces_can_be_stacked_one_plot_per_neuron() {
     let mut h = app_on("cuba.toml");
-    h.get_by_label("stacked").click();
     h.get_by_label("▶ Play").click();
     wait_until(&mut h, "traces arrive", |app| app.live().traces.iter().all(|t| t.values.len() > 100));
-    // Each recorded neuron (exc 0, 1, 2) gets its own plot with its own legend entry.
+    // Every plot of v has its own legend with one "threshold" entry: overlaid, one plot for
+    // the three recorded neurons (exc 0, 1, 2); stacked, one plot each.
+    let plots = |h: &Harness<'_, SpikeLabApp>| h.get_all_by_label("threshold").count();
+    assert_eq!(plots(&h), 1, "overlaid: one plot");
+    h.get_by_label("stacked").click();
+    h.step();
+    h.step();
+    assert_eq!(plots(&h), 3, "stacked: one plot per neuron");
     for name in ["exc 0", "exc 1", "exc 2"] {
-        h.get_by_label(name);
+        assert_eq!(h.get_all_by_label(name).count(), 1, "{name} is in exactly one plot");
     }
 }
 
@@ -407,6 +413,34 @@ fn the_phase_plane_draws_a_neurons_path_and_a_click_sets_its_state() {
 }
 
 #[test]
+fn the_phase_line_of_a_qif_neuron_shows_rest_and_threshold_and_a_click_past_threshold_fires() {
+    // 50 pA (below the 70 pA rheobase): fixed points at −50 ∓ √(100 − 50/0.7) mV.
+    let half = (100.0f64 - 50.0 / 0.7).sqrt();
+    let first_spike_after_click = |v: f64| {
+        let mut h = app_on("qif_neuron.toml");
+        open_view(&mut h, "Phase plane");
+        wait_until(&mut h, "the phase line is drawn", |app| app.views().phase.fixed_points().len() == 2);
+        let fixed = h.state().views().phase.fixed_points().to_vec();
+        assert!((fixed[0].0 - (-50.0 - half)).abs() < 1e-3 && fixed[0].1, "rest is stable: {fixed:?}");
+        assert!(
+            (fixed[1].0 - (-50.0 + half)).abs() < 1e-3 && !fixed[1].1,
+            "threshold is unstable: {fixed:?}"
+        );
+        click_plot(&mut h, "phase line", v, 0.0);
+        h.state_mut().set_speed(spikelab::app::runner::Speed::MsPerSecond(400.0));
+        h.get_by_label("▶ Play").click();
+        wait_until(&mut h, "200 ms pass", |app| app.live().time_ms > 200.0);
+        h.state().live().spikes.first().map(|s| s.step as f64 * h.state().live().info.dt_ms)
+    };
+    // Put just above the unstable point, the neuron escapes and fires at once; just below,
+    // it falls back to rest (the pulse that makes it fire starts at 500 ms).
+    let above = first_spike_after_click(-50.0 + half + 1.5);
+    assert!(above.is_some_and(|t| t < 100.0), "above threshold it fires: {above:?}");
+    let below = first_spike_after_click(-50.0 + half - 1.5);
+    assert_eq!(below, None, "below threshold it returns to rest");
+}
+
+#[test]
 fn statistics_of_poisson_spike_trains_have_cv_one() {
     // A Poisson process has exponential intervals: CV 1, and a flat spectrum (no peak).
     let mut h = app_with(
@@ -448,7 +482,7 @@ fn the_fi_tool_matches_the_analytic_lif_curve_and_redoes_it_after_an_edit() {
         let dt = h.state().live().info.dt_ms;
         let mut firing = 0;
         for p in &curve {
-            let exact = spikelab::analysis::lif_rate_analytic(&population, p.current_pa).expect("LIF");
+            let exact = spikelab::analysis::rate_analytic(&population, p.current_pa).expect("LIF");
             // Spikes are detected at step ends, so each ISI is up to one step longer than exact.
             let slowest = if exact > 0.0 { 1000.0 / (1000.0 / exact + dt) } else { 0.0 };
             assert!(
@@ -523,9 +557,12 @@ fn spikes_exported_as_csv_are_the_engines_spikes() {
     let text = std::fs::read_to_string(&path).expect("exported file");
     let mut engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
     engine.run_for(700.0).expect("runs");
-    let mut expected = String::from("time_ms,population,neuron\n");
+    // The command line's format: the convention line, then names and times to 1e-9 ms.
+    let mut expected = format!("{}\ntime_ms,population,neuron\n", spikelab::export::SPIKE_TIME_CONVENTION);
+    let model = h.state().model();
     for s in engine.spikes().retained() {
-        expected += &format!("{},{},{}\n", s.step as f64 * engine.dt_ms(), s.pop, s.neuron);
+        let t = (s.step as f64 * engine.dt_ms() * 1e9).round() / 1e9;
+        expected += &format!("{t},{},{}\n", model.populations[s.pop as usize].name, s.neuron);
     }
     assert!(expected.lines().count() > 10, "the step input makes the neuron fire");
     assert_eq!(text, expected);
@@ -761,11 +798,11 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
     open_view(&mut h, "Network");
     let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
     let (left, right) = (rect.center() - egui::vec2(200.0, 60.0), rect.center() + egui::vec2(150.0, 60.0));
-    context_menu_at(&mut h, left, "Lif");
+    context_menu_at(&mut h, left, "LIF");
     assert_eq!(h.state().model().populations.len(), 1);
-    context_menu_at(&mut h, left + egui::vec2(0.0, 150.0), "Dc");
+    context_menu_at(&mut h, left + egui::vec2(0.0, 150.0), "DC current");
     assert_eq!(h.state().model().inputs.len(), 1, "a current into the first population");
-    context_menu_at(&mut h, right, "Lif");
+    context_menu_at(&mut h, right, "LIF");
     assert_eq!(h.state().model().populations.len(), 2);
     let names: Vec<String> = h.state().model().populations.iter().map(|p| p.name.clone()).collect();
     assert_eq!(names, ["neurons", "neurons 2"]);
@@ -825,9 +862,9 @@ fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     let mut h = window_on(model, "empty");
     open_view(&mut h, "Network");
     let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
-    context_menu_at(&mut h, rect.center() - egui::vec2(200.0, 60.0), "Lif");
-    context_menu_at(&mut h, rect.center() + egui::vec2(150.0, 60.0), "Lif");
-    context_menu_at(&mut h, rect.center() - egui::vec2(200.0, -100.0), "Dc");
+    context_menu_at(&mut h, rect.center() - egui::vec2(200.0, 60.0), "LIF");
+    context_menu_at(&mut h, rect.center() + egui::vec2(150.0, 60.0), "LIF");
+    context_menu_at(&mut h, rect.center() - egui::vec2(200.0, -100.0), "DC current");
     h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
     h.get_by_label("▶ Play").click();
     wait_until(&mut h, "the network runs", |app| {
@@ -837,7 +874,7 @@ fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     // Renaming "neurons 2" to "neurons" would give two populations one name: refused.
     let before = h.state().model().clone();
     let body =
-        h.get_all_by_label("10 × Lif").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
+        h.get_all_by_label("10 × LIF").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
     right_click(&mut h, spot(body.expect("the second node")));
     h.get_by_role(Role::TextInput).focus();
     h.step();
@@ -863,7 +900,7 @@ fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     assert!(h.state().model().population("target").is_some(), "renamed in place");
     // Delete a node from its menu while running: the rest keeps running.
     let body =
-        h.get_all_by_label("10 × Lif").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
+        h.get_all_by_label("10 × LIF").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
     right_click(&mut h, spot(body.expect("the second node")));
     h.get_by_label("Delete").click();
     h.step();

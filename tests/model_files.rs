@@ -249,7 +249,7 @@ fn unknown_choices_and_keys_suggest_the_nearest() {
     let msg = error_after("model = \"lif\"", "model = \"hodgkin\"");
     assert_eq!(
         msg,
-        "net.toml:9: populations[0].model: unknown neuron model \"hodgkin\" (did you mean hodgkin_huxley?); choose \"lif\", \"izhikevich\", \"adex\", \"hodgkin_huxley\" or \"poisson_source\""
+        "net.toml:9: populations[0].model: unknown neuron model \"hodgkin\" (did you mean hodgkin_huxley?); choose \"lif\", \"izhikevich\", \"adex\", \"hodgkin_huxley\", \"qif\" or \"poisson_source\""
     );
     let msg = error_after("receptor = \"excitatory\"", "receptor = \"excitatory\"\nwieght = \"3 pA\"");
     assert_eq!(

@@ -1,15 +1,18 @@
 //! Model warnings: delays and spike times beyond the run, and time steps too coarse for a
 //! neuron model, with the limits checked against the engine itself.
 //!
-//! The limits in `src/model/warnings.rs` come from F–I curves measured here: the steady firing
+//! The limits (each model's `max_dt` in `src/neurons/`, and `DT_FRACTION_OF_TAU`) come from F–I curves measured here: the steady firing
 //! rate under constant current at a range of dt against the rate at a dt small enough to have
 //! converged. `cargo test --release --test model_warnings -- --ignored --nocapture` prints the
 //! tables; the tests below check the limits against them.
 
-use spikelab::model::{
-    ADEX_MAX_DT_MS, DT_FRACTION_OF_TAU, HH_MAX_DT_MS, IZHIKEVICH_MAX_DT_MS, Model, presets::PRESETS,
-};
+use spikelab::model::{DT_FRACTION_OF_TAU, Model, NeuronModel, presets::PRESETS};
 use spikelab::sim::Network;
+
+/// The largest dt a model states for itself.
+fn max_dt(key: &str) -> f64 {
+    NeuronModel::from_key(key).and_then(|m| m.max_dt()).expect("the model states a limit").0
+}
 
 /// A population of one neuron per current, each driven by its own DC input.
 fn fi_model(model: &str, params: &str, currents_pa: &[f64], dt: f64, duration_ms: f64) -> String {
@@ -113,7 +116,7 @@ fn dt_limits_measured() {
 #[test]
 fn hodgkin_huxley_is_accurate_up_to_its_dt_limit_and_not_far_beyond() {
     let reference = rates("hodgkin_huxley", "", HH_CURRENTS, 0.005);
-    let at_limit = rates("hodgkin_huxley", "", HH_CURRENTS, HH_MAX_DT_MS);
+    let at_limit = rates("hodgkin_huxley", "", HH_CURRENTS, max_dt("hodgkin_huxley"));
     assert!(worst_error(&at_limit, &reference) < 0.02, "{at_limit:?} vs {reference:?}");
     // At 0.5 ms the neuron just above rheobase is silent; at 1 ms the rates are off by half.
     let coarse = rates("hodgkin_huxley", "", HH_CURRENTS, 0.5);
@@ -125,15 +128,15 @@ fn hodgkin_huxley_is_accurate_up_to_its_dt_limit_and_not_far_beyond() {
 #[test]
 fn izhikevich_and_adex_are_accurate_up_to_their_dt_limits() {
     let reference = rates("izhikevich", "", IZH_CURRENTS, 0.005);
-    let at_limit = rates("izhikevich", "", IZH_CURRENTS, IZHIKEVICH_MAX_DT_MS);
+    let at_limit = rates("izhikevich", "", IZH_CURRENTS, max_dt("izhikevich"));
     assert!(worst_error(&at_limit, &reference) < 0.05, "{at_limit:?} vs {reference:?}");
-    let beyond = rates("izhikevich", "", IZH_CURRENTS, 4.0 * IZHIKEVICH_MAX_DT_MS);
+    let beyond = rates("izhikevich", "", IZH_CURRENTS, 4.0 * max_dt("izhikevich"));
     assert!(worst_error(&beyond, &reference) > 0.1, "{beyond:?} vs {reference:?}");
     // AdEx: within 5 % up to about 100 Hz (the 700 pA neuron, at 165 Hz, is 5.2 % slow).
     let reference = rates("adex", ADEX_TONIC, ADEX_CURRENTS, 0.002);
-    let at_limit = rates("adex", ADEX_TONIC, ADEX_CURRENTS, ADEX_MAX_DT_MS);
+    let at_limit = rates("adex", ADEX_TONIC, ADEX_CURRENTS, max_dt("adex"));
     assert!(worst_error(&at_limit[..3], &reference[..3]) < 0.05, "{at_limit:?} vs {reference:?}");
-    let beyond = rates("adex", ADEX_TONIC, ADEX_CURRENTS, 5.0 * ADEX_MAX_DT_MS);
+    let beyond = rates("adex", ADEX_TONIC, ADEX_CURRENTS, 5.0 * max_dt("adex"));
     assert!(worst_error(&beyond, &reference) > 0.15, "{beyond:?} vs {reference:?}");
 }
 

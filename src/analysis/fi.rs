@@ -1,7 +1,8 @@
-//! Frequency–current (F–I) curves: simulated for any neuron model, analytic for the LIF.
+//! Frequency–current (F–I) curves: simulated for any neuron model, and in closed form for
+//! the models that have one.
 
 use super::spike_trains;
-use crate::model::{Input, InputKind, Model, NeuronModel, Population, Quantity, Simulation};
+use crate::model::{Input, InputKind, Model, Population, Quantity, Simulation};
 use crate::sim::Network;
 use serde::Serialize;
 
@@ -132,31 +133,17 @@ fn dc_input(name: String, target: &str, neuron: u64, current_pa: f64) -> Input {
     }
 }
 
-/// Analytic steady-state rate of a LIF neuron (Dayan & Abbott 2001 §5.4; with v_reset ≠ v_rest and refractory period), None if the population is not LIF.
-///
-/// Dayan & Abbott (2001), Theoretical Neuroscience, eq. 5.12 with a refractory period:
-/// under a constant current I the membrane relaxes towards V∞ = v_rest + R·I (R = τm/C); if
-/// V∞ > v_thresh, it takes T = τm·ln((V∞ − v_reset)/(V∞ − v_thresh)) to climb from reset to
-/// threshold, and the rate is 1/(t_ref + T), Hz; otherwise 0 Hz. The synapse kind does not
-/// matter: without synaptic input every kind has the same membrane.
-pub fn lif_rate_analytic(population: &Population, current_pa: f64) -> Option<f64> {
-    if population.model != NeuronModel::Lif {
-        return None;
-    }
-    let p = |name: &str| population.param(name);
-    let (tau_m, c_m, v_rest, v_reset, v_thresh, t_ref) =
-        (p("tau_m")?, p("c_m")?, p("v_rest")?, p("v_reset")?, p("v_thresh")?, p("t_ref")?);
-    let v_inf = v_rest + tau_m / c_m * current_pa;
-    if v_inf.is_nan() || v_inf <= v_thresh {
-        return Some(0.0);
-    }
-    let climb = tau_m * ((v_inf - v_reset) / (v_inf - v_thresh)).ln();
-    Some(1000.0 / (t_ref + climb.max(0.0)))
+/// Steady-state rate (Hz) of a population's neuron under a constant current (pA), in closed
+/// form, for the models that have one (LIF, QIF; see `NeuronKind::rate_analytic`); `None`
+/// for the others.
+pub fn rate_analytic(population: &Population, current_pa: f64) -> Option<f64> {
+    population.model.rate_analytic(&crate::neurons::Values::of(population), current_pa)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::NeuronModel;
 
     #[test]
     fn steady_state_rate_uses_intervals_ending_in_the_second_half() {
@@ -182,15 +169,15 @@ params = { tau_m = "20 ms", c_m = "200 pF", v_rest = "-70 mV", v_reset = "-60 mV
         let m = Model::from_toml(text, "x.toml").expect("valid");
         let lif = &m.populations[0];
         // Rheobase C/τm·(v_thresh − v_rest) = 200 pA.
-        assert_eq!(lif_rate_analytic(lif, 200.0), Some(0.0));
+        assert_eq!(rate_analytic(lif, 200.0), Some(0.0));
         // 300 pA: V∞ = -40 mV, T = 20 ln(20/10) ms.
-        let r = lif_rate_analytic(lif, 300.0).expect("LIF");
+        let r = rate_analytic(lif, 300.0).expect("LIF");
         assert!((r - 1000.0 / (2.0 + 20.0 * 2f64.ln())).abs() < 1e-9, "{r}");
         // Very strong drive approaches 1/t_ref.
-        assert!((lif_rate_analytic(lif, 1e9).expect("LIF") - 500.0).abs() < 0.01);
+        assert!((rate_analytic(lif, 1e9).expect("LIF") - 500.0).abs() < 0.01);
         let mut izh = lif.clone();
-        izh.model = NeuronModel::Izhikevich;
+        izh.model = NeuronModel::from_key("izhikevich").expect("a model");
         izh.params.clear();
-        assert_eq!(lif_rate_analytic(&izh, 10.0), None);
+        assert_eq!(rate_analytic(&izh, 10.0), None);
     }
 }

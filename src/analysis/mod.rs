@@ -11,7 +11,7 @@ mod stdp;
 pub mod validation;
 
 pub use energy::{EnergyFigure, FIGURES, Operation, OperationCounts, dense_macs_per_step, operation_counts};
-pub use fi::{FiError, FiPoint, fi_curve, lif_rate_analytic, steady_state_rate};
+pub use fi::{FiError, FiPoint, fi_curve, rate_analytic, steady_state_rate};
 pub use histogram::{Histogram, WEIGHT_BINS, rates_per_neuron, weight_histogram};
 pub use report::{PopulationReport, REPORT_BINS, ReportBuilder, SpectralPeak, population_reports};
 pub use spectrum::{Spectrum, autocorrelation, power_spectrum};

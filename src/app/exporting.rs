@@ -94,15 +94,7 @@ impl SpikeLabApp {
                 None => self.error = Some("Choose a projection in the Weights view first".into()),
             },
             Export::Data => {
-                let result = match self.views.get(tab).table(&self.live, &self.shared) {
-                    Some(table) if table.data.nrows() > 0 => {
-                        table.save(&path).map(|()| format!("{} rows", table.data.nrows()))
-                    }
-                    _ => Err(crate::export::ExportError::Empty(format!(
-                        "{} has no data yet; run the simulation first",
-                        self.views.get(tab).title()
-                    ))),
-                };
+                let result = self.views.get(tab).save_data(&self.live, &self.shared, &path);
                 self.report_export(&path, result);
             }
         }

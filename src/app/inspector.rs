@@ -43,7 +43,7 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
                 item(
                     ui,
                     Selection::Population(k),
-                    format!("{} · {} × {:?}", p.name, p.size, p.model),
+                    format!("{} · {} × {}", p.name, p.size, p.model.display_name()),
                     "Neurons and their parameters",
                 );
             }
@@ -68,7 +68,7 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
                 item(
                     ui,
                     Selection::Input(k),
-                    format!("{} -> {} ({:?})", i.name, i.target, i.kind),
+                    format!("{} -> {} ({})", i.name, i.target, i.kind.display_name()),
                     "Stimulus settings",
                 );
             }
@@ -78,7 +78,13 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
         ui,
         |ui| {
             for r in &model.recorders {
-                ui.label(format!("{} {:?}: {}", r.population, r.neurons, r.variables.join(", ")));
+                let neurons: Vec<String> = r.neurons.iter().map(u64::to_string).collect();
+                ui.label(format!(
+                    "{} neurons {}: {}",
+                    r.population,
+                    neurons.join(", "),
+                    r.variables.join(", ")
+                ));
             }
             ui.weak("Spikes of every neuron are always recorded. Click a neuron in the raster to watch it.");
         },
@@ -204,15 +210,9 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
         }
         ui.label("model");
         let before = p.model;
-        egui::ComboBox::from_id_salt("model").selected_text(format!("{:?}", p.model)).show_ui(ui, |ui| {
-            for m in [
-                NeuronModel::Lif,
-                NeuronModel::Izhikevich,
-                NeuronModel::Adex,
-                NeuronModel::HodgkinHuxley,
-                NeuronModel::PoissonSource,
-            ] {
-                ui.selectable_value(&mut p.model, m, format!("{m:?}"));
+        egui::ComboBox::from_id_salt("model").selected_text(p.model.display_name()).show_ui(ui, |ui| {
+            for m in NeuronModel::all() {
+                ui.selectable_value(&mut p.model, m, m.display_name()).on_hover_text(m.about());
             }
         });
         ui.end_row();
@@ -225,22 +225,22 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
         if p.model.receives_input() {
             ui.label("synapses");
             let before = p.synapse;
-            egui::ComboBox::from_id_salt("synapse").selected_text(format!("{:?}", p.synapse)).show_ui(
+            egui::ComboBox::from_id_salt("synapse").selected_text(p.synapse.display_name()).show_ui(
                 ui,
                 |ui| {
-                    for s in [SynapseKind::Current, SynapseKind::Conductance, SynapseKind::Delta] {
-                        ui.selectable_value(&mut p.synapse, s, format!("{s:?}"));
+                    for s in SynapseKind::ALL {
+                        ui.selectable_value(&mut p.synapse, s, s.display_name());
                     }
                 },
             );
             ui.end_row();
             if p.synapse != before {
-                let keep: Vec<&str> = p.model.params(p.synapse).map(|i| i.name).collect();
+                let keep: Vec<&str> = p.model.params_with(p.synapse).map(|i| i.name).collect();
                 p.params.retain(|k, _| keep.contains(&k.as_str()));
                 change = Some(Change::Structure);
             }
         }
-        for info in p.model.params(p.synapse).collect::<Vec<_>>() {
+        for info in p.model.params_with(p.synapse).collect::<Vec<_>>() {
             let mut value = p.param(info.name).unwrap_or(info.default);
             let unit = info.dimension.canonical_unit().symbol();
             let speed = ((info.range.1 - info.range.0) / 500.0).max(1e-4);
@@ -255,7 +255,7 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
 
 fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
     ui.heading(format!("Projection {}", p.label()));
-    ui.label(format!("{:?} synapses, rule {:?}", p.receptor, p.connect.rule));
+    ui.label(format!("{} synapses, {}", p.receptor.display_name(), p.connect.rule.display_name()));
     let mut change = None;
     egui::Grid::new("proj").num_columns(2).striped(true).show(ui, |ui| {
         if let crate::model::Dist::Constant(q) = p.weight {
@@ -299,10 +299,10 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
         ui.label("rule");
         let before = p.connect.rule;
         egui::ComboBox::from_id_salt("rule")
-            .selected_text(format!("{:?}", p.connect.rule))
+            .selected_text(p.connect.rule.display_name())
             .show_ui(ui, |ui| {
-                for rule in [Rule::AllToAll, Rule::OneToOne, Rule::FixedProbability, Rule::FixedIndegree] {
-                    ui.selectable_value(&mut p.connect.rule, rule, format!("{rule:?}"));
+                for rule in Rule::CHOOSABLE {
+                    ui.selectable_value(&mut p.connect.rule, rule, rule.display_name());
                 }
             })
             .response
@@ -385,7 +385,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
 
 fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Change> {
     ui.heading(format!("Input \"{}\"", i.name));
-    ui.label(format!("{:?} onto {}", i.kind, i.target));
+    ui.label(format!("{} onto {}", i.kind.display_name(), i.target));
     let mut change = None;
     egui::Grid::new("input").num_columns(2).striped(true).show(ui, |ui| {
         let mut field = |ui: &mut Ui, name: &str, q: &mut Option<Quantity>, dim: Dimension, tip: &str| {

@@ -7,6 +7,7 @@ mod dist;
 mod error;
 mod io;
 mod lean;
+mod names;
 pub mod params;
 pub mod presets;
 mod schema;
@@ -20,10 +21,12 @@ mod warnings;
 pub use dist::{CanonicalDist, Dist};
 pub use error::{ModelError, PROBLEMS_SHOWN, Problem};
 pub use params::{ParamInfo, StateVarInfo};
+
+use crate::neurons::NeuronKind;
 pub use units::{Dimension, Quantity, Unit};
 pub(crate) use validate::expected_synapses;
 pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};
-pub use warnings::{ADEX_MAX_DT_MS, DT_FRACTION_OF_TAU, HH_MAX_DT_MS, IZHIKEVICH_MAX_DT_MS};
+pub use warnings::DT_FRACTION_OF_TAU;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -81,19 +84,69 @@ impl Default for Simulation {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NeuronModel {
-    /// Leaky integrate-and-fire.
-    Lif,
-    /// Izhikevich (2003) simple model.
-    Izhikevich,
-    /// Adaptive exponential integrate-and-fire (Brette & Gerstner 2005).
-    Adex,
-    /// Hodgkin & Huxley (1952) squid axon.
-    HodgkinHuxley,
-    /// Independent Poisson spike trains (an input population; it receives nothing).
-    PoissonSource,
+/// A population's neuron model: one of [`crate::neurons::MODELS`], written in model files by
+/// its key (`model = "lif"`). It gives access to the model's description and kernel.
+#[derive(Clone, Copy)]
+pub struct NeuronModel(&'static dyn NeuronKind);
+
+impl NeuronModel {
+    /// The model written `key` in model files ("lif", "izhikevich", ...).
+    pub fn from_key(key: &str) -> Option<NeuronModel> {
+        crate::neurons::find(key).map(NeuronModel)
+    }
+
+    /// Every model, in the order menus list them.
+    pub fn all() -> impl Iterator<Item = NeuronModel> {
+        crate::neurons::MODELS.iter().map(|&kind| NeuronModel(kind))
+    }
+
+    /// The keys of every model, as model files write them.
+    pub fn keys() -> Vec<&'static str> {
+        crate::neurons::MODELS.iter().map(|kind| kind.key()).collect()
+    }
+}
+
+impl std::ops::Deref for NeuronModel {
+    type Target = dyn NeuronKind;
+    fn deref(&self) -> &(dyn NeuronKind + 'static) {
+        self.0
+    }
+}
+
+impl PartialEq for NeuronModel {
+    fn eq(&self, other: &NeuronModel) -> bool {
+        self.0.key() == other.0.key()
+    }
+}
+
+impl Eq for NeuronModel {}
+
+impl std::hash::Hash for NeuronModel {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.key().hash(state);
+    }
+}
+
+impl std::fmt::Debug for NeuronModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.key())
+    }
+}
+
+impl Serialize for NeuronModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for NeuronModel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NeuronModel, D::Error> {
+        let key = String::deserialize(deserializer)?;
+        NeuronModel::from_key(&key).ok_or_else(|| {
+            static KEYS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+            serde::de::Error::unknown_variant(&key, KEYS.get_or_init(NeuronModel::keys))
+        })
+    }
 }
 
 /// How synaptic input acts on the membrane.
@@ -134,10 +187,22 @@ pub struct Population {
 }
 
 impl Population {
+    /// `size` neurons of `model` with its default parameters and current synapses.
+    pub fn new(name: impl Into<String>, model: NeuronModel, size: u64) -> Population {
+        Population {
+            name: name.into(),
+            size,
+            model,
+            synapse: SynapseKind::Current,
+            params: BTreeMap::new(),
+            initial: BTreeMap::new(),
+        }
+    }
+
     /// A parameter in canonical units: the file's value, or the model's default.
     /// Unknown names give `None`. Assumes the model was validated.
     pub fn param(&self, name: &str) -> Option<f64> {
-        let info = self.model.params(self.synapse).find(|info| info.name == name)?;
+        let info = self.model.params_with(self.synapse).find(|info| info.name == name)?;
         Some(self.params.get(name).map_or(info.default, Quantity::canonical))
     }
 }

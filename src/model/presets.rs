@@ -15,6 +15,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("stdp_song2000.toml", include_str!("../../assets/presets/stdp_song2000.toml")),
     ("adex_patterns.toml", include_str!("../../assets/presets/adex_patterns.toml")),
     ("hodgkin_huxley.toml", include_str!("../../assets/presets/hodgkin_huxley.toml")),
+    ("qif_neuron.toml", include_str!("../../assets/presets/qif_neuron.toml")),
     ("short_term_plasticity.toml", include_str!("../../assets/presets/short_term_plasticity.toml")),
     ("synapses.toml", include_str!("../../assets/presets/synapses.toml")),
     ("spike_trains.toml", include_str!("../../assets/presets/spike_trains.toml")),

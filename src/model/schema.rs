@@ -43,7 +43,23 @@ pub(crate) enum Shape {
 pub(crate) struct Names {
     /// What is chosen, for messages: "neuron model".
     pub what: &'static str,
-    pub options: &'static [&'static str],
+    pub options: Options,
+}
+
+/// The names a choice accepts: a fixed list, or a registry's keys.
+#[derive(Debug)]
+pub(crate) enum Options {
+    Fixed(&'static [&'static str]),
+    Listed(fn() -> Vec<&'static str>),
+}
+
+impl Names {
+    pub fn options(&self) -> Vec<&'static str> {
+        match self.options {
+            Options::Fixed(names) => names.to_vec(),
+            Options::Listed(names) => names(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -82,20 +98,22 @@ impl Field {
 
 use Shape::*;
 
-pub(crate) const NEURON_MODELS: Names = Names {
-    what: "neuron model",
-    options: &["lif", "izhikevich", "adex", "hodgkin_huxley", "poisson_source"],
-};
+pub(crate) const NEURON_MODELS: Names =
+    Names { what: "neuron model", options: Options::Listed(super::NeuronModel::keys) };
 pub(crate) const SYNAPSE_KINDS: Names =
-    Names { what: "synapse kind", options: &["current", "conductance", "delta"] };
-pub(crate) const RECEPTORS: Names = Names { what: "receptor", options: &["excitatory", "inhibitory"] };
+    Names { what: "synapse kind", options: Options::Fixed(&["current", "conductance", "delta"]) };
+pub(crate) const RECEPTORS: Names =
+    Names { what: "receptor", options: Options::Fixed(&["excitatory", "inhibitory"]) };
 pub(crate) const RULES: Names = Names {
     what: "connection rule",
-    options: &["all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "explicit"],
+    options: Options::Fixed(&["all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "explicit"]),
 };
-pub(crate) const STDP_RULES: Names = Names { what: "STDP rule", options: &["additive", "multiplicative"] };
-pub(crate) const INPUT_KINDS: Names =
-    Names { what: "input kind", options: &["poisson", "spikes", "dc", "pulse", "sine", "noise"] };
+pub(crate) const STDP_RULES: Names =
+    Names { what: "STDP rule", options: Options::Fixed(&["additive", "multiplicative"]) };
+pub(crate) const INPUT_KINDS: Names = Names {
+    what: "input kind",
+    options: Options::Fixed(&["poisson", "spikes", "dc", "pulse", "sine", "noise"]),
+};
 
 pub(crate) const SIMULATION: Schema = Schema {
     what: "the [simulation] table",
@@ -442,8 +460,9 @@ impl<'l> Walker<'l> {
                 }
             }
             (Choice(c), DeValue::String(s)) => {
-                if !c.options.contains(&s.as_ref()) {
-                    let options: Vec<String> = c.options.iter().map(|o| format!("\"{o}\"")).collect();
+                let names = c.options();
+                if !names.contains(&s.as_ref()) {
+                    let options: Vec<String> = names.iter().map(|o| format!("\"{o}\"")).collect();
                     let options: Vec<&str> = options.iter().map(String::as_str).collect();
                     self.add(
                         offset,
@@ -452,7 +471,7 @@ impl<'l> Walker<'l> {
                             "unknown {} {}{}; choose {}",
                             c.what,
                             quote(s),
-                            did_you_mean(s, c.options.iter().copied()),
+                            did_you_mean(s, names.iter().copied()),
                             list_or(&options)
                         ),
                     );
@@ -626,7 +645,7 @@ fn expected(shape: &Shape, what: &str) -> String {
             "a value with its unit in quotes, or {{ uniform = [low, high] }}, or {{ normal = [mean, sd] }} ({what})"
         ),
         Choice(c) => {
-            let options: Vec<String> = c.options.iter().map(|o| format!("\"{o}\"")).collect();
+            let options: Vec<String> = c.options().iter().map(|o| format!("\"{o}\"")).collect();
             let options: Vec<&str> = options.iter().map(String::as_str).collect();
             format!("the name of a {} in quotes, {}", c.what, list_or(&options))
         }
@@ -763,11 +782,11 @@ mod tests {
         assert_eq!(names(&RATE_STEP), asked::<RateStep>());
         assert_eq!(names(&RECORDER), asked::<Recorder>());
         assert_eq!(names(&WEIGHT_RECORDER), asked::<WeightRecorder>());
-        assert_eq!(NEURON_MODELS.options, asked::<NeuronModel>());
-        assert_eq!(SYNAPSE_KINDS.options, asked::<SynapseKind>());
-        assert_eq!(RECEPTORS.options, asked::<Receptor>());
-        assert_eq!(RULES.options, asked::<Rule>());
-        assert_eq!(STDP_RULES.options, asked::<StdpRule>());
-        assert_eq!(INPUT_KINDS.options, asked::<InputKind>());
+        assert_eq!(NEURON_MODELS.options(), NeuronModel::keys());
+        assert_eq!(SYNAPSE_KINDS.options(), asked::<SynapseKind>());
+        assert_eq!(RECEPTORS.options(), asked::<Receptor>());
+        assert_eq!(RULES.options(), asked::<Rule>());
+        assert_eq!(STDP_RULES.options(), asked::<StdpRule>());
+        assert_eq!(INPUT_KINDS.options(), asked::<InputKind>());
     }
 }

@@ -398,8 +398,8 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
 fn check_params(c: &mut Checker, at: &str, pop: &Population, dt: f64) {
     for (name, q) in &pop.params {
         let key = join_key(&format!("{at}.params"), name);
-        let Some(info) = pop.model.params(pop.synapse).find(|i| i.name == name) else {
-            let known: Vec<_> = pop.model.params(pop.synapse).map(|i| i.name).collect();
+        let Some(info) = pop.model.params_with(pop.synapse).find(|i| i.name == name) else {
+            let known: Vec<_> = pop.model.params_with(pop.synapse).map(|i| i.name).collect();
             let of = if pop.model.receives_input() {
                 format!(
                     "{} population with {} synapses",
@@ -427,18 +427,13 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population, dt: f64) {
                 c.add(key, format!("{} cannot be negative, got {q}", info.doc))
             }
             _ => {
-                if pop.model == NeuronModel::PoissonSource && info.name == "rate" {
+                if pop.model.rate_param() == Some(info.name) {
                     check_source_rate(c, key, q, v, dt);
                 }
             }
         }
     }
-    let (bottom, top) = match pop.model {
-        NeuronModel::Lif => ("v_reset", "v_thresh"),
-        NeuronModel::Adex => ("v_reset", "v_peak"),
-        NeuronModel::Izhikevich => ("c", "v_peak"),
-        _ => ("", ""),
-    };
+    let (bottom, top) = pop.model.reset_below().unwrap_or(("", ""));
     if let (Some(reset), Some(thresh)) = (pop.param(bottom), pop.param(top))
         && reset >= thresh
         && pop.params.values().all(|q| q.value.is_finite())

@@ -6,28 +6,9 @@ use super::text::quote;
 use super::units::Dimension;
 use super::*;
 
-/// Largest time step for the Hodgkin–Huxley neuron. Measured on this engine's
-/// exponential-Euler (Rush–Larsen) step, default parameters, F–I from just above rheobase
-/// (650 pA) to 3 nA against dt = 0.001 ms (`tests/model_warnings.rs`): the rate is within 1 %
-/// up to 0.1 ms and 2.7 % at 0.2 ms; at 0.5 ms the neuron just above rheobase stops firing and
-/// the others are 10 % slow; at 1 ms the rates are off by half (35–43 Hz instead of 68–87 Hz)
-/// or zero, and at 2 ms and above it never fires.
-pub const HH_MAX_DT_MS: f64 = 0.1;
-
-/// Largest time step for the Izhikevich neuron, which is integrated by forward Euler.
-/// Izhikevich (2003) steps v in 0.5 ms steps "for numerical stability". Measured on this
-/// engine (regular spiking, I = 5 to 40, against dt = 0.005 ms): within 4 % at 0.5 ms, 5.6 %
-/// at 1 ms, 11.5 % at 2 ms.
-pub const IZHIKEVICH_MAX_DT_MS: f64 = 0.5;
-
-/// Largest time step for AdEx, integrated by forward Euler; the exponential spike upstroke
-/// (slope Δ_T = 2 mV) is its fast part. Measured on this engine (tonic spiking of Naud et al.
-/// 2008, 300 to 700 pA, against dt = 0.001 ms): within 3 % up to 100 Hz and 5.2 % at 165 Hz at
-/// 0.1 ms; 8 % at 0.2 ms, 19 % at 0.5 ms, 24 % at 1 ms.
-pub const ADEX_MAX_DT_MS: f64 = 0.1;
-
-/// A LIF time step should be at most this fraction of τ_m, and with conductance synapses of
-/// τ_syn, of any model. LIF is integrated exactly between steps, but spikes fall on step
+/// A time step should be at most this fraction of a model's time constants (LIF's τ_m), and
+/// with conductance synapses of τ_syn, of any model. Models stepped by forward Euler state
+/// their own limits (`NeuronKind::max_dt`), measured on this engine. LIF is integrated exactly between steps, but spikes fall on step
 /// boundaries: each interspike interval is rounded to whole steps, so the error grows with
 /// the rate. Measured (τ_m = 20 ms, dt = τ_m/10 = 2 ms, against 0.01 ms): 5 % slow at 30 Hz,
 /// 16 % at 100 Hz; so this is a floor, not a guarantee. Conductance synapses are stepped as if
@@ -161,33 +142,18 @@ fn coarse_step(i: usize, pop: &Population, dt: f64, written: &Quantity, out: &mu
             ),
         )
     };
-    let fixed = match pop.model {
-        NeuronModel::HodgkinHuxley => Some((
-            HH_MAX_DT_MS,
-            "its sodium channels open within a fraction of a millisecond; above 0.1 ms the firing rate drifts, and at 1 ms it is off by half or the neuron falls silent".to_string(),
-        )),
-        NeuronModel::Izhikevich => Some((
-            IZHIKEVICH_MAX_DT_MS,
-            "it is stepped by forward Euler, which Izhikevich (2003) runs in 0.5 ms steps for stability; above that the rate is off by more than 5 %".to_string(),
-        )),
-        NeuronModel::Adex => Some((
-            ADEX_MAX_DT_MS,
-            "it is stepped by forward Euler and its spike upstroke is steep; above 0.1 ms the rate is off by more than 5 %".to_string(),
-        )),
-        NeuronModel::Lif | NeuronModel::PoissonSource => None,
-    };
-    if let Some((most, why)) = fixed
+    if let Some((most, why)) = pop.model.max_dt()
         && dt > most * (1.0 + 1e-9)
     {
-        out.push(limit(why, most));
+        out.push(limit(why.to_string(), most));
         return;
     }
-    if pop.model == NeuronModel::PoissonSource {
-        let rate = pop.param("rate").unwrap_or(0.0);
+    if let Some(rate_param) = pop.model.rate_param() {
+        let rate = pop.param(rate_param).unwrap_or(0.0);
         if rate * dt * 1e-3 > SOURCE_RATE_DT {
             let effective = (1.0 - (-rate * dt * 1e-3).exp()) / (dt * 1e-3);
             out.push(Problem::new(
-                format!("populations[{i}].params.rate"),
+                format!("populations[{i}].params.{rate_param}"),
                 format!(
                     "at {} Hz and dt = {written}, a source often draws two spikes in one step, which count as one: it fires at about {:.0} Hz, not {}. Use a smaller dt for rates above {:.0} Hz",
                     round3(rate),
@@ -199,11 +165,10 @@ fn coarse_step(i: usize, pop: &Population, dt: f64, written: &Quantity, out: &mu
         }
         return;
     }
-    // The membrane time constant (LIF only) and conductance synapses' time constants.
+    // The model's time constants and conductance synapses' time constants.
     let mut constants: Vec<(&str, f64, &str)> = Vec::new();
-    if pop.model == NeuronModel::Lif {
-        let why = "spikes fall on step boundaries, so every interval between spikes is rounded to whole steps (at a tenth of tau_m a neuron firing at 30 Hz is already 5 % slow)";
-        constants.extend(pop.param("tau_m").map(|t| ("tau_m", t, why)));
+    for &(name, why) in pop.model.time_constants() {
+        constants.extend(pop.param(name).map(|t| (name, t, why)));
     }
     if pop.synapse == SynapseKind::Conductance {
         let why = "a conductance is stepped as if it stayed constant for a whole step, which makes each synaptic potential 5 % too large at a tenth of its time constant";

@@ -8,22 +8,11 @@
 //! fires much faster costs more: the command line's progress bar and the window's status bar
 //! show the measured speed once it runs.
 
-use crate::model::{InputKind, Model, NeuronModel};
+use crate::model::{InputKind, Model};
 
 /// Rate assumed for neurons whose rate the model does not state, Hz (cortical networks fire
 /// at a few to a few tens of Hz).
 pub const ASSUMED_RATE_HZ: f64 = 10.0;
-
-/// Cost of one neuron update, ns, by model (LIF vectorises; Hodgkin–Huxley evaluates six
-/// exponentials per step).
-fn update_ns(model: NeuronModel) -> f64 {
-    match model {
-        NeuronModel::Lif => 0.6,
-        NeuronModel::Izhikevich | NeuronModel::Adex => 2.0,
-        NeuronModel::HodgkinHuxley => 40.0,
-        NeuronModel::PoissonSource => 0.0,
-    }
-}
 
 /// Cost of delivering one spike through one synapse, and of one Poisson input spike, ns.
 const EVENT_NS: f64 = 3.5;
@@ -53,9 +42,9 @@ pub fn estimate_run(model: &Model, duration_ms: f64) -> RunEstimate {
     let steps = (duration_ms.max(0.0) / dt).round();
     let seconds = duration_ms.max(0.0) * 1e-3;
     let rate_of = |name: &str| {
-        model.population(name).map_or(0.0, |(_, p)| match p.model {
-            NeuronModel::PoissonSource => p.param("rate").unwrap_or(0.0),
-            _ => ASSUMED_RATE_HZ,
+        model.population(name).map_or(0.0, |(_, p)| match p.model.rate_param() {
+            Some(rate) => p.param(rate).unwrap_or(0.0),
+            None => ASSUMED_RATE_HZ,
         })
     };
     let mut neuron_updates = 0.0;
@@ -64,7 +53,9 @@ pub fn estimate_run(model: &Model, duration_ms: f64) -> RunEstimate {
     for p in &model.populations {
         let n = p.size as f64;
         neuron_updates += if p.model.receives_input() { n * steps } else { 0.0 };
-        wall_ns += n * steps * update_ns(p.model);
+        // Each model states its cost per update (LIF vectorises; Hodgkin–Huxley evaluates six
+        // exponentials per step).
+        wall_ns += n * steps * p.model.update_ns();
         spikes += n * rate_of(&p.name) * seconds;
     }
     let synaptic_events: f64 = model

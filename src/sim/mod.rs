@@ -11,7 +11,6 @@
 //!    d after the spike, as in NEST (d ≥ one step). Event-driven: work ∝ spikes × out-degree.
 
 mod estimate;
-mod fastmath;
 mod input;
 mod neuron;
 mod plasticity;
@@ -19,14 +18,15 @@ mod record;
 mod rng;
 mod synapse;
 
+pub use crate::neurons::PhaseField;
 pub use estimate::{ASSUMED_RATE_HZ, RunEstimate, duration_words, estimate_run};
-pub use neuron::PhaseField;
 pub use record::{Spike, SpikeBatch, SpikeLog, Trace, WeightTrace};
 pub use synapse::ProjectionState;
 
-use crate::model::{Model, ModelError, NeuronModel, Receptor};
+use crate::model::{Model, ModelError, Receptor};
+use crate::neurons::Values;
 use input::InputState;
-use neuron::{Dynamics, PopState};
+use neuron::PopState;
 use rayon::prelude::*;
 use rng::{Stream, rng_for};
 
@@ -613,7 +613,7 @@ impl Network {
         }
         let dt = self.dt_ms;
         for (pop, spec) in self.pops.iter_mut().zip(&model.populations) {
-            pop.dynamics = Dynamics::new(spec, dt);
+            pop.kernel = neuron::kernel(spec, dt);
         }
         for (k, (old, new)) in self.model.projections.iter().zip(&model.projections).enumerate() {
             if old.weight != new.weight {
@@ -683,16 +683,14 @@ fn same_structure(a: &Model, b: &Model) -> bool {
         && a.simulation.seed == b.simulation.seed
 }
 
-/// Sets the initial state: the model's defaults (rest, and gates or recovery variables in
+/// Sets the initial state: the model's defaults (rest, and the other variables in
 /// equilibrium with it), overridden by the spec's `initial` table.
 fn initialise(pop: &mut PopState, spec: &crate::model::Population, seed: u64) {
-    let p = |name: &str| spec.param(name).unwrap_or(0.0);
-    let rest = match spec.model {
-        NeuronModel::Lif => p("v_rest"),
-        NeuronModel::Adex => p("e_l"),
-        NeuronModel::Izhikevich | NeuronModel::HodgkinHuxley => -65.0,
-        NeuronModel::PoissonSource => return,
-    };
+    if !spec.model.receives_input() {
+        return;
+    }
+    let values = Values::of(spec);
+    let rest = spec.model.rest(&values);
     let mut rng = rng_for(seed, Stream::Initial, &spec.name);
     let vars = spec.model.state_vars(spec.synapse);
     for (index, info) in vars.iter().enumerate() {
@@ -702,35 +700,26 @@ fn initialise(pop: &mut PopState, spec: &crate::model::Population, seed: u64) {
         // so 5% of its neurons start with a negative inhibitory conductance, which is what
         // starts its activity; clipped, a fifth of the seeds fall silent). Gates are
         // probabilities and are kept in [0, 1].
-        let gate = matches!(spec.model, NeuronModel::HodgkinHuxley) && matches!(info.name, "m" | "h" | "n");
         if let Some(dist) = dist {
             for x in pop.var_mut(index).iter_mut() {
                 let value = synapse::draw(dist, &mut rng, false);
-                *x = if gate { value.clamp(0.0, 1.0) } else { value } as f32;
+                *x = if info.probability { value.clamp(0.0, 1.0) } else { value } as f32;
             }
         } else if index == 0 {
             pop.v.iter_mut().for_each(|x| *x = rest as f32);
         }
     }
-    let given = |name: &str| spec.initial.contains_key(name);
-    match spec.model {
-        NeuronModel::Izhikevich if !given("u") => {
-            let b = p("b") as f32;
-            for (u, v) in pop.own[0].iter_mut().zip(&pop.v) {
-                *u = b * v;
-            }
+    // The model's own variables the file does not give start in equilibrium with each V.
+    let own = spec.model.state();
+    let missing: Vec<usize> = (0..own.len()).filter(|&k| !spec.initial.contains_key(own[k].name)).collect();
+    if missing.is_empty() {
+        return;
+    }
+    let mut at_rest = vec![0.0; own.len()];
+    for i in 0..pop.v.len() {
+        spec.model.initial_state(&values, pop.v[i] as f64, &mut at_rest);
+        for &k in &missing {
+            pop.own[k][i] = at_rest[k] as f32;
         }
-        NeuronModel::HodgkinHuxley => {
-            for (g, name) in ["m", "h", "n"].into_iter().enumerate() {
-                if given(name) {
-                    continue;
-                }
-                let (v, gate) = (&pop.v, &mut pop.own[g]);
-                for (x, &vi) in gate.iter_mut().zip(v) {
-                    *x = neuron::hh_steady_state(vi as f64)[g] as f32;
-                }
-            }
-        }
-        _ => {}
     }
 }

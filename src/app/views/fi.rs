@@ -1,12 +1,14 @@
 //! F–I curve tool: the steady-state firing rate of a population's neuron model, with its
 //! current parameters, against a swept DC current. The sweep runs on its own thread (one
 //! network, a neuron per current) with a progress bar, and starts again by itself when a
-//! parameter or the range changes. For the LIF the analytic curve is drawn over it.
+//! parameter or the range changes. For models with a closed-form rate (LIF, QIF) the analytic
+//! curve and the rheobase are drawn over it.
 
 use super::{LiveData, Shared, View, empty_hint, population_color};
-use crate::analysis::{FiError, FiPoint, fi_curve, lif_rate_analytic};
+use crate::analysis::{FiError, FiPoint, fi_curve, rate_analytic};
 use crate::export::Table;
-use crate::model::{NeuronModel, Population};
+use crate::model::Population;
+use crate::neurons::Values;
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -52,21 +54,9 @@ impl Drop for Job {
     }
 }
 
-/// A sweep that shows the interesting part of each model's curve.
+/// A sweep that shows the interesting part of each model's curve (the model says how far).
 fn default_sweep(p: &Population) -> Sweep {
-    let param = |name: &str| p.param(name).unwrap_or(0.0);
-    let to_pa = match p.model {
-        // Three times the rheobase (θ − E_L)·C/τ.
-        NeuronModel::Lif => {
-            3.0 * ((param("v_thresh") - param("v_rest")) * param("c_m") / param("tau_m").max(1e-9)).max(10.0)
-        }
-        // Izhikevich's units: I = 10 is the paper's usual drive.
-        NeuronModel::Izhikevich => 20.0 * param("c_m").max(1e-9),
-        NeuronModel::Adex => 1000.0,
-        // 0–20 µA/cm² for the preset's 10,000 µm² patch.
-        NeuronModel::HodgkinHuxley => 2000.0,
-        NeuronModel::PoissonSource => 1.0,
-    };
+    let to_pa = p.model.fi_range_pa(&Values::of(p));
     Sweep { from_pa: 0.0, to_pa, points: 41, duration_ms: 1000.0 }
 }
 
@@ -123,13 +113,11 @@ impl View for FiView {
         "fi_curve"
     }
 
-    /// Current, simulated rate, and the analytic rate for a LIF.
+    /// Current, simulated rate, and the analytic rate where the model has one.
     fn table(&self, _: &LiveData, _: &Shared) -> Option<Table> {
         let (key, Ok(points)) = self.result.as_ref()? else { return None };
-        let analytic = points
-            .iter()
-            .map(|p| lif_rate_analytic(&key.population, p.current_pa).unwrap_or(f64::NAN))
-            .collect();
+        let analytic =
+            points.iter().map(|p| rate_analytic(&key.population, p.current_pa).unwrap_or(f64::NAN)).collect();
         Some(Table::from_columns(vec![
             ("current_pa".into(), points.iter().map(|p| p.current_pa).collect()),
             ("rate_hz".into(), points.iter().map(|p| p.rate_hz).collect()),
@@ -161,11 +149,14 @@ impl View for FiView {
         let sweep = self.settings.entry(population.name.clone()).or_insert_with(|| default_sweep(population));
         ui.horizontal_wrapped(|ui| {
             egui::ComboBox::from_id_salt("fi population")
-                .selected_text(format!("{} ({:?})", population.name, population.model))
+                .selected_text(format!("{} ({})", population.name, population.model.display_name()))
                 .show_ui(ui, |ui| {
                     for &k in &neurons {
                         let p = &model.populations[k];
-                        if ui.selectable_label(k == pop, format!("{} ({:?})", p.name, p.model)).clicked() {
+                        if ui
+                            .selectable_label(k == pop, format!("{} ({})", p.name, p.model.display_name()))
+                            .clicked()
+                        {
                             self.pop = Some(k);
                             shared.selected = None;
                         }
@@ -232,21 +223,21 @@ impl View for FiView {
             None => None,
         };
         let color = population_color(pop);
-        let analytic: Option<Vec<[f64; 2]>> = (population.model == NeuronModel::Lif).then(|| {
+        let analytic: Option<Vec<[f64; 2]>> = population.model.rate_formula().is_some().then(|| {
             (0..=400)
                 .filter_map(|k| {
                     let i = sweep.from_pa + (sweep.to_pa - sweep.from_pa) * k as f64 / 400.0;
-                    lif_rate_analytic(population, i).map(|r| [i, r])
+                    rate_analytic(population, i).map(|r| [i, r])
                 })
                 .collect()
         });
-        let rheobase = (population.model == NeuronModel::Lif).then(|| {
-            let p = |n: &str| population.param(n).unwrap_or(f64::NAN);
-            (p("v_thresh") - p("v_rest")) * p("c_m") / p("tau_m")
-        });
-        if let Some(r) = rheobase {
-            ui.weak(format!("LIF: dots simulated, grey line analytic, orange line the rheobase (θ − E_L)·C/τ = {r:.1} pA"))
-                .on_hover_text("Analytic rate: 1/(t_ref + τ ln((V∞ − V_reset)/(V∞ − θ))) with V∞ = E_L + R·I (Dayan & Abbott 2001)");
+        let rheobase = population.model.rheobase(&Values::of(population));
+        if let (Some(r), Some(formula)) = (rheobase, population.model.rate_formula()) {
+            ui.weak(format!(
+                "{}: dots simulated, grey line analytic, orange line the rheobase, {r:.1} pA",
+                population.model.display_name()
+            ))
+            .on_hover_text(format!("Analytic rate: {formula}"));
         }
         Plot::new("fi curve")
             .x_axis_label("input current (pA)")
@@ -255,9 +246,12 @@ impl View for FiView {
             .show(ui, |plot_ui| {
                 if let Some(line) = analytic {
                     plot_ui.line(
-                        Line::new("analytic (LIF)", PlotPoints::new(line))
-                            .color(egui::Color32::GRAY)
-                            .width(2.0),
+                        Line::new(
+                            format!("analytic ({})", population.model.display_name()),
+                            PlotPoints::new(line),
+                        )
+                        .color(egui::Color32::GRAY)
+                        .width(2.0),
                     );
                 }
                 if let Some(r) = rheobase {

@@ -154,27 +154,16 @@ fn fresh_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
 }
 
 fn new_population(model: &Model, kind: NeuronModel) -> Population {
-    let base = match kind {
-        NeuronModel::PoissonSource => "source",
-        _ => "neurons",
-    };
-    Population {
-        name: fresh_name(base, |n| model.population(n).is_some()),
-        size: if kind == NeuronModel::PoissonSource { 100 } else { 10 },
-        model: kind,
-        synapse: SynapseKind::Current,
-        params: Default::default(),
-        initial: Default::default(),
-    }
+    // Spike sources come in larger groups: they drive others.
+    let (base, size) = if kind.receives_input() { ("neurons", 10) } else { ("source", 100) };
+    Population::new(fresh_name(base, |n| model.population(n).is_some()), kind, size)
 }
 
 fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
-    let name = fresh_name(&format!("{kind:?}").to_lowercase(), |n| model.inputs.iter().any(|i| i.name == n));
-    let mut input: Input = toml::from_str(&format!(
-        "name = \"{name}\"\nkind = \"{}\"\ntarget = \"{target}\"",
-        format!("{kind:?}").to_lowercase()
-    ))
-    .unwrap_or_else(|_| unreachable!("a minimal input always parses"));
+    let name = fresh_name(kind.key(), |n| model.inputs.iter().any(|i| i.name == n));
+    let mut input: Input =
+        toml::from_str(&format!("name = \"{name}\"\nkind = \"{}\"\ntarget = \"{target}\"", kind.key()))
+            .unwrap_or_else(|_| unreachable!("a minimal input always parses"));
     match kind {
         InputKind::Poisson => {
             input.rate = Some(Quantity::hz(10.0));
@@ -302,7 +291,7 @@ impl SnarlViewer<Node> for Viewer<'_> {
                     .inputs
                     .iter()
                     .find(|i| &i.name == name)
-                    .map_or(String::new(), |i| format!("{:?}", i.kind));
+                    .map_or(String::new(), |i| i.kind.display_name().to_string());
                 ui.label(kind);
                 PinInfo::circle().with_fill(EXC).with_wire_color(EXC)
             }
@@ -335,7 +324,7 @@ impl SnarlViewer<Node> for Viewer<'_> {
         let Some((_, p)) = self.model.population(&name) else { return };
         ui.vertical(|ui| {
             ui.set_min_width(110.0);
-            ui.label(format!("{} × {:?}", p.size, p.model));
+            ui.label(format!("{} × {}", p.size, p.model.display_name()));
             // Outgoing projections: target, rule and weight, plasticity; click to edit.
             for (k, q) in self.model.projections.iter().enumerate().filter(|(_, q)| q.pre == name) {
                 let rule = match q.connect.rule {
@@ -450,14 +439,8 @@ impl SnarlViewer<Node> for Viewer<'_> {
         }
         ui.separator();
         ui.label("Add a population");
-        for kind in [
-            NeuronModel::Lif,
-            NeuronModel::Izhikevich,
-            NeuronModel::Adex,
-            NeuronModel::HodgkinHuxley,
-            NeuronModel::PoissonSource,
-        ] {
-            if ui.button(format!("{kind:?}")).clicked() {
+        for kind in NeuronModel::all() {
+            if ui.button(kind.display_name()).on_hover_text(kind.about()).clicked() {
                 let pop = new_population(self.model, kind);
                 let name = pop.name.clone();
                 self.propose(
@@ -477,7 +460,7 @@ impl SnarlViewer<Node> for Viewer<'_> {
             ui.separator();
             ui.label("Add an input (drag its pin to a population)");
             for kind in [InputKind::Dc, InputKind::Pulse, InputKind::Poisson, InputKind::Noise] {
-                if ui.button(format!("{kind:?}")).clicked() {
+                if ui.button(kind.display_name()).clicked() {
                     let input = new_input(self.model, kind, &target);
                     let name = input.name.clone();
                     self.propose(
@@ -842,7 +825,7 @@ amplitude = "400 pA"
     #[test]
     fn new_parts_are_valid_with_units_for_their_target() {
         let mut m = Model::from_toml(preset("coba").unwrap(), "coba").unwrap();
-        let pop = new_population(&m, NeuronModel::Izhikevich);
+        let pop = new_population(&m, NeuronModel::from_key("izhikevich").expect("a model"));
         assert_eq!(pop.name, "neurons");
         m.populations.push(pop);
         // COBA's targets are conductance-based: the new projection's weight is in nS.

@@ -23,7 +23,7 @@ pub use stats::StatsView;
 pub use traces::TracesView;
 
 use super::live::LiveData;
-use crate::export::Table;
+use crate::export::{ExportError, Table};
 use egui::Color32;
 
 /// UI state shared by the views: what is selected and which time window is shown.
@@ -96,6 +96,23 @@ pub trait View {
     fn table(&self, data: &LiveData, shared: &Shared) -> Option<Table>;
     /// A file name for saving it.
     fn file_stem(&self) -> &'static str;
+    /// Saves its data to `path` (CSV or `.npy` by the extension) and says what was saved:
+    /// by default the [`View::table`].
+    fn save_data(
+        &self,
+        data: &LiveData,
+        shared: &Shared,
+        path: &std::path::Path,
+    ) -> Result<String, ExportError> {
+        match self.table(data, shared) {
+            Some(table) if table.data.nrows() > 0 => {
+                table.save(path).map(|()| format!("{} rows", table.data.nrows()))
+            }
+            _ => {
+                Err(ExportError::Empty(format!("{} has no data yet; run the simulation first", self.title())))
+            }
+        }
+    }
 }
 
 /// The kinds of view, in the order the View menu lists them.

@@ -1,14 +1,16 @@
-//! Phase plane of a two-variable neuron (Izhikevich v–u, AdEx V–w): both nullclines, the
-//! vector field and the live trajectory of one neuron. Clicking in the plane puts the neuron
-//! there. The equations come from the engine ([`PhaseField`]), so the picture is what runs.
+//! Phase portrait of one neuron: for a two-variable model (Izhikevich v–u, AdEx V–w) the phase
+//! plane with both nullclines, the vector field and the live trajectory; for a one-variable
+//! model (QIF) the phase line, dv/dt against v, with its fixed points and the neuron moving
+//! along it. Clicking puts the neuron there. The equations come from the model's kernel
+//! ([`PhaseField`]), so the picture is what runs.
 
 use super::{LiveData, Shared, View, empty_hint};
 use crate::app::runner::Command;
 use crate::export::Table;
-use crate::model::{InputKind, Model, NeuronModel};
-use crate::sim::PhaseField;
+use crate::model::{InputKind, Model, Population, StateVarInfo};
+use crate::neurons::{PhaseField, Values};
 use egui::Color32;
-use egui_plot::{Arrows, Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Arrows, HLine, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
 
 pub struct PhaseView {
     /// Input current of the drawn field, pA, and whether it follows the model's DC inputs.
@@ -18,24 +20,30 @@ pub struct PhaseView {
     watching: Option<(usize, usize, u64)>,
     /// How much of the trajectory to draw, ms.
     tail_ms: f64,
+    /// The fixed points of the phase line drawn last (v, stable), for tests.
+    fixed: Vec<(f64, bool)>,
 }
 
 impl Default for PhaseView {
     fn default() -> Self {
-        PhaseView { current_pa: 0.0, current_from_model: true, watching: None, tail_ms: 300.0 }
+        PhaseView {
+            current_pa: 0.0,
+            current_from_model: true,
+            watching: None,
+            tail_ms: 300.0,
+            fixed: Vec::new(),
+        }
     }
 }
 
 /// Arrows per side of the vector field.
 const GRID: usize = 21;
 
-/// Name of the recovery variable of a two-variable model.
-fn recovery(model: NeuronModel) -> Option<&'static str> {
-    match model {
-        NeuronModel::Izhikevich => Some("u"),
-        NeuronModel::Adex => Some("w"),
-        _ => None,
-    }
+/// What the view draws for a population: `None` for no phase portrait, `Some(None)` for a
+/// phase line, `Some(Some(u))` for a phase plane over v and the recovery variable u.
+fn portrait(population: &Population) -> Option<Option<&'static StateVarInfo>> {
+    let phase = population.model.phase(&Values::of(population))?;
+    Some(phase.recovery.map(|k| &population.model.state()[k]))
 }
 
 /// Sum of the constant currents (DC, and pulses on at `t_ms`) injected into one neuron, pA.
@@ -63,8 +71,15 @@ impl View for PhaseView {
     /// The drawn trajectory: time, v and the recovery variable.
     fn table(&self, data: &LiveData, _: &Shared) -> Option<Table> {
         let (pop, neuron, _) = self.watching?;
-        let y = recovery(data.info.model.populations.get(pop)?.model)?;
-        let trail = trajectory(data, pop, neuron, y, self.tail_ms);
+        let population = data.info.model.populations.get(pop)?;
+        let y = match portrait(population)? {
+            Some(u) => u.name,
+            None => "dv/dt",
+        };
+        let trail = match portrait(population)? {
+            Some(u) => trajectory(data, pop, neuron, u.name, self.tail_ms),
+            None => line_trajectory(data, &PhaseField::new(population)?, pop, neuron, 0.0, self.tail_ms),
+        };
         Some(Table::from_columns(vec![
             ("v".into(), trail.iter().map(|p| p[0]).collect()),
             (y.into(), trail.iter().map(|p| p[1]).collect()),
@@ -77,33 +92,36 @@ impl View for PhaseView {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         let model = &data.info.model;
-        let two_var = |k: usize| model.populations.get(k).and_then(|p| recovery(p.model)).is_some();
-        // The selected neuron if it has a phase plane, else the first neuron that has one.
+        let drawn = |k: usize| model.populations.get(k).and_then(portrait).is_some();
+        // The selected neuron if it has a phase portrait, else the first neuron that has one.
         let (pop, neuron) = match shared.selected {
-            Some((p, n)) if two_var(p) => (p, n),
-            _ => match (0..model.populations.len()).find(|&k| two_var(k)) {
+            Some((p, n)) if drawn(p) => (p, n),
+            _ => match (0..model.populations.len()).find(|&k| drawn(k)) {
                 Some(k) => (k, 0),
                 None => {
+                    let with: Vec<&str> = crate::model::NeuronModel::all()
+                        .filter(|&m| portrait(&Population::new("n", m, 1)).is_some())
+                        .map(|m| m.display_name())
+                        .collect();
                     empty_hint(
                         ui,
                         ui.max_rect(),
-                        "The phase plane is for Izhikevich and AdEx neurons; this model has none",
+                        &format!(
+                            "The phase portrait is for {} neurons; this model has none",
+                            with.join(", ")
+                        ),
                     );
                     return;
                 }
             },
         };
         let population = &model.populations[pop];
-        let (Some(field), Some(y_name)) = (PhaseField::new(population), recovery(population.model)) else {
+        let (Some(field), Some(recovery)) = (PhaseField::new(population), portrait(population)) else {
             return;
-        };
-        let (x_unit, y_unit) = match population.model {
-            NeuronModel::Izhikevich => ("mV", "mV/ms"),
-            _ => ("mV", "pA"),
         };
         if self.watching != Some((pop, neuron, data.generation)) {
             self.watching = Some((pop, neuron, data.generation));
-            for variable in ["v", y_name] {
+            for variable in std::iter::once("v").chain(recovery.map(|u| u.name)) {
                 shared.requests.push(Command::Watch { pop, neuron, variable: variable.into() });
             }
         }
@@ -128,12 +146,18 @@ impl View for PhaseView {
             ui.add(egui::DragValue::new(&mut self.tail_ms).range(10.0..=5000.0).speed(5.0).suffix(" ms"))
                 .on_hover_text("How much of the neuron's recent path to draw");
         });
+        let Some(recovery) = recovery else {
+            ui.weak("Click on the line to put the neuron there (sets v). Filled dots are stable fixed points, open ones unstable.");
+            self.phase_line(ui, &field, data, shared, (pop, neuron));
+            return;
+        };
+        let (y_name, y_unit) = (recovery.name, recovery.unit);
         ui.weak("Click in the plane to put the neuron there (sets v and the recovery variable).");
 
         let trail = trajectory(data, pop, neuron, y_name, self.tail_ms);
         let i = self.current_pa;
         // x from below rest to the spike cut-off; y to hold the trail and the nullclines' low part.
-        let (x0, x1) = (field.v_reset.min(-70.0) - 15.0, field.v_peak);
+        let (x0, x1) = (field.phase.v_reset.min(-70.0) - 15.0, field.phase.v_peak);
         let xs: Vec<f64> = (0..=300).map(|k| x0 + (x1 - x0) * k as f64 / 300.0).collect();
         let null: Vec<(f64, f64)> = xs.iter().map(|&x| field.nullclines(x, i)).collect();
         let mut ys: Vec<f64> = null.iter().map(|n| n.1).chain(trail.iter().map(|p| p[1])).collect();
@@ -158,7 +182,7 @@ impl View for PhaseView {
         let response = Plot::new("phase plane")
             // Steps of 5, 25, 125: labels every 25 mV fit a narrow plot (tens would not).
             .x_grid_spacer(egui_plot::log_grid_spacer(5))
-            .x_axis_label(format!("v ({x_unit})"))
+            .x_axis_label("v (mV)")
             .y_axis_label(format!("{y_name} ({y_unit})"))
             .legend(Legend::default())
             .include_x(x0)
@@ -177,8 +201,9 @@ impl View for PhaseView {
                     Line::new(format!("{y_name}-nullcline (d{y_name}/dt = 0)"), PlotPoints::new(y_null))
                         .width(2.0),
                 );
-                plot_ui
-                    .vline(VLine::new("spike cut-off", field.v_peak).color(Color32::from_rgb(200, 60, 60)));
+                plot_ui.vline(
+                    VLine::new("spike cut-off", field.phase.v_peak).color(Color32::from_rgb(200, 60, 60)),
+                );
                 if let Some(&last) = trail.last() {
                     plot_ui.line(
                         Line::new("trajectory", PlotPoints::new(trail))
@@ -203,6 +228,125 @@ impl View for PhaseView {
             }
         }
     }
+}
+
+impl PhaseView {
+    /// The fixed points (v in mV, and whether stable) of the phase line drawn last.
+    pub fn fixed_points(&self) -> &[(f64, bool)] {
+        &self.fixed
+    }
+
+    /// The phase line of a one-variable model: dv/dt against v under the current input, its
+    /// fixed points (filled: stable; open: unstable), arrows along the axis for the direction
+    /// of motion, and the neuron's recent path along the curve.
+    fn phase_line(
+        &mut self,
+        ui: &mut egui::Ui,
+        field: &PhaseField,
+        data: &LiveData,
+        shared: &mut Shared,
+        (pop, neuron): (usize, usize),
+    ) {
+        let i = self.current_pa;
+        let phase = field.phase;
+        let fixed = field.fixed_points(phase.v_reset.min(-70.0) - 30.0, phase.v_peak, i);
+        // From below the lowest fixed point (or the reset) to the spike cut-off; dv/dt grows
+        // quadratically, so the y range is set by the part below the fixed points and the reset.
+        let low = fixed.iter().map(|f| f.0).fold(phase.v_reset, f64::min);
+        let high = fixed.iter().map(|f| f.0).fold(phase.v_reset, f64::max);
+        let (x0, x1) = (low - 15.0, phase.v_peak);
+        let xs: Vec<f64> = (0..=400).map(|k| x0 + (x1 - x0) * k as f64 / 400.0).collect();
+        let curve: Vec<[f64; 2]> = xs.iter().map(|&x| [x, field.derivatives(x, 0.0, i).0]).collect();
+        let window = |p: &&[f64; 2]| p[0] <= high + 0.5 * (high - low) + 10.0;
+        let y_low = curve.iter().filter(window).map(|p| p[1]).fold(0.0, f64::min);
+        let y_high = curve.iter().filter(window).map(|p| p[1]).fold(0.0, f64::max);
+        let pad = 0.2 * (y_high - y_low).max(0.1);
+        let (y0, y1) = (y_low - pad, y_high + pad);
+        let clipped: Vec<[f64; 2]> =
+            curve.iter().map(|&[x, y]| if (y0..=y1).contains(&y) { [x, y] } else { [x, f64::NAN] }).collect();
+        // Arrows on the axis, pointing the way v moves.
+        let (mut origins, mut tips) = (Vec::new(), Vec::new());
+        let step = (x1 - x0) / GRID as f64;
+        for a in 0..GRID {
+            let x = x0 + (a as f64 + 0.5) * step;
+            let dv = field.derivatives(x, 0.0, i).0;
+            if dv.is_finite() && dv != 0.0 {
+                origins.push([x - 0.4 * step * dv.signum(), 0.0]);
+                tips.push([x + 0.4 * step * dv.signum(), 0.0]);
+            }
+        }
+        let trail = line_trajectory(data, field, pop, neuron, i, self.tail_ms);
+        let stable: Vec<[f64; 2]> = fixed.iter().filter(|f| f.1).map(|f| [f.0, 0.0]).collect();
+        self.fixed.clone_from(&fixed);
+        let unstable: Vec<[f64; 2]> = fixed.iter().filter(|f| !f.1).map(|f| [f.0, 0.0]).collect();
+        let response = Plot::new("phase line")
+            .x_grid_spacer(egui_plot::log_grid_spacer(5))
+            .x_axis_label("v (mV)")
+            .y_axis_label("dv/dt (mV/ms)")
+            .legend(Legend::default())
+            .include_x(x0)
+            .include_x(x1)
+            .include_y(y0)
+            .include_y(y1)
+            .allow_drag(false)
+            .allow_scroll(false)
+            .show(ui, |plot_ui| {
+                plot_ui.hline(HLine::new("dv/dt = 0", 0.0).color(Color32::from_gray(110)));
+                plot_ui.arrows(
+                    Arrows::new("direction of motion", PlotPoints::new(origins), PlotPoints::new(tips))
+                        .color(Color32::from_gray(150)),
+                );
+                plot_ui.line(Line::new("dv/dt", PlotPoints::new(clipped)).width(2.0));
+                plot_ui
+                    .vline(VLine::new("spike cut-off", phase.v_peak).color(Color32::from_rgb(200, 60, 60)));
+                plot_ui.vline(VLine::new("reset", phase.v_reset).color(Color32::from_rgb(0x56, 0xB4, 0xE9)));
+                plot_ui.points(
+                    Points::new("stable fixed point", stable)
+                        .radius(6.0)
+                        .filled(true)
+                        .shape(MarkerShape::Circle),
+                );
+                plot_ui.points(
+                    Points::new("unstable fixed point", unstable)
+                        .radius(6.0)
+                        .filled(false)
+                        .shape(MarkerShape::Circle),
+                );
+                if let Some(&last) = trail.last() {
+                    plot_ui.line(
+                        Line::new("trajectory", PlotPoints::new(trail))
+                            .color(Color32::from_rgb(0xF0, 0xE4, 0x42)),
+                    );
+                    plot_ui.points(Points::new("now", vec![last]).radius(5.0).color(Color32::WHITE));
+                }
+            });
+        shared.plots.insert("phase line", response.transform);
+        let r = &response.response;
+        if r.clicked()
+            && let Some(pos) = r.interact_pointer_pos()
+        {
+            let v = response.transform.value_from_position(pos).x;
+            shared.requests.push(Command::SetState { pop, neuron, variable: "v".into(), value: v as f32 });
+        }
+    }
+}
+
+/// The last `tail_ms` of a one-variable neuron's path on its phase line, [v, dv/dt].
+fn line_trajectory(
+    data: &LiveData,
+    field: &PhaseField,
+    pop: usize,
+    neuron: usize,
+    i_pa: f64,
+    tail_ms: f64,
+) -> Vec<[f64; 2]> {
+    let Some(tv) = data.traces.iter().find(|t| t.pop == pop && t.neuron == neuron && t.variable == "v")
+    else {
+        return Vec::new();
+    };
+    let n = tv.values.len();
+    let first = n.saturating_sub((tail_ms / tv.interval_ms.max(1e-9)) as usize);
+    tv.values[first..].iter().map(|&v| [v as f64, field.derivatives(v as f64, 0.0, i_pa).0]).collect()
 }
 
 /// Arrows of equal length showing the direction of motion on a grid, in screen-fair units

@@ -8,7 +8,7 @@
 use super::{
     LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
 };
-use crate::export::Table;
+use crate::export::{ExportError, Table};
 use egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions};
 use egui_plot::{HLine, Plot, PlotImage, PlotPoint, Text};
 
@@ -133,6 +133,12 @@ impl View for RasterView {
     /// Every spike the window keeps (the last 20 s): time, population and neuron.
     fn table(&self, data: &LiveData, _: &Shared) -> Option<Table> {
         Some(crate::export::spikes_table(&data.spikes, data.info.dt_ms))
+    }
+
+    /// The spikes the window keeps, in the command line's spike file format.
+    fn save_data(&self, data: &LiveData, _: &Shared, path: &std::path::Path) -> Result<String, ExportError> {
+        let names: Vec<String> = data.info.model.populations.iter().map(|p| p.name.clone()).collect();
+        crate::export::save_spikes(path, &data.spikes, &names, data.info.dt_ms)
     }
 
     fn title(&self) -> &'static str {

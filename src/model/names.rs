@@ -1,0 +1,94 @@
+//! What people see for each choice in a model: display names, and the keys model files use.
+
+use super::{InputKind, Receptor, Rule, StdpRule, SynapseKind};
+
+impl SynapseKind {
+    pub const ALL: [SynapseKind; 3] = [SynapseKind::Current, SynapseKind::Conductance, SynapseKind::Delta];
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            SynapseKind::Current => "current",
+            SynapseKind::Conductance => "conductance",
+            SynapseKind::Delta => "delta (voltage jump)",
+        }
+    }
+}
+
+impl Receptor {
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Receptor::Excitatory => "excitatory",
+            Receptor::Inhibitory => "inhibitory",
+        }
+    }
+}
+
+impl Rule {
+    /// The rules a person can choose in the inspector (explicit lists come from files).
+    pub const CHOOSABLE: [Rule; 4] =
+        [Rule::AllToAll, Rule::OneToOne, Rule::FixedProbability, Rule::FixedIndegree];
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Rule::AllToAll => "all to all",
+            Rule::OneToOne => "one to one",
+            Rule::FixedProbability => "fixed probability",
+            Rule::FixedIndegree => "fixed in-degree",
+            Rule::Explicit => "explicit list",
+        }
+    }
+}
+
+impl StdpRule {
+    pub fn display_name(self) -> &'static str {
+        match self {
+            StdpRule::Additive => "additive",
+            StdpRule::Multiplicative => "multiplicative",
+        }
+    }
+}
+
+impl InputKind {
+    /// Its name in model files: `kind = "dc"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            InputKind::Poisson => "poisson",
+            InputKind::Spikes => "spikes",
+            InputKind::Dc => "dc",
+            InputKind::Pulse => "pulse",
+            InputKind::Sine => "sine",
+            InputKind::Noise => "noise",
+        }
+    }
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            InputKind::Poisson => "Poisson spikes",
+            InputKind::Spikes => "spike times",
+            InputKind::Dc => "DC current",
+            InputKind::Pulse => "current pulse",
+            InputKind::Sine => "sine current",
+            InputKind::Noise => "noise current",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_keys_are_what_model_files_write() {
+        for kind in [
+            InputKind::Poisson,
+            InputKind::Spikes,
+            InputKind::Dc,
+            InputKind::Pulse,
+            InputKind::Sine,
+            InputKind::Noise,
+        ] {
+            let written = toml::Value::try_from(kind).expect("serialises");
+            assert_eq!(written.as_str(), Some(kind.key()));
+        }
+    }
+}
