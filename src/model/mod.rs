@@ -4,6 +4,7 @@
 //! [`Model::validate`] and turned into a running network by [`crate::sim::Network::build`].
 
 mod dist;
+pub mod edit;
 mod error;
 mod io;
 mod lean;

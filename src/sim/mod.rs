@@ -16,11 +16,13 @@ mod neuron;
 mod plasticity;
 mod record;
 mod rng;
+mod split;
 mod synapse;
 
 pub use crate::neurons::PhaseField;
 pub use estimate::{ASSUMED_RATE_HZ, RunEstimate, duration_words, estimate_run};
 pub use record::{Spike, SpikeBatch, SpikeLog, Trace, WeightTrace};
+pub use split::{MAX_SINGLE_NEURONS, split_into_neurons};
 pub use synapse::ProjectionState;
 
 use crate::model::{Model, ModelError, Receptor};

@@ -7,30 +7,12 @@
 use super::{LiveData, Shared, View, population_color};
 use crate::app::inspector::Selection;
 use crate::export::Table;
-use crate::model::{
-    Connect, Dist, Input, InputKind, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule,
-    SynapseKind,
-};
+use crate::model::edit::{Part as Node, delete, new_input, new_population, new_projection, rename};
+use crate::model::{InputKind, Model, NeuronModel, Receptor, Rule};
+use crate::sim::{MAX_SINGLE_NEURONS, split_into_neurons};
 use egui::{Color32, Pos2};
 use egui_snarl::ui::{PinInfo, SnarlStyle, SnarlViewer, SnarlWidget};
 use egui_snarl::{InPin, NodeId, OutPin, Snarl};
-
-/// A node of the graph.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Node {
-    Population(String),
-    Input(String),
-}
-
-impl Node {
-    /// Its key in the model's layout.
-    fn key(&self) -> String {
-        match self {
-            Node::Population(n) => n.clone(),
-            Node::Input(n) => format!("input {n}"),
-        }
-    }
-}
 
 /// Wire colours: excitation red, inhibition blue (the usual convention).
 const EXC: Color32 = Color32::from_rgb(0xE0, 0x50, 0x50);
@@ -65,15 +47,15 @@ impl GraphView {
             let node = Node::Population(p.name.clone());
             let at = model
                 .layout
-                .get(&node.key())
+                .get(&node.layout_key())
                 .map_or(Pos2::new(-40.0, -160.0 + 140.0 * k as f32), |&[x, y]| Pos2::new(x as f32, y as f32));
-            ids.insert(node.key(), snarl.insert_node(at, node));
+            ids.insert(node.layout_key(), snarl.insert_node(at, node));
         }
         for (k, i) in model.inputs.iter().enumerate() {
             let node = Node::Input(i.name.clone());
             let at = model
                 .layout
-                .get(&node.key())
+                .get(&node.layout_key())
                 .map_or(Pos2::new(-300.0, -160.0 + 110.0 * k as f32), |&[x, y]| {
                     Pos2::new(x as f32, y as f32)
                 });
@@ -94,7 +76,7 @@ impl GraphView {
                 );
             }
         }
-        self.placed = snarl.nodes_pos_ids().map(|(_, pos, node)| (node.key(), pos)).collect();
+        self.placed = snarl.nodes_pos_ids().map(|(_, pos, node)| (node.layout_key(), pos)).collect();
         self.snarl = snarl;
         self.built_from = Some(model.clone());
     }
@@ -142,72 +124,6 @@ impl Viewer<'_> {
         }
         let n = self.data.spikes_between(t0, t1).iter().filter(|s| s.pop as usize == k).count();
         Some(n as f64 / size.max(1) as f64 / ((t1 - t0) * 1e-3))
-    }
-}
-
-/// A name not used yet: `base`, `base 2`, `base 3`, …
-fn fresh_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
-    (1..)
-        .map(|k| if k == 1 { base.to_string() } else { format!("{base} {k}") })
-        .find(|n| !taken(n))
-        .unwrap_or_default()
-}
-
-fn new_population(model: &Model, kind: NeuronModel) -> Population {
-    // Spike sources come in larger groups: they drive others.
-    let (base, size) = if kind.receives_input() { ("neurons", 10) } else { ("source", 100) };
-    Population::new(fresh_name(base, |n| model.population(n).is_some()), kind, size)
-}
-
-fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
-    let name = fresh_name(kind.key(), |n| model.inputs.iter().any(|i| i.name == n));
-    let mut input: Input =
-        toml::from_str(&format!("name = \"{name}\"\nkind = \"{}\"\ntarget = \"{target}\"", kind.key()))
-            .unwrap_or_else(|_| unreachable!("a minimal input always parses"));
-    match kind {
-        InputKind::Poisson => {
-            input.rate = Some(Quantity::hz(10.0));
-            input.sources = Some(100);
-            input.weight = Some(default_weight(model, target));
-        }
-        InputKind::Pulse => {
-            input.amplitude = Some(Quantity::pa(300.0));
-            input.start = Some(Quantity::ms(100.0));
-            input.stop = Some(Quantity::ms(600.0));
-        }
-        InputKind::Noise => {
-            input.mean = Some(Quantity::pa(200.0));
-            input.sigma = Some(Quantity::pa(50.0));
-            input.tau = Some(Quantity::ms(5.0));
-        }
-        _ => input.amplitude = Some(Quantity::pa(300.0)),
-    }
-    input
-}
-
-/// A modest weight in the unit of the target's synapses.
-fn default_weight(model: &Model, post: &str) -> Quantity {
-    match model.population(post).map(|(_, p)| p.synapse) {
-        Some(SynapseKind::Conductance) => Quantity::ns(1.0),
-        Some(SynapseKind::Delta) => Quantity::mv(0.5),
-        _ => Quantity::pa(50.0),
-    }
-}
-
-/// A projection with sensible defaults for its target's synapses: 10% connectivity, 1 ms delay.
-fn new_projection(model: &Model, pre: &str, post: &str, receptor: Receptor) -> Projection {
-    let weight = default_weight(model, post);
-    Projection {
-        name: String::new(),
-        pre: pre.to_string(),
-        post: post.to_string(),
-        receptor,
-        connect: Connect { rule: Rule::FixedProbability, p: Some(0.1), indegree: None, synapses: Vec::new() },
-        weight: Dist::Constant(weight),
-        delay: Some(Dist::Constant(Quantity::ms(1.0))),
-        autapses: false,
-        stdp: None,
-        stp: None,
     }
 }
 
@@ -465,7 +381,8 @@ impl SnarlViewer<Node> for Viewer<'_> {
                     let name = input.name.clone();
                     self.propose(
                         |m| {
-                            m.layout.insert(Node::Input(name.clone()).key(), [pos.x as f64, pos.y as f64]);
+                            m.layout
+                                .insert(Node::Input(name.clone()).layout_key(), [pos.x as f64, pos.y as f64]);
                             m.inputs.push(input);
                         },
                         format!("Added input {name} to {target}"),
@@ -513,149 +430,6 @@ impl SnarlViewer<Node> for Viewer<'_> {
             self.propose(|m| delete(m, &node), what);
             ui.close();
         }
-    }
-}
-
-/// Renames a node and every reference to it (projections, inputs, recorders, its place).
-pub fn rename(m: &mut Model, node: &Node, new: &str) {
-    if let Some(at) = m.layout.remove(&node.key()) {
-        let renamed = match node {
-            Node::Population(_) => Node::Population(new.to_string()),
-            Node::Input(_) => Node::Input(new.to_string()),
-        };
-        m.layout.insert(renamed.key(), at);
-    }
-    match node {
-        Node::Population(old) => {
-            let old_labels: Vec<String> = m.projections.iter().map(Projection::label).collect();
-            for p in m.populations.iter_mut().filter(|p| &p.name == old) {
-                p.name = new.to_string();
-            }
-            for p in &mut m.projections {
-                for end in [&mut p.pre, &mut p.post] {
-                    if end == old {
-                        *end = new.to_string();
-                    }
-                }
-            }
-            // Weight recorders name an unnamed projection by its label pre->post, which changed.
-            for (old_label, p) in old_labels.iter().zip(&m.projections) {
-                for w in m.weight_recorders.iter_mut().filter(|w| &w.projection == old_label) {
-                    w.projection = p.label();
-                }
-            }
-            for i in m.inputs.iter_mut().filter(|i| &i.target == old) {
-                i.target = new.to_string();
-            }
-            for r in m.recorders.iter_mut().filter(|r| &r.population == old) {
-                r.population = new.to_string();
-            }
-        }
-        Node::Input(old) => {
-            for i in m.inputs.iter_mut().filter(|i| &i.name == old) {
-                i.name = new.to_string();
-            }
-        }
-    }
-}
-
-/// Most neurons a network may have to be shown one neuron per node.
-pub const MAX_SINGLE_NEURONS: u64 = 50;
-
-/// The same network with every neuron its own population of one, and every synapse its own
-/// projection (all-to-all between two single neurons) with the weight the engine drew for it,
-/// so that each can be seen and edited alone. The wiring comes from building the network
-/// with the model's seed, exactly as the engine does. Inputs and recorders are copied per
-/// neuron (Poisson inputs then draw other random numbers: their names change). Delays drawn
-/// from a distribution are drawn again; weight recorders are dropped.
-pub fn split_into_neurons(model: &Model) -> Result<Model, String> {
-    let total: u64 = model.populations.iter().map(|p| p.size).sum();
-    if total > MAX_SINGLE_NEURONS {
-        return Err(format!(
-            "{total} neurons are too many to show one by one (at most {MAX_SINGLE_NEURONS})"
-        ));
-    }
-    let net = crate::sim::Network::build(model).map_err(|e| e.to_string())?;
-    let name = |p: &Population, i: u64| if p.size == 1 { p.name.clone() } else { format!("{}_{i}", p.name) };
-    let mut out = Model {
-        populations: Vec::new(),
-        projections: Vec::new(),
-        inputs: Vec::new(),
-        recorders: Vec::new(),
-        weight_recorders: Vec::new(),
-        layout: Default::default(),
-        ..model.clone()
-    };
-    for p in &model.populations {
-        let at = model.layout.get(&p.name).copied().unwrap_or([0.0, 0.0]);
-        for i in 0..p.size {
-            out.populations.push(Population { name: name(p, i), size: 1, ..p.clone() });
-            out.layout.insert(name(p, i), [at[0], at[1] + 120.0 * i as f64]);
-        }
-    }
-    for (k, proj) in model.projections.iter().enumerate() {
-        let (Some((_, pre)), Some((_, post))) = (model.population(&proj.pre), model.population(&proj.post))
-        else {
-            continue;
-        };
-        let unit = post.synapse.weight_dimension().canonical_unit();
-        let Some(w) = net.weights(k) else { continue };
-        for ((i, j), &weight) in w.indexed_iter().filter(|(_, w)| !w.is_nan()) {
-            let (from, to) = (name(pre, i as u64), name(post, j as u64));
-            out.projections.push(Projection {
-                name: String::new(),
-                autapses: from == to,
-                pre: from,
-                post: to,
-                connect: Connect { rule: Rule::AllToAll, p: None, indegree: None, synapses: Vec::new() },
-                weight: Dist::Constant(Quantity::new(weight as f64, unit)),
-                ..proj.clone()
-            });
-        }
-    }
-    for input in &model.inputs {
-        let Some((_, target)) = model.population(&input.target) else { continue };
-        let at = model.layout.get(&format!("input {}", input.name)).copied();
-        for j in (0..target.size).filter(|j| input.neurons.is_empty() || input.neurons.contains(j)) {
-            let copy_name = if target.size == 1 { input.name.clone() } else { format!("{}_{j}", input.name) };
-            if let Some([x, y]) = at {
-                out.layout.insert(format!("input {copy_name}"), [x, y + 120.0 * j as f64]);
-            }
-            out.inputs.push(Input {
-                name: copy_name,
-                target: name(target, j),
-                neurons: Vec::new(),
-                ..input.clone()
-            });
-        }
-    }
-    for r in &model.recorders {
-        let Some((_, p)) = model.population(&r.population) else { continue };
-        for j in (0..p.size).filter(|j| r.neurons.is_empty() || r.neurons.contains(j)) {
-            out.recorders.push(crate::model::Recorder {
-                population: name(p, j),
-                neurons: vec![0],
-                ..r.clone()
-            });
-        }
-    }
-    out.validate().map_err(|e| e.to_string())?;
-    Ok(out)
-}
-
-/// Removes a node and everything that refers to it.
-pub fn delete(m: &mut Model, node: &Node) {
-    m.layout.remove(&node.key());
-    match node {
-        Node::Population(name) => {
-            m.populations.retain(|p| &p.name != name);
-            m.projections.retain(|p| &p.pre != name && &p.post != name);
-            m.inputs.retain(|i| &i.target != name);
-            m.recorders.retain(|r| &r.population != name);
-            let projections: Vec<String> = m.projections.iter().map(|p| p.label()).collect();
-            m.weight_recorders.retain(|w| projections.contains(&w.projection));
-        }
-        Node::Input(name) => m.inputs.retain(|i| &i.name != name),
     }
 }
 
@@ -711,13 +485,15 @@ impl View for GraphView {
             shared.refused = Some(why);
         }
         // Moved nodes: their places go into the model once the mouse is let go.
-        let moved =
-            self.snarl.nodes_pos_ids().any(|(_, pos, node)| self.placed.get(&node.key()) != Some(&pos));
+        let moved = self
+            .snarl
+            .nodes_pos_ids()
+            .any(|(_, pos, node)| self.placed.get(&node.layout_key()) != Some(&pos));
         if proposal.is_none() && moved && !ui.input(|i| i.pointer.any_down()) {
             // Save every node's place, so that the picture in the file is the one on screen.
             let mut arranged = model.clone();
             for (_, pos, node) in self.snarl.nodes_pos_ids() {
-                arranged.layout.insert(node.key(), [pos.x.round() as f64, pos.y.round() as f64]);
+                arranged.layout.insert(node.layout_key(), [pos.x.round() as f64, pos.y.round() as f64]);
             }
             proposal = Some((arranged, String::new()));
         }
@@ -727,115 +503,5 @@ impl View for GraphView {
         if select.is_some() {
             shared.inspect = select;
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::presets::preset;
-
-    #[test]
-    fn deleting_a_population_takes_what_refers_to_it_and_leaves_a_valid_model() {
-        let mut m = Model::from_toml(preset("brunel_ai").unwrap(), "brunel_ai").unwrap();
-        delete(&mut m, &Node::Population("inh".into()));
-        assert!(m.populations.iter().all(|p| p.name != "inh"));
-        assert!(m.projections.iter().all(|p| p.pre != "inh" && p.post != "inh"));
-        assert!(m.inputs.iter().all(|i| i.target != "inh"));
-        m.validate().unwrap();
-    }
-
-    #[test]
-    fn the_split_network_is_the_same_network_neuron_by_neuron() {
-        // Random wiring and weights, constant delays and DC input: the split network must
-        // have the same synapses and fire the same spikes, neuron by neuron.
-        let m = Model::from_toml(
-            r#"
-name = "small"
-[simulation]
-seed = 7
-[[populations]]
-name = "E"
-size = 6
-model = "lif"
-[[populations]]
-name = "I"
-size = 3
-model = "lif"
-[[projections]]
-pre = "E"
-post = "I"
-receptor = "excitatory"
-weight = { uniform = ["800 pA", "1500 pA"] }
-connect = { rule = "fixed_probability", p = 0.5 }
-[[projections]]
-pre = "I"
-post = "E"
-receptor = "inhibitory"
-weight = { uniform = ["100 pA", "400 pA"] }
-connect = { rule = "fixed_probability", p = 0.5 }
-[[inputs]]
-name = "drive"
-kind = "dc"
-target = "E"
-neurons = [0, 2, 4]
-amplitude = "400 pA"
-"#,
-            "small.toml",
-        )
-        .unwrap();
-        let split = split_into_neurons(&m).unwrap();
-        assert_eq!(split.populations.len(), 9);
-        assert_eq!(split.inputs.len(), 3);
-        let (mut a, mut b) =
-            (crate::sim::Network::build(&m).unwrap(), crate::sim::Network::build(&split).unwrap());
-        assert_eq!(a.synapse_count(), b.synapse_count());
-        assert_eq!(split.projections.len(), a.synapse_count());
-        a.run_for(300.0).unwrap();
-        b.run_for(300.0).unwrap();
-        let sizes = [6, 3];
-        let mut original: Vec<(u64, usize)> = a
-            .spikes()
-            .retained()
-            .iter()
-            .map(|s| (s.step, sizes[..s.pop as usize].iter().sum::<usize>() + s.neuron as usize))
-            .collect();
-        let mut single: Vec<(u64, usize)> =
-            b.spikes().retained().iter().map(|s| (s.step, s.pop as usize)).collect();
-        original.sort_unstable();
-        single.sort_unstable();
-        assert!(original.len() > 20, "the network fires");
-        assert_eq!(original, single);
-        assert!(split_into_neurons(&Model::from_toml(preset("cuba").unwrap(), "cuba").unwrap()).is_err());
-    }
-
-    #[test]
-    fn renaming_a_population_renames_every_reference() {
-        let m0 = Model::from_toml(preset("stdp_song2000").unwrap(), "song").unwrap();
-        let mut m = m0.clone();
-        rename(&mut m, &Node::Population("neuron".into()), "output");
-        m.validate().unwrap();
-        assert!(m.projections.iter().all(|p| p.post == "output"));
-        assert!(m.recorders.iter().all(|r| r.population != "neuron"));
-        // Renaming back gives the original.
-        rename(&mut m, &Node::Population("output".into()), "neuron");
-        assert_eq!(m, m0);
-    }
-
-    #[test]
-    fn new_parts_are_valid_with_units_for_their_target() {
-        let mut m = Model::from_toml(preset("coba").unwrap(), "coba").unwrap();
-        let pop = new_population(&m, NeuronModel::from_key("izhikevich").expect("a model"));
-        assert_eq!(pop.name, "neurons");
-        m.populations.push(pop);
-        // COBA's targets are conductance-based: the new projection's weight is in nS.
-        let p = new_projection(&m, "neurons", "exc", Receptor::Excitatory);
-        assert_eq!(p.weight, Dist::Constant(Quantity::ns(1.0)));
-        m.projections.push(p);
-        for kind in [InputKind::Poisson, InputKind::Dc, InputKind::Pulse, InputKind::Noise] {
-            m.inputs.push(new_input(&m, kind, "neurons"));
-        }
-        m.validate().unwrap();
-        assert_eq!(fresh_name("neurons", |n| m.population(n).is_some()), "neurons 2");
     }
 }

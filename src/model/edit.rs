@@ -1,0 +1,198 @@
+//! Edits of a model that keep it whole: new parts with sensible defaults, and renaming or
+//! deleting a part with everything that refers to it. The graph editor, lessons and tests
+//! use them; the window validates the result, records it for undo and sends it to the engine.
+
+use super::{
+    Connect, Dist, Input, InputKind, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule,
+    SynapseKind,
+};
+
+/// A part of a model that has a name and a place in the network graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    Population(String),
+    Input(String),
+}
+
+impl Part {
+    /// Its key in the model's layout (`[layout]` in model files).
+    pub fn layout_key(&self) -> String {
+        match self {
+            Part::Population(n) => n.clone(),
+            Part::Input(n) => format!("input {n}"),
+        }
+    }
+}
+
+/// A name not used yet: `base`, `base 2`, `base 3`, …
+pub fn fresh_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|k| if k == 1 { base.to_string() } else { format!("{base} {k}") })
+        .find(|n| !taken(n))
+        .unwrap_or_default()
+}
+
+/// A new population of `kind` with a name not yet taken: ten neurons, or a hundred sources.
+pub fn new_population(model: &Model, kind: NeuronModel) -> Population {
+    // Spike sources come in larger groups: they drive others.
+    let (base, size) = if kind.receives_input() { ("neurons", 10) } else { ("source", 100) };
+    Population::new(fresh_name(base, |n| model.population(n).is_some()), kind, size)
+}
+
+/// A new input of `kind` onto `target`, with values that make it visible at once.
+pub fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
+    let name = fresh_name(kind.key(), |n| model.inputs.iter().any(|i| i.name == n));
+    let mut input: Input =
+        toml::from_str(&format!("name = \"{name}\"\nkind = \"{}\"\ntarget = \"{target}\"", kind.key()))
+            .unwrap_or_else(|_| unreachable!("a minimal input always parses"));
+    match kind {
+        InputKind::Poisson => {
+            input.rate = Some(Quantity::hz(10.0));
+            input.sources = Some(100);
+            input.weight = Some(default_weight(model, target));
+        }
+        InputKind::Pulse => {
+            input.amplitude = Some(Quantity::pa(300.0));
+            input.start = Some(Quantity::ms(100.0));
+            input.stop = Some(Quantity::ms(600.0));
+        }
+        InputKind::Noise => {
+            input.mean = Some(Quantity::pa(200.0));
+            input.sigma = Some(Quantity::pa(50.0));
+            input.tau = Some(Quantity::ms(5.0));
+        }
+        _ => input.amplitude = Some(Quantity::pa(300.0)),
+    }
+    input
+}
+
+/// A modest weight in the unit of the target's synapses.
+pub fn default_weight(model: &Model, post: &str) -> Quantity {
+    match model.population(post).map(|(_, p)| p.synapse) {
+        Some(SynapseKind::Conductance) => Quantity::ns(1.0),
+        Some(SynapseKind::Delta) => Quantity::mv(0.5),
+        _ => Quantity::pa(50.0),
+    }
+}
+
+/// A projection with sensible defaults for its target's synapses: 10% connectivity, 1 ms delay.
+pub fn new_projection(model: &Model, pre: &str, post: &str, receptor: Receptor) -> Projection {
+    let weight = default_weight(model, post);
+    Projection {
+        name: String::new(),
+        pre: pre.to_string(),
+        post: post.to_string(),
+        receptor,
+        connect: Connect { rule: Rule::FixedProbability, p: Some(0.1), indegree: None, synapses: Vec::new() },
+        weight: Dist::Constant(weight),
+        delay: Some(Dist::Constant(Quantity::ms(1.0))),
+        autapses: false,
+        stdp: None,
+        stp: None,
+    }
+}
+
+/// Renames a node and every reference to it (projections, inputs, recorders, its place).
+pub fn rename(m: &mut Model, node: &Part, new: &str) {
+    if let Some(at) = m.layout.remove(&node.layout_key()) {
+        let renamed = match node {
+            Part::Population(_) => Part::Population(new.to_string()),
+            Part::Input(_) => Part::Input(new.to_string()),
+        };
+        m.layout.insert(renamed.layout_key(), at);
+    }
+    match node {
+        Part::Population(old) => {
+            let old_labels: Vec<String> = m.projections.iter().map(Projection::label).collect();
+            for p in m.populations.iter_mut().filter(|p| &p.name == old) {
+                p.name = new.to_string();
+            }
+            for p in &mut m.projections {
+                for end in [&mut p.pre, &mut p.post] {
+                    if end == old {
+                        *end = new.to_string();
+                    }
+                }
+            }
+            // Weight recorders name an unnamed projection by its label pre->post, which changed.
+            for (old_label, p) in old_labels.iter().zip(&m.projections) {
+                for w in m.weight_recorders.iter_mut().filter(|w| &w.projection == old_label) {
+                    w.projection = p.label();
+                }
+            }
+            for i in m.inputs.iter_mut().filter(|i| &i.target == old) {
+                i.target = new.to_string();
+            }
+            for r in m.recorders.iter_mut().filter(|r| &r.population == old) {
+                r.population = new.to_string();
+            }
+        }
+        Part::Input(old) => {
+            for i in m.inputs.iter_mut().filter(|i| &i.name == old) {
+                i.name = new.to_string();
+            }
+        }
+    }
+}
+
+/// Removes a node and everything that refers to it.
+pub fn delete(m: &mut Model, node: &Part) {
+    m.layout.remove(&node.layout_key());
+    match node {
+        Part::Population(name) => {
+            m.populations.retain(|p| &p.name != name);
+            m.projections.retain(|p| &p.pre != name && &p.post != name);
+            m.inputs.retain(|i| &i.target != name);
+            m.recorders.retain(|r| &r.population != name);
+            let projections: Vec<String> = m.projections.iter().map(|p| p.label()).collect();
+            m.weight_recorders.retain(|w| projections.contains(&w.projection));
+        }
+        Part::Input(name) => m.inputs.retain(|i| &i.name != name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::presets::preset;
+
+    #[test]
+    fn deleting_a_population_takes_what_refers_to_it_and_leaves_a_valid_model() {
+        let mut m = Model::from_toml(preset("brunel_ai").unwrap(), "brunel_ai").unwrap();
+        delete(&mut m, &Part::Population("inh".into()));
+        assert!(m.populations.iter().all(|p| p.name != "inh"));
+        assert!(m.projections.iter().all(|p| p.pre != "inh" && p.post != "inh"));
+        assert!(m.inputs.iter().all(|i| i.target != "inh"));
+        m.validate().unwrap();
+    }
+
+    #[test]
+    fn renaming_a_population_renames_every_reference() {
+        let m0 = Model::from_toml(preset("stdp_song2000").unwrap(), "song").unwrap();
+        let mut m = m0.clone();
+        rename(&mut m, &Part::Population("neuron".into()), "output");
+        m.validate().unwrap();
+        assert!(m.projections.iter().all(|p| p.post == "output"));
+        assert!(m.recorders.iter().all(|r| r.population != "neuron"));
+        // Renaming back gives the original.
+        rename(&mut m, &Part::Population("output".into()), "neuron");
+        assert_eq!(m, m0);
+    }
+
+    #[test]
+    fn new_parts_are_valid_with_units_for_their_target() {
+        let mut m = Model::from_toml(preset("coba").unwrap(), "coba").unwrap();
+        let pop = new_population(&m, NeuronModel::from_key("izhikevich").expect("a model"));
+        assert_eq!(pop.name, "neurons");
+        m.populations.push(pop);
+        // COBA's targets are conductance-based: the new projection's weight is in nS.
+        let p = new_projection(&m, "neurons", "exc", Receptor::Excitatory);
+        assert_eq!(p.weight, Dist::Constant(Quantity::ns(1.0)));
+        m.projections.push(p);
+        for kind in [InputKind::Poisson, InputKind::Dc, InputKind::Pulse, InputKind::Noise] {
+            m.inputs.push(new_input(&m, kind, "neurons"));
+        }
+        m.validate().unwrap();
+        assert_eq!(fresh_name("neurons", |n| m.population(n).is_some()), "neurons 2");
+    }
+}
