@@ -26,9 +26,8 @@ struct Cli {
     /// Start running as soon as the window opens.
     #[arg(long)]
     play: bool,
-    /// Bring these views to the front: raster, traces, rates, statistics, weights, learning,
-    /// phase, fi (repeatable).
-    #[arg(long, value_parser = parse_view)]
+    /// Bring these views to the front (repeatable); the views are listed in the help.
+    #[arg(long, value_parser = parse_view, help = view_help())]
     view: Vec<Tab>,
     /// Start lesson N (1 = the first) of the Lessons panel.
     #[arg(long)]
@@ -38,9 +37,13 @@ struct Cli {
     step: Option<usize>,
 }
 
+fn view_help() -> String {
+    format!("Bring these views to the front: {} (repeatable)", Tab::keys().join(", "))
+}
+
 fn parse_view(name: &str) -> Result<Tab, String> {
     Tab::from_key(name).ok_or_else(|| {
-        let names: Vec<&str> = Tab::ALL.iter().map(|t| t.key()).collect();
+        let names = Tab::keys();
         format!("no view called {name:?}; the views are {}", names.join(", "))
     })
 }

@@ -5,6 +5,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use spikelab::app::SpikeLabApp;
+use spikelab::app::views::{FiView, PhaseView, StatsView, Tab};
 use spikelab::model::{Model, presets};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -419,8 +420,10 @@ fn the_phase_line_of_a_qif_neuron_shows_rest_and_threshold_and_a_click_past_thre
     let first_spike_after_click = |v: f64| {
         let mut h = app_on("qif_neuron.toml");
         open_view(&mut h, "Phase plane");
-        wait_until(&mut h, "the phase line is drawn", |app| app.views().phase.fixed_points().len() == 2);
-        let fixed = h.state().views().phase.fixed_points().to_vec();
+        wait_until(&mut h, "the phase line is drawn", |app| {
+            app.views().of::<PhaseView>().expect("a phase view").fixed_points().len() == 2
+        });
+        let fixed = h.state().views().of::<PhaseView>().expect("a phase view").fixed_points().to_vec();
         assert!((fixed[0].0 - (-50.0 - half)).abs() < 1e-3 && fixed[0].1, "rest is stable: {fixed:?}");
         assert!(
             (fixed[1].0 - (-50.0 + half)).abs() < 1e-3 && !fixed[1].1,
@@ -461,7 +464,8 @@ params = { rate = "20 Hz" }
     h.get_by_label("⏸ Pause").click();
     wait_until(&mut h, "the simulation pauses", |app| !app.live().playing);
     frames(&mut h, 100);
-    let stats = h.state().views().stats.stats().expect("statistics").clone();
+    let stats =
+        h.state().views().of::<StatsView>().expect("a statistics view").stats().expect("statistics").clone();
     // 400 neurons × 2 s × 20 Hz = 16,000 spikes: the rate is within a few percent of 20 Hz,
     // and the CV of ISI (mean over neurons with ~40 intervals each) within 0.05 of 1.
     assert!((stats.mean_rate_hz - 20.0).abs() < 1.0, "rate {}", stats.mean_rate_hz);
@@ -474,10 +478,12 @@ params = { rate = "20 Hz" }
 fn the_fi_tool_matches_the_analytic_lif_curve_and_redoes_it_after_an_edit() {
     let mut h = app_on("lif_step.toml");
     open_view(&mut h, "F–I curve");
-    wait_until(&mut h, "the sweep finishes", |app| app.views().fi.curve().is_some());
+    wait_until(&mut h, "the sweep finishes", |app| {
+        app.views().of::<FiView>().expect("an F–I view").curve().is_some()
+    });
     let check = |h: &Harness<'_, SpikeLabApp>| {
         let population = h.state().live().info.model.populations[0].clone();
-        let curve = h.state().views().fi.curve().expect("curve").to_vec();
+        let curve = h.state().views().of::<FiView>().expect("an F–I view").curve().expect("curve").to_vec();
         assert_eq!(curve.len(), 41);
         let dt = h.state().live().info.dt_ms;
         let mut firing = 0;
@@ -505,7 +511,11 @@ fn the_fi_tool_matches_the_analytic_lif_curve_and_redoes_it_after_an_edit() {
         app.live().info.model.populations[0].param("v_thresh") == Some(-40.0)
     });
     wait_until(&mut h, "the sweep is redone", |app| {
-        app.views().fi.curve().is_some_and(|c| c.iter().filter(|p| p.rate_hz > 0.0).count() < 26)
+        app.views()
+            .of::<FiView>()
+            .expect("an F–I view")
+            .curve()
+            .is_some_and(|c| c.iter().filter(|p| p.rate_hz > 0.0).count() < 26)
     });
     let firing = check(&h);
     assert!((19..=21).contains(&firing), "{firing} of 41 currents fire with the higher threshold");
@@ -796,7 +806,8 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
     let model = Model::from_toml("name = \"empty\"", "empty.toml").expect("an empty model is valid");
     let mut h = window_on(model, "empty");
     open_view(&mut h, "Network");
-    let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
+    let rect =
+        h.state().view_rect(Tab::from_key("network").expect("a network view")).expect("the graph is shown");
     let (left, right) = (rect.center() - egui::vec2(200.0, 60.0), rect.center() + egui::vec2(150.0, 60.0));
     context_menu_at(&mut h, left, "LIF");
     assert_eq!(h.state().model().populations.len(), 1);
@@ -861,7 +872,8 @@ fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     let model = Model::from_toml("name = \"empty\"", "empty.toml").expect("an empty model is valid");
     let mut h = window_on(model, "empty");
     open_view(&mut h, "Network");
-    let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
+    let rect =
+        h.state().view_rect(Tab::from_key("network").expect("a network view")).expect("the graph is shown");
     context_menu_at(&mut h, rect.center() - egui::vec2(200.0, 60.0), "LIF");
     context_menu_at(&mut h, rect.center() + egui::vec2(150.0, 60.0), "LIF");
     context_menu_at(&mut h, rect.center() - egui::vec2(200.0, -100.0), "DC current");
@@ -949,7 +961,8 @@ connect = { rule = "all_to_all" }
 "#,
     );
     open_view(&mut h, "Network");
-    let rect = h.state().view_rect(spikelab::app::views::Tab::Network).expect("the graph is shown");
+    let rect =
+        h.state().view_rect(Tab::from_key("network").expect("a network view")).expect("the graph is shown");
     // A corner of the view, away from the nodes.
     context_menu_at(&mut h, rect.left_top() + egui::vec2(30.0, 60.0), "Show single neurons and synapses");
     let m = h.state().model().clone();

@@ -3,7 +3,6 @@
 
 use super::views::Tab;
 use super::{DialogKind, SpikeLabApp};
-use crate::app::runner::Command;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -89,14 +88,12 @@ impl SpikeLabApp {
                     ctx.request_repaint();
                 }
             }
-            Export::Data if tab == Tab::Weights => match self.shared.weights_of {
-                Some(projection) => self.runner.send(Command::ExportWeights { projection, path }),
-                None => self.error = Some("Choose a projection in the Weights view first".into()),
+            Export::Data => match self.views.view(tab).save_data(&self.live, &mut self.shared, &path) {
+                Ok(Some(what)) => self.report_export(&path, Ok(what)),
+                // The view asked the runner, which reports when the file is written.
+                Ok(None) => {}
+                Err(e) => self.report_export(&path, Err(e)),
             },
-            Export::Data => {
-                let result = self.views.get(tab).save_data(&self.live, &self.shared, &path);
-                self.report_export(&path, result);
-            }
         }
     }
 

@@ -24,7 +24,7 @@ use egui_dock::{DockArea, DockState, NodeIndex, TabViewer};
 use runner::{Command, Event, Runner, Speed};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use views::{Shared, Tab, Views};
+use views::{Place, Shared, Tab, Views};
 
 /// The preset the window opens on.
 pub const DEFAULT_PRESET: &str = "cuba.toml";
@@ -169,14 +169,10 @@ impl SpikeLabApp {
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
         let runner = Runner::start(model.clone(), repaint);
-        let mut dock = DockState::new(vec![Tab::Raster, Tab::Network]);
+        let mut dock = DockState::new(Tab::at(Place::Top));
         let surface = dock.main_surface_mut();
-        let [_, below] = surface.split_below(
-            NodeIndex::root(),
-            0.55,
-            vec![Tab::Traces, Tab::Learning, Tab::Phase, Tab::Fi],
-        );
-        surface.split_right(below, 0.5, vec![Tab::Rates, Tab::Statistics, Tab::Weights]);
+        let [_, below] = surface.split_below(NodeIndex::root(), 0.55, Tab::at(Place::BottomLeft));
+        surface.split_right(below, 0.5, Tab::at(Place::BottomRight));
         let mut app = SpikeLabApp {
             model,
             path,
@@ -253,9 +249,11 @@ impl SpikeLabApp {
                 continue;
             };
             if used.contains(&path.node_path()) {
-                let raster = self.dock.find_tab(&Tab::Raster).map(|p| p.node_path());
+                // The main group (the raster's) keeps its view.
+                let main =
+                    Tab::at(Place::Top).first().and_then(|t| self.dock.find_tab(t)).map(|p| p.node_path());
                 let free =
-                    self.dock.iter_leaves().map(|(p, _)| p).find(|p| !used.contains(p) && Some(*p) != raster);
+                    self.dock.iter_leaves().map(|(p, _)| p).find(|p| !used.contains(p) && Some(*p) != main);
                 if let Some(destination) = free {
                     self.dock.move_tab(path, (destination, egui_dock::TabInsert::Append));
                 }
@@ -410,7 +408,7 @@ impl SpikeLabApp {
                         if pop < self.live.info.populations.len()
                             && neuron < self.live.info.populations[pop].1
                         {
-                            self.shared.watch = Some((pop, neuron, self.views.traces.variable.clone()));
+                            self.shared.watch = Some((pop, neuron, self.shared.trace_variable.clone()));
                         } else {
                             self.shared.selected = None;
                         }
@@ -510,7 +508,7 @@ impl SpikeLabApp {
     fn show_weights_if_plastic(&mut self) {
         if let Some(k) = self.model.projections.iter().position(|p| p.stdp.is_some()) {
             self.shared.weights_of = Some(k);
-            for tab in [Tab::Weights, Tab::Learning] {
+            for tab in Tab::all().filter(|&t| self.views.view(t).front_for(&self.model)) {
                 if let Some(path) = self.dock.find_tab(&tab) {
                     // The tab was just looked up, so it exists.
                     let _ = self.dock.set_active_tab(path);
@@ -710,14 +708,15 @@ impl SpikeLabApp {
             self.shared.weights_of = Some(k);
             self.shared.network_weights = false;
         }
-        let shows_weights = [Tab::Weights, Tab::Learning].iter().any(|t| self.dock.find_tab(t).is_some())
-            || self.lessons.weights_needed(&self.model).is_some();
+        let open = Tab::all().filter(|t| self.dock.find_tab(t).is_some());
+        let needs = self.views.needs(open, &self.shared);
+        let shows_weights = needs.weights || self.lessons.weights_needed(&self.model).is_some();
         let wanted = if shows_weights { self.shared.weights_of } else { None };
         if wanted != self.weights_requested {
             self.runner.send(Command::ShowWeights(wanted));
             self.weights_requested = wanted;
         }
-        let network = self.shared.network_weights && self.dock.find_tab(&Tab::Weights).is_some();
+        let network = needs.network_weights;
         if network != self.network_requested {
             self.runner.send(Command::ShowNetworkWeights(network));
             self.network_requested = network;
@@ -726,7 +725,7 @@ impl SpikeLabApp {
             self.runner.send(command);
         }
         if let Some((pop, neuron, variable)) = self.shared.watch.take() {
-            let chosen = self.views.traces.variable.clone();
+            let chosen = self.shared.trace_variable.clone();
             let variable = if variable.is_empty() { chosen.clone() } else { variable };
             if variable != "v" && chosen != "v" {
                 self.runner.send(Command::Watch { pop, neuron, variable: "v".into() });
@@ -857,12 +856,11 @@ impl SpikeLabApp {
                 self.save_as(None);
             }
             ui.menu_button("Export", |ui| {
-                let open: Vec<Tab> =
-                    Tab::ALL.into_iter().filter(|t| self.dock.find_tab(t).is_some()).collect();
+                let open: Vec<Tab> = Tab::all().filter(|t| self.dock.find_tab(t).is_some()).collect();
                 for tab in open {
-                    ui.menu_button(self.views.get(tab).title(), |ui| {
-                        export_buttons(ui, tab, &mut self.exports)
-                    });
+                    let view = self.views.view(tab);
+                    let (title, label) = (view.title(), view.save_label());
+                    ui.menu_button(title, |ui| export_buttons(ui, tab, label, &mut self.exports));
                 }
             });
             ui.menu_button("Recent files", |ui| {
@@ -924,7 +922,7 @@ impl SpikeLabApp {
             ui.checkbox(&mut self.lessons.open, "Show the lessons panel");
         });
         ui.menu_button("View", |ui| {
-            for tab in Tab::ALL {
+            for tab in Tab::all() {
                 if ui.button(self.views.get(tab).title()).on_hover_text("Show this view").clicked() {
                     self.show_view(tab);
                 }
@@ -1116,7 +1114,7 @@ impl TabViewer for Viewer<'_> {
     type Tab = Tab;
 
     fn id(&mut self, tab: &mut Tab) -> egui::Id {
-        egui::Id::new(("view", *tab as u8))
+        egui::Id::new(("view", tab.key()))
     }
 
     fn title(&mut self, tab: &mut Tab) -> egui::WidgetText {
@@ -1129,7 +1127,7 @@ impl TabViewer for Viewer<'_> {
     }
 
     fn context_menu(&mut self, ui: &mut egui::Ui, tab: &mut Tab, _: egui_dock::NodePath) {
-        export_buttons(ui, *tab, self.exports);
+        export_buttons(ui, *tab, self.views.view(*tab).save_label(), self.exports);
     }
 }
 
@@ -1161,10 +1159,8 @@ fn remember_recent(recent: &mut Vec<PathBuf>, path: &Path) {
 }
 
 /// "Save data…" and "Save picture…" for one view.
-fn export_buttons(ui: &mut egui::Ui, tab: Tab, exports: &mut Vec<(Tab, Export)>) {
-    let data =
-        if tab == Tab::Weights { "Save all weights (CSV or .npy)…" } else { "Save data (CSV or .npy)…" };
-    if ui.button(data).on_hover_text("The numbers behind this view, for a spreadsheet or NumPy").clicked() {
+fn export_buttons(ui: &mut egui::Ui, tab: Tab, label: &str, exports: &mut Vec<(Tab, Export)>) {
+    if ui.button(label).on_hover_text("The numbers behind this view, for a spreadsheet or NumPy").clicked() {
         exports.push((tab, Export::Data));
         ui.close();
     }

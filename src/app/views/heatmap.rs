@@ -70,9 +70,38 @@ impl View for HeatmapView {
     }
 
     /// The weights are saved in full from the engine (the image may be block means), so the
-    /// app asks the runner instead.
+    /// view asks the runner instead (see [`View::save_data`]).
     fn table(&self, _: &LiveData, _: &Shared) -> Option<Table> {
         None
+    }
+
+    fn save_data(
+        &self,
+        _: &LiveData,
+        shared: &mut Shared,
+        path: &std::path::Path,
+    ) -> Result<Option<String>, crate::export::ExportError> {
+        let Some(projection) = shared.weights_of else {
+            return Err(crate::export::ExportError::Empty(
+                "choose a projection in the Weights view first".into(),
+            ));
+        };
+        shared
+            .requests
+            .push(crate::app::runner::Command::ExportWeights { projection, path: path.to_path_buf() });
+        Ok(None)
+    }
+
+    fn save_label(&self) -> &'static str {
+        "Save all weights (CSV or .npy)…"
+    }
+
+    fn needs(&self, shared: &Shared) -> super::Needs {
+        super::Needs { weights: true, network_weights: shared.network_weights }
+    }
+
+    fn front_for(&self, model: &crate::model::Model) -> bool {
+        model.projections.iter().any(|p| p.stdp.is_some())
     }
 
     fn title(&self) -> &'static str {

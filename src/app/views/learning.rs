@@ -44,6 +44,14 @@ impl View for LearningView {
         "Learning"
     }
 
+    fn needs(&self, _: &Shared) -> super::Needs {
+        super::Needs { weights: true, network_weights: false }
+    }
+
+    fn front_for(&self, model: &crate::model::Model) -> bool {
+        model.projections.iter().any(|p| p.stdp.is_some())
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         let Some(chosen) = chosen_projection(ui, data, shared) else { return };
         let Some(projection) = data.info.model.projections.get(chosen) else { return };

@@ -55,6 +55,8 @@ pub struct Shared {
     pub network_weights: bool,
     /// Where the raster was drawn last frame, and its visible bounds (x: ms, y: rows).
     pub raster_rect: Option<egui::Rect>,
+    /// The variable the traces view shows: a neuron picked elsewhere is recorded with it.
+    pub trace_variable: String,
     /// Where each view's main plot was drawn last frame, by plot name: what a click at a data
     /// point must hit (tests use it to click as a person would).
     pub plots: std::collections::BTreeMap<&'static str, egui_plot::PlotTransform>,
@@ -75,6 +77,7 @@ impl Default for Shared {
             weights_of: None,
             network_weights: false,
             raster_rect: None,
+            trace_variable: "v".into(),
             plots: Default::default(),
         }
     }
@@ -88,107 +91,168 @@ impl Shared {
     }
 }
 
-/// A view in the central area.
-pub trait View {
+/// A view in the central area. A new view is a file implementing this trait and one line in
+/// [`VIEWS`]; the app has no special case for any view.
+pub trait View: AsAny {
     fn title(&self) -> &'static str;
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared);
     /// The numbers the view shows, for saving as CSV or `.npy`; `None` if it has none now.
     fn table(&self, data: &LiveData, shared: &Shared) -> Option<Table>;
     /// A file name for saving it.
     fn file_stem(&self) -> &'static str;
-    /// Saves its data to `path` (CSV or `.npy` by the extension) and says what was saved:
-    /// by default the [`View::table`].
+    /// Saves its data to `path` (CSV or `.npy` by the extension) and says what was saved, or
+    /// `Ok(None)` if it asked the runner to save (through `shared.requests`), which reports
+    /// when done. By default: the [`View::table`].
     fn save_data(
         &self,
         data: &LiveData,
-        shared: &Shared,
+        shared: &mut Shared,
         path: &std::path::Path,
-    ) -> Result<String, ExportError> {
+    ) -> Result<Option<String>, ExportError> {
         match self.table(data, shared) {
             Some(table) if table.data.nrows() > 0 => {
-                table.save(path).map(|()| format!("{} rows", table.data.nrows()))
+                table.save(path).map(|()| Some(format!("{} rows", table.data.nrows())))
             }
             _ => {
                 Err(ExportError::Empty(format!("{} has no data yet; run the simulation first", self.title())))
             }
         }
     }
+    /// The menu item that saves its data.
+    fn save_label(&self) -> &'static str {
+        "Save data (CSV or .npy)…"
+    }
+    /// What it needs from the runner beyond spikes and traces while it is open.
+    fn needs(&self, _shared: &Shared) -> Needs {
+        Needs::default()
+    }
+    /// Whether to bring it to the front when `model` is opened (the weight views for models
+    /// that learn).
+    fn front_for(&self, _model: &crate::model::Model) -> bool {
+        false
+    }
 }
 
-/// The kinds of view, in the order the View menu lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Raster,
-    Traces,
-    Rates,
-    Weights,
-    Learning,
-    Phase,
-    Statistics,
-    Fi,
-    Network,
+/// What a view needs the runner to send while it is open.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The weights of the projection `shared.weights_of`.
+    pub weights: bool,
+    /// The whole network's weight matrix.
+    pub network_weights: bool,
 }
+
+impl Needs {
+    fn or(self, other: Needs) -> Needs {
+        Needs {
+            weights: self.weights || other.weights,
+            network_weights: self.network_weights || other.network_weights,
+        }
+    }
+}
+
+/// For reaching a view's own type (tests read the F–I view's curve).
+pub trait AsAny {
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: 'static> AsAny for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// Where a view opens in the default layout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Top,
+    BottomLeft,
+    BottomRight,
+}
+
+/// One kind of view: its key (`--view raster`, lessons' `views`), where it opens, and how to
+/// make one.
+pub struct ViewClass {
+    pub key: &'static str,
+    pub place: Place,
+    pub new: fn() -> Box<dyn View>,
+}
+
+fn make<T: View + Default + 'static>() -> Box<dyn View> {
+    Box::new(T::default())
+}
+
+/// Every view, in the order the View menu lists them; the first of each place is in front.
+pub const VIEWS: &[ViewClass] = &[
+    ViewClass { key: "raster", place: Place::Top, new: make::<RasterView> },
+    ViewClass { key: "network", place: Place::Top, new: make::<GraphView> },
+    ViewClass { key: "traces", place: Place::BottomLeft, new: make::<TracesView> },
+    ViewClass { key: "learning", place: Place::BottomLeft, new: make::<LearningView> },
+    ViewClass { key: "phase", place: Place::BottomLeft, new: make::<PhaseView> },
+    ViewClass { key: "fi", place: Place::BottomLeft, new: make::<FiView> },
+    ViewClass { key: "rates", place: Place::BottomRight, new: make::<RatesView> },
+    ViewClass { key: "statistics", place: Place::BottomRight, new: make::<StatsView> },
+    ViewClass { key: "weights", place: Place::BottomRight, new: make::<HeatmapView> },
+];
+
+/// A view of the central area, by its place in [`VIEWS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Tab(usize);
 
 impl Tab {
-    /// Short names, for the command line (`--view weights`).
+    /// Its short name, for the command line (`--view weights`) and lessons.
     pub fn key(self) -> &'static str {
-        match self {
-            Tab::Raster => "raster",
-            Tab::Traces => "traces",
-            Tab::Rates => "rates",
-            Tab::Statistics => "statistics",
-            Tab::Weights => "weights",
-            Tab::Learning => "learning",
-            Tab::Phase => "phase",
-            Tab::Fi => "fi",
-            Tab::Network => "network",
-        }
+        VIEWS[self.0].key
     }
 
     pub fn from_key(key: &str) -> Option<Tab> {
-        Tab::ALL.into_iter().find(|t| t.key().eq_ignore_ascii_case(key))
+        Tab::all().find(|t| t.key().eq_ignore_ascii_case(key))
     }
 
-    pub const ALL: [Tab; 9] = [
-        Tab::Network,
-        Tab::Raster,
-        Tab::Traces,
-        Tab::Rates,
-        Tab::Statistics,
-        Tab::Weights,
-        Tab::Learning,
-        Tab::Phase,
-        Tab::Fi,
-    ];
+    /// Every view, in [`VIEWS`]' order.
+    pub fn all() -> impl Iterator<Item = Tab> {
+        (0..VIEWS.len()).map(Tab)
+    }
+
+    /// The keys of every view, for help texts and messages.
+    pub fn keys() -> Vec<&'static str> {
+        VIEWS.iter().map(|v| v.key).collect()
+    }
+
+    /// The views that open at `place` in the default layout.
+    pub fn at(place: Place) -> Vec<Tab> {
+        Tab::all().filter(|t| VIEWS[t.0].place == place).collect()
+    }
 }
 
-/// One instance of every view.
-#[derive(Default)]
+/// One instance of every view, in [`VIEWS`]' order.
 pub struct Views {
-    pub raster: RasterView,
-    pub traces: TracesView,
-    pub rates: RatesView,
-    pub heatmap: HeatmapView,
-    pub learning: LearningView,
-    pub phase: PhaseView,
-    pub stats: StatsView,
-    pub fi: FiView,
-    pub graph: GraphView,
+    views: Vec<Box<dyn View>>,
+}
+
+impl Default for Views {
+    fn default() -> Views {
+        Views { views: VIEWS.iter().map(|class| (class.new)()).collect() }
+    }
 }
 
 impl Views {
     pub fn get(&mut self, tab: Tab) -> &mut dyn View {
-        match tab {
-            Tab::Raster => &mut self.raster,
-            Tab::Traces => &mut self.traces,
-            Tab::Rates => &mut self.rates,
-            Tab::Weights => &mut self.heatmap,
-            Tab::Learning => &mut self.learning,
-            Tab::Phase => &mut self.phase,
-            Tab::Statistics => &mut self.stats,
-            Tab::Fi => &mut self.fi,
-            Tab::Network => &mut self.graph,
-        }
+        self.views[tab.0].as_mut()
+    }
+
+    pub fn view(&self, tab: Tab) -> &dyn View {
+        self.views[tab.0].as_ref()
+    }
+
+    /// The view of type `T` (for tests and tools that read a view's results).
+    pub fn of<T: 'static>(&self) -> Option<&T> {
+        self.views.iter().find_map(|v| v.as_ref().as_any().downcast_ref::<T>())
+    }
+
+    /// What the open views need from the runner together.
+    pub fn needs(&self, open: impl Iterator<Item = Tab>, shared: &Shared) -> Needs {
+        open.fold(Needs::default(), |all, tab| all.or(self.view(tab).needs(shared)))
     }
 }
 
@@ -272,4 +336,29 @@ pub fn time_controls(ui: &mut egui::Ui, shared: &mut Shared) {
         ui.add(egui::DragValue::new(&mut shared.window_ms).range(1.0..=20_000.0).speed(10.0).suffix(" ms"))
             .on_hover_text("How much time the plots show");
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_view_has_its_own_key_and_title_and_is_found_by_its_key() {
+        let views = Views::default();
+        let mut keys = Tab::keys();
+        let mut titles: Vec<&str> = Tab::all().map(|t| views.view(t).title()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        titles.sort_unstable();
+        titles.dedup();
+        assert_eq!((keys.len(), titles.len()), (VIEWS.len(), VIEWS.len()));
+        for tab in Tab::all() {
+            assert_eq!(Tab::from_key(tab.key()), Some(tab));
+        }
+        assert!(views.of::<FiView>().is_some() && views.of::<GraphView>().is_some());
+        // Every place of the default layout has a view.
+        for place in [Place::Top, Place::BottomLeft, Place::BottomRight] {
+            assert!(!Tab::at(place).is_empty(), "{place:?}");
+        }
+    }
 }

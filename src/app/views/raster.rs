@@ -136,9 +136,14 @@ impl View for RasterView {
     }
 
     /// The spikes the window keeps, in the command line's spike file format.
-    fn save_data(&self, data: &LiveData, _: &Shared, path: &std::path::Path) -> Result<String, ExportError> {
+    fn save_data(
+        &self,
+        data: &LiveData,
+        _: &mut Shared,
+        path: &std::path::Path,
+    ) -> Result<Option<String>, ExportError> {
         let names: Vec<String> = data.info.model.populations.iter().map(|p| p.name.clone()).collect();
-        crate::export::save_spikes(path, &data.spikes, &names, data.info.dt_ms)
+        crate::export::save_spikes(path, &data.spikes, &names, data.info.dt_ms).map(Some)
     }
 
     fn title(&self) -> &'static str {

@@ -117,6 +117,7 @@ impl View for TracesView {
             ui.checkbox(&mut self.stacked, "stacked")
                 .on_hover_text("One plot per neuron instead of overlaid");
         });
+        shared.trace_variable.clone_from(&self.variable);
         let shown: Vec<&LiveTrace> = data
             .traces
             .iter()
