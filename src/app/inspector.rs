@@ -91,47 +91,54 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
     );
 }
 
-/// Edits the selected item of `model`. Returns the kind of change made, if any; `error` holds
-/// the reason of the last refused edit.
+/// The inspector for the selected item. Only that item is copied while it is drawn; when
+/// the user changes it, returns the whole edited model (for [`super::Document::edit`] to
+/// validate) and what the change needs from the engine. `refused` is why the last edit of
+/// this item was refused, shown under it.
 pub fn inspector(
     ui: &mut Ui,
-    model: &mut Model,
+    model: &Model,
     selection: Selection,
-    error: &mut Option<String>,
-) -> Option<Change> {
-    let mut draft = model.clone();
+    refused: Option<&str>,
+) -> Option<(Model, Change)> {
     // Unfinished edits are remembered per item, so switching items never carries one over.
-    let change = ui
+    let edited = ui
         .push_id(format!("{selection:?}"), |ui| match selection {
-            Selection::Simulation => simulation(ui, &mut draft),
-            Selection::Population(k) => draft.populations.get_mut(k).and_then(|p| population(ui, p)),
-            Selection::Projection(k) => draft.projections.get_mut(k).and_then(|p| projection(ui, p)),
-            Selection::Input(k) => draft.inputs.get_mut(k).and_then(|i| input(ui, i)),
+            Selection::Simulation => {
+                let mut sim = model.simulation.clone();
+                simulation(ui, &mut sim).map(|c| (Model { simulation: sim, ..model.clone() }, c))
+            }
+            Selection::Population(k) => {
+                let mut p = model.populations.get(k)?.clone();
+                population(ui, &mut p).map(|c| {
+                    let mut m = model.clone();
+                    m.populations[k] = p;
+                    (m, c)
+                })
+            }
+            Selection::Projection(k) => {
+                let mut p = model.projections.get(k)?.clone();
+                projection(ui, &mut p).map(|c| {
+                    let mut m = model.clone();
+                    m.projections[k] = p;
+                    (m, c)
+                })
+            }
+            Selection::Input(k) => {
+                let mut i = model.inputs.get(k)?.clone();
+                input(ui, &mut i).map(|c| {
+                    let mut m = model.clone();
+                    m.inputs[k] = i;
+                    (m, c)
+                })
+            }
         })
         .inner;
-    if let Some(msg) = error.as_ref() {
+    if let Some(msg) = refused {
         ui.add_space(6.0);
         ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {msg}"));
     }
-    let change = change?;
-    match draft.validate() {
-        Ok(()) => {
-            *model = draft;
-            *error = None;
-            Some(change)
-        }
-        Err(e) => {
-            // Refused: the model (and the running network) stay as they were.
-            let shown = crate::model::PROBLEMS_SHOWN;
-            let mut why: Vec<String> = e.problems().iter().take(shown).map(|p| p.to_string()).collect();
-            let more = e.problems().len().saturating_sub(shown);
-            if more > 0 {
-                why.push(format!("… and {more} more problems"));
-            }
-            *error = Some(why.join("\n"));
-            None
-        }
-    }
+    edited
 }
 
 /// A labelled number with its unit. `live`: report every change (parameters); otherwise only
@@ -167,16 +174,16 @@ fn number(ui: &mut Ui, label: &str, value: &mut f64, unit: &str, speed: f64, tip
     }
 }
 
-fn simulation(ui: &mut Ui, m: &mut Model) -> Option<Change> {
+fn simulation(ui: &mut Ui, m: &mut crate::model::Simulation) -> Option<Change> {
     ui.heading("Simulation");
     let mut change = None;
     egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
-        let mut dt = m.dt_ms();
+        let mut dt = m.dt.canonical();
         if number(ui, "dt", &mut dt, "ms", 0.001, "Time step of the integration", false) {
-            m.simulation.dt = Quantity::ms(dt);
+            m.dt = Quantity::ms(dt);
             change = Some(Change::Structure);
         }
-        let mut duration = m.duration_ms();
+        let mut duration = m.duration.canonical();
         if number(
             ui,
             "duration",
@@ -186,12 +193,12 @@ fn simulation(ui: &mut Ui, m: &mut Model) -> Option<Change> {
             "Default run length (the command line uses it)",
             true,
         ) {
-            m.simulation.duration = Quantity::ms(duration);
+            m.duration = Quantity::ms(duration);
             change = change.or(Some(Change::Parameters));
         }
-        let mut seed = m.simulation.seed as f64;
+        let mut seed = m.seed as f64;
         if number(ui, "seed", &mut seed, "", 1.0, "Fixes every random draw: same seed, same spikes", false) {
-            m.simulation.seed = seed.max(0.0) as u64;
+            m.seed = seed.max(0.0) as u64;
             change = Some(Change::Structure);
         }
     });

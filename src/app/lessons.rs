@@ -184,7 +184,7 @@ impl SpikeLabApp {
         let views: Vec<Tab> = loaded.lesson.views.iter().filter_map(|v| Tab::from_key(v)).collect();
         self.show_views(&views);
         if let Some((pop, neuron)) = &loaded.lesson.select
-            && let Some(k) = self.model.populations.iter().position(|p| &p.name == pop)
+            && let Some(k) = self.doc.model().populations.iter().position(|p| &p.name == pop)
         {
             self.shared.selected = Some((k, *neuron));
             self.shared.watch = Some((k, *neuron, String::new()));
@@ -193,7 +193,7 @@ impl SpikeLabApp {
 
     /// Whether the window runs the current lesson's model (or the user went elsewhere).
     fn on_lesson_model(&self) -> bool {
-        self.lessons.model_name == self.model.name
+        self.lessons.model_name == self.doc.model().name
     }
 
     pub(super) fn open_lesson_dialog(&mut self) {
@@ -239,7 +239,7 @@ impl SpikeLabApp {
             dt_ms: live.info.dt_ms,
             now_ms: live.time_ms,
             changed_at_ms: self.applied_at.unwrap_or(0.0),
-            edited: self.lessons.start_model.as_ref() != Some(&self.model),
+            edited: self.lessons.start_model.as_ref() != Some(&**self.doc.model()),
             weights: &weights,
         };
         let outcome = check.evaluate(&obs);

@@ -5,6 +5,7 @@
 //! middle, and a status bar. The simulation runs on its own thread ([`runner`]); the window
 //! sends it commands and takes whatever new data it has, never waiting for it.
 
+mod document;
 mod energy;
 mod exporting;
 mod inspector;
@@ -19,6 +20,7 @@ pub use live::LiveData;
 
 use crate::model::{Model, presets};
 use crate::sim::Applied;
+use document::Document;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_dock::{DockArea, DockState, NodeIndex, TabViewer};
 use runner::{Command, Event, Runner, Speed};
@@ -70,12 +72,7 @@ pub struct Notice {
 }
 
 pub struct SpikeLabApp {
-    model: Model,
-    /// The file the model came from; `None` for presets and new models.
-    path: Option<PathBuf>,
-    /// A name for the title when there is no file.
-    source_name: String,
-    dirty: bool,
+    doc: Document,
     runner: Runner,
     live: LiveData,
     shared: Shared,
@@ -109,45 +106,10 @@ pub struct SpikeLabApp {
     exports: Vec<(Tab, Export)>,
     lessons: lessons::LessonsPanel,
     energy: energy::EnergyMeter,
-    history: History,
     /// A slow run waiting for "Run anyway", with the question's text.
     slow_question: Option<(SlowRun, String)>,
     /// The network (by [`LiveData::generation`]) for which the user said "Run anyway".
     slow_confirmed: Option<u64>,
-}
-
-/// Undo and redo of model edits. Edits of one item within a second of each other (a value
-/// being dragged, typed digit by digit) are one step.
-#[derive(Default)]
-struct History {
-    undo: Vec<Model>,
-    redo: Vec<Model>,
-    last: Option<(Instant, Option<Selection>)>,
-}
-
-/// Edits of one item closer than this are merged into one undo step.
-const MERGE_EDITS: std::time::Duration = std::time::Duration::from_secs(1);
-
-impl History {
-    /// Remembers the model as it was before an edit of `item`.
-    /// `item` is the inspector's item; edits from elsewhere (`None`) are never merged.
-    fn record(&mut self, before: Model, item: Option<Selection>) {
-        let merge =
-            item.is_some() && self.last.is_some_and(|(at, last)| last == item && at.elapsed() < MERGE_EDITS);
-        if !merge {
-            self.undo.push(before);
-            // Keep memory bounded: a hundred steps back is plenty for exploring by hand.
-            if self.undo.len() > 100 {
-                self.undo.remove(0);
-            }
-        }
-        self.redo.clear();
-        self.last = Some((Instant::now(), item));
-    }
-
-    fn clear(&mut self) {
-        *self = History::default();
-    }
 }
 
 const SPEEDS: [(Speed, &str); 6] = [
@@ -174,10 +136,7 @@ impl SpikeLabApp {
         let [_, below] = surface.split_below(NodeIndex::root(), 0.55, Tab::at(Place::BottomLeft));
         surface.split_right(below, 0.5, Tab::at(Place::BottomRight));
         let mut app = SpikeLabApp {
-            model,
-            path,
-            source_name: source_name.to_string(),
-            dirty: false,
+            doc: Document::new(model, path, source_name),
             runner,
             live: LiveData::default(),
             shared: Shared::default(),
@@ -203,7 +162,6 @@ impl SpikeLabApp {
             exports: Vec::new(),
             lessons: lessons::LessonsPanel::default(),
             energy: energy::EnergyMeter::default(),
-            history: History::default(),
             slow_question: None,
             slow_confirmed: None,
         };
@@ -222,7 +180,7 @@ impl SpikeLabApp {
     // --- for tests and the command line ---
 
     pub fn model(&self) -> &Model {
-        &self.model
+        self.doc.model()
     }
 
     pub fn live(&self) -> &LiveData {
@@ -289,7 +247,7 @@ impl SpikeLabApp {
     }
 
     pub fn is_dirty(&self) -> bool {
-        self.dirty
+        self.doc.dirty
     }
 
     /// The persistent error message, if any.
@@ -334,7 +292,7 @@ impl SpikeLabApp {
         if self.slow_confirmed == Some(self.live.generation) {
             return false;
         }
-        let estimate = crate::sim::estimate_run(&self.model, span_ms);
+        let estimate = crate::sim::estimate_run(self.doc.model(), span_ms);
         if estimate.wall_s <= SLOW_RUN_S {
             return false;
         }
@@ -418,7 +376,7 @@ impl SpikeLabApp {
                 Event::Applied(Applied::InPlace, at) => {
                     self.applied_at = Some(at);
                     // Views read parameters (thresholds) from here.
-                    self.live.info.model = self.model.clone();
+                    self.live.info.model = (**self.doc.model()).clone();
                 }
                 Event::Applied(Applied::Rebuilt, _) => {
                     self.applied_at = Some(0.0);
@@ -481,11 +439,7 @@ impl SpikeLabApp {
 
     fn install(&mut self, model: Model, path: Option<PathBuf>, name: &str) {
         self.runner.send(Command::Load(Box::new(model.clone())));
-        self.history.clear();
-        self.model = model;
-        self.path = path;
-        self.source_name = name.to_string();
-        self.dirty = false;
+        self.doc = Document::new(model, path, name);
         self.error = None;
         self.inspector_error = None;
         self.shared.selected = None;
@@ -498,7 +452,7 @@ impl SpikeLabApp {
 
     /// Shows the model's warnings (allowed, but probably not meant), if any.
     fn warn_about_model(&mut self) {
-        let warnings: Vec<String> = self.model.warnings().iter().map(|w| w.to_string()).collect();
+        let warnings: Vec<String> = self.doc.model().warnings().iter().map(|w| w.to_string()).collect();
         if !warnings.is_empty() {
             self.error = Some(format!("Warning: {}", warnings.join("\n")));
         }
@@ -506,9 +460,9 @@ impl SpikeLabApp {
 
     /// Brings the Weights and Learning tabs to the front for models that learn.
     fn show_weights_if_plastic(&mut self) {
-        if let Some(k) = self.model.projections.iter().position(|p| p.stdp.is_some()) {
+        if let Some(k) = self.doc.model().projections.iter().position(|p| p.stdp.is_some()) {
             self.shared.weights_of = Some(k);
-            for tab in Tab::all().filter(|&t| self.views.view(t).front_for(&self.model)) {
+            for tab in Tab::all().filter(|&t| self.views.view(t).front_for(self.doc.model())) {
                 if let Some(path) = self.dock.find_tab(&tab) {
                     // The tab was just looked up, so it exists.
                     let _ = self.dock.set_active_tab(path);
@@ -519,7 +473,7 @@ impl SpikeLabApp {
 
     /// Runs `action` now, or asks first when there are unsaved changes.
     fn guard(&mut self, action: Pending) {
-        if self.dirty {
+        if self.doc.dirty {
             self.pending = Some(action);
         } else {
             self.perform(action);
@@ -537,7 +491,7 @@ impl SpikeLabApp {
 
     /// Saves to the model's file, or asks for one; `then` runs after a successful save.
     fn save(&mut self, then: Option<Pending>) {
-        match self.path.clone() {
+        match self.doc.path.clone() {
             Some(path) => {
                 if self.save_to(&path)
                     && let Some(action) = then
@@ -569,7 +523,7 @@ impl SpikeLabApp {
         let request = FileRequest {
             save: true,
             title: "Save the model".into(),
-            file_name: format!("{}.toml", self.model.name.to_lowercase().replace(' ', "_")),
+            file_name: format!("{}.toml", self.doc.model().name.to_lowercase().replace(' ', "_")),
             filters: vec![("SpikeLab model", &["toml"])],
         };
         let picker = self.picker.clone();
@@ -600,11 +554,9 @@ impl SpikeLabApp {
     }
 
     fn save_to(&mut self, path: &Path) -> bool {
-        match self.model.save(path) {
+        match self.doc.model().save(path) {
             Ok(()) => {
-                self.path = Some(path.to_path_buf());
-                self.source_name = path.display().to_string();
-                self.dirty = false;
+                self.doc.saved_as(path.to_path_buf());
                 remember_recent(&mut self.recent, path);
                 self.say(format!("Saved {}", path.display()), false);
                 true
@@ -631,55 +583,50 @@ impl SpikeLabApp {
         self.runner.send(Command::Steps(1));
     }
 
-    /// A model edited in a view (the graph editor): validated, recorded for undo, applied. A
-    /// refused edit leaves everything as it was and says why.
-    fn take_proposal(&mut self, model: Model, what: &str) {
-        match model.validate() {
-            Ok(()) => {
-                let before = std::mem::replace(&mut self.model, model);
-                self.history.record(before, None);
-                self.dirty = true;
-                self.runner.send(Command::Apply(Box::new(self.model.clone())));
+    /// Takes an edit (from the inspector's item `origin`, or from elsewhere: a view, a
+    /// lesson): the document validates and records it, the runner gets it. A refused edit
+    /// leaves everything as it was and says why: under the item for the inspector, in the
+    /// banner otherwise. Returns whether it was taken.
+    fn edit(&mut self, model: Model, origin: Option<Selection>, what: &str) -> bool {
+        match self.doc.edit(model, origin) {
+            Ok(model) => {
+                self.inspector_error = None;
+                self.runner.send(Command::Apply(Box::new((*model).clone())));
                 if !what.is_empty() {
                     self.say(what.to_string(), false);
                 }
+                self.warn_about_model();
+                true
             }
-            Err(e) => {
-                let shown = crate::model::PROBLEMS_SHOWN;
-                let mut why: Vec<String> = e.problems().iter().take(shown).map(|p| p.to_string()).collect();
-                let more = e.problems().len().saturating_sub(shown);
-                if more > 0 {
-                    why.push(format!("… and {more} more problems"));
-                }
-                self.error = Some(format!("That edit was refused: {}", why.join("; ")));
+            Err(why) if origin.is_some() => {
+                self.inspector_error = Some(why);
+                false
+            }
+            Err(why) => {
+                self.error = Some(format!("That edit was refused: {}", why.replace('\n', "; ")));
+                false
             }
         }
     }
 
     /// Takes back the last edit (Ctrl+Z); the running network follows.
     pub fn undo(&mut self) {
-        if let Some(before) = self.history.undo.pop() {
-            let now = std::mem::replace(&mut self.model, before);
-            self.history.redo.push(now);
-            self.after_history_step("Undone");
+        if let Some(model) = self.doc.undo() {
+            self.after_history_step(model, "Undone");
         }
     }
 
     /// Does again what was undone (Ctrl+Shift+Z).
     pub fn redo(&mut self) {
-        if let Some(after) = self.history.redo.pop() {
-            let now = std::mem::replace(&mut self.model, after);
-            self.history.undo.push(now);
-            self.after_history_step("Redone");
+        if let Some(model) = self.doc.redo() {
+            self.after_history_step(model, "Redone");
         }
     }
 
-    fn after_history_step(&mut self, what: &str) {
-        self.history.last = None;
-        self.dirty = true;
+    fn after_history_step(&mut self, model: std::sync::Arc<Model>, what: &str) {
         self.inspector_error = None;
-        self.runner.send(Command::Apply(Box::new(self.model.clone())));
-        let (back, ahead) = (self.history.undo.len(), self.history.redo.len());
+        self.runner.send(Command::Apply(Box::new((*model).clone())));
+        let (back, ahead) = self.doc.steps();
         self.say(format!("{what} ({back} more to undo, {ahead} to redo)"), false);
     }
 
@@ -704,13 +651,13 @@ impl SpikeLabApp {
         self.handle_input(&ctx);
         // The heatmap says which projection it shows; the runner is told when that changes.
         // A lesson's question about weights needs them too, whichever views are open.
-        if let Some(k) = self.lessons.weights_needed(&self.model) {
+        if let Some(k) = self.lessons.weights_needed(self.doc.model()) {
             self.shared.weights_of = Some(k);
             self.shared.network_weights = false;
         }
         let open = Tab::all().filter(|t| self.dock.find_tab(t).is_some());
         let needs = self.views.needs(open, &self.shared);
-        let shows_weights = needs.weights || self.lessons.weights_needed(&self.model).is_some();
+        let shows_weights = needs.weights || self.lessons.weights_needed(self.doc.model()).is_some();
         let wanted = if shows_weights { self.shared.weights_of } else { None };
         if wanted != self.weights_requested {
             self.runner.send(Command::ShowWeights(wanted));
@@ -761,7 +708,7 @@ impl SpikeLabApp {
                 });
             }
             self.tab_rects.clear();
-            self.shared.model = self.model.clone();
+            self.shared.model = std::sync::Arc::clone(self.doc.model());
             let mut viewer = Viewer {
                 views: &mut self.views,
                 live: &self.live,
@@ -780,7 +727,7 @@ impl SpikeLabApp {
             self.export(tab, what);
         }
         if let Some((model, what)) = self.shared.proposal.take() {
-            self.take_proposal(model, &what);
+            self.edit(model, None, &what);
         }
         if let Some(why) = self.shared.refused.take() {
             self.error = Some(format!("That edit was refused: {why}"));
@@ -791,7 +738,7 @@ impl SpikeLabApp {
         self.energy.window(&ctx, &self.live);
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
-        if ctx.input(|i| i.viewport().close_requested()) && self.dirty && !self.allow_close {
+        if ctx.input(|i| i.viewport().close_requested()) && self.doc.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.pending = Some(Pending::Quit);
         }
@@ -888,7 +835,7 @@ impl SpikeLabApp {
             }
         });
         ui.menu_button("Edit", |ui| {
-            let (back, ahead) = (self.history.undo.len(), self.history.redo.len());
+            let (back, ahead) = self.doc.steps();
             if ui.add_enabled(back > 0, egui::Button::new(format!("Undo  (Ctrl+Z, {back})"))).clicked() {
                 self.undo();
             }
@@ -967,9 +914,8 @@ impl SpikeLabApp {
                 .on_hover_text("Back to t = 0 with a new seed: new wiring, new input")
                 .clicked()
             {
-                let seed = self.model.simulation.seed.wrapping_add(1);
-                self.model.simulation.seed = seed;
-                self.dirty = true;
+                let seed = self.doc.model().simulation.seed.wrapping_add(1);
+                self.doc.reseed(seed);
                 self.runner.send(Command::Reseed(seed));
             }
             ui.separator();
@@ -989,7 +935,7 @@ impl SpikeLabApp {
             let mut stop = self.stop_at.is_some();
             if ui.checkbox(&mut stop, "stop at").on_hover_text("Pause automatically at a set time").changed()
             {
-                self.stop_at = stop.then_some(self.stop_at.unwrap_or(self.model.duration_ms()));
+                self.stop_at = stop.then_some(self.stop_at.unwrap_or(self.doc.model().duration_ms()));
                 self.runner.send(Command::StopAt(self.stop_at));
             }
             if let Some(t) = &mut self.stop_at
@@ -1017,8 +963,8 @@ impl SpikeLabApp {
             let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             ui.label(format!("{}, {}", plural(neurons, "neuron"), plural(live.info.synapses, "synapse")));
             ui.separator();
-            let marker = if self.dirty { " •" } else { "" };
-            ui.label(format!("{}{marker}", self.source_name)).on_hover_text(if self.dirty {
+            let marker = if self.doc.dirty { " •" } else { "" };
+            ui.label(format!("{}{marker}", self.doc.source_name)).on_hover_text(if self.doc.dirty {
                 "Unsaved changes"
             } else {
                 "Model file"
@@ -1035,29 +981,27 @@ impl SpikeLabApp {
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading(&self.model.name);
-            if !self.model.description.is_empty() {
+            ui.heading(&self.doc.model().name);
+            if !self.doc.model().description.is_empty() {
                 egui::CollapsingHeader::new("About this model").default_open(false).show(ui, |ui| {
-                    ui.label(self.model.description.trim());
+                    ui.label(self.doc.model().description.trim());
                 });
             }
             ui.separator();
             let mut selection = self.selection;
-            inspector::outline(ui, &self.model, &mut selection);
+            inspector::outline(ui, self.doc.model(), &mut selection);
             self.select(selection);
             ui.separator();
-            let before = self.model.clone();
             if let Some(selection) = self.selection
-                && let Some(change) =
-                    inspector::inspector(ui, &mut self.model, selection, &mut self.inspector_error)
+                && let Some((model, change)) =
+                    inspector::inspector(ui, self.doc.model(), selection, self.inspector_error.as_deref())
             {
-                self.history.record(before, Some(selection));
-                self.dirty = true;
-                self.runner.send(Command::Apply(Box::new(self.model.clone())));
-                if change == inspector::Change::Structure {
-                    self.say("Rebuilding the network for the new structure…", false);
-                }
-                self.warn_about_model();
+                let what = if change == inspector::Change::Structure {
+                    "Rebuilding the network for the new structure…"
+                } else {
+                    ""
+                };
+                self.edit(model, Some(selection), what);
             }
         });
     }
@@ -1067,7 +1011,10 @@ impl SpikeLabApp {
         let mut answer = None;
         egui::Modal::new(egui::Id::new("unsaved")).show(ctx, |ui| {
             ui.heading("Unsaved changes");
-            ui.label(format!("\"{}\" has changes that are not saved. Save them first?", self.model.name));
+            ui.label(format!(
+                "\"{}\" has changes that are not saved. Save them first?",
+                self.doc.model().name
+            ));
             ui.horizontal(|ui| {
                 if ui.button("Save").clicked() {
                     answer = Some(1);
@@ -1087,7 +1034,7 @@ impl SpikeLabApp {
             }
             Some(2) => {
                 self.pending = None;
-                self.dirty = false;
+                self.doc.dirty = false;
                 self.perform(pending);
             }
             Some(_) => self.pending = None,

@@ -22,7 +22,7 @@ const INH: Color32 = Color32::from_rgb(0x50, 0x90, 0xE0);
 pub struct GraphView {
     snarl: Snarl<Node>,
     /// The model the graph was built from (structure and layout).
-    built_from: Option<Model>,
+    built_from: Option<std::sync::Arc<Model>>,
     /// Where each node was put when the graph was built: a node elsewhere was moved by hand.
     placed: std::collections::HashMap<String, Pos2>,
 }
@@ -78,7 +78,6 @@ impl GraphView {
         }
         self.placed = snarl.nodes_pos_ids().map(|(_, pos, node)| (node.layout_key(), pos)).collect();
         self.snarl = snarl;
-        self.built_from = Some(model.clone());
     }
 }
 
@@ -453,8 +452,13 @@ impl View for GraphView {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         let model = shared.model.clone();
-        if self.built_from.as_ref().is_none_or(|m| !same_graph(m, &model)) {
+        if self
+            .built_from
+            .as_ref()
+            .is_none_or(|m| !std::sync::Arc::ptr_eq(m, &model) && !same_graph(m, &model))
+        {
             self.rebuild(&model);
+            self.built_from = Some(std::sync::Arc::clone(&model));
         }
         ui.weak("Drag nodes to arrange them; drag from a node's exc or inh pin to a population to connect; right-click the background to add, a node to delete; click a name to edit it; double-click the background to fit.");
         let mut viewer = Viewer { model: &model, data, proposal: None, select: None, refused: None };
@@ -491,7 +495,7 @@ impl View for GraphView {
             .any(|(_, pos, node)| self.placed.get(&node.layout_key()) != Some(&pos));
         if proposal.is_none() && moved && !ui.input(|i| i.pointer.any_down()) {
             // Save every node's place, so that the picture in the file is the one on screen.
-            let mut arranged = model.clone();
+            let mut arranged = (*model).clone();
             for (_, pos, node) in self.snarl.nodes_pos_ids() {
                 arranged.layout.insert(node.layout_key(), [pos.x.round() as f64, pos.y.round() as f64]);
             }

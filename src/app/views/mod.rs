@@ -39,7 +39,7 @@ pub struct Shared {
     /// the app forwards it to the runner.
     pub watch: Option<(usize, usize, String)>,
     /// The model as the app has it now (edits included), for views that edit it.
-    pub model: crate::model::Model,
+    pub model: std::sync::Arc<crate::model::Model>,
     /// A whole new model a view proposes (the graph editor), and what the change was; the app
     /// validates it, records it for undo and applies it.
     pub proposal: Option<(crate::model::Model, String)>,
