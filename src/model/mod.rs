@@ -360,10 +360,29 @@ impl InputKind {
         }
     }
 
+    /// What it delivers to its targets: the one place that says so for each kind.
+    pub fn delivers(self) -> Delivers {
+        match self {
+            InputKind::Poisson | InputKind::Spikes => Delivers::Spikes,
+            InputKind::Dc | InputKind::Pulse => Delivers::Current { time_varying: false },
+            InputKind::Sine | InputKind::Noise => Delivers::Current { time_varying: true },
+        }
+    }
+
     /// Whether it injects current (rather than spikes).
     pub fn is_current(self) -> bool {
-        !matches!(self, InputKind::Poisson | InputKind::Spikes)
+        matches!(self.delivers(), Delivers::Current { .. })
     }
+}
+
+/// What an input delivers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delivers {
+    /// Spikes onto a receptor of its targets' synapses.
+    Spikes,
+    /// Current injected into its targets; `time_varying` if it changes from step to step
+    /// while on (the engine recomputes it every step), else constant while on.
+    Current { time_varying: bool },
 }
 
 /// From time `at` on, a Poisson input fires at `rate`.

@@ -3,7 +3,7 @@
 
 use super::neuron::PopState;
 use super::rng::{Stream, rng_for};
-use crate::model::{Input as InputSpec, InputKind, Model, Quantity, Receptor};
+use crate::model::{Delivers, Input as InputSpec, InputKind, Model, Quantity, Receptor};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use rand_pcg::Pcg64Mcg;
@@ -78,6 +78,7 @@ pub(crate) struct InputState {
     pub start_step: u64,
     pub stop_step: u64,
     pub drive: Drive,
+    kind: InputKind,
     rng: Box<Pcg64Mcg>,
 }
 
@@ -152,6 +153,7 @@ impl InputState {
             start_step: to_step(canonical(spec.start)),
             stop_step: spec.stop.map_or(u64::MAX, |q| to_step(q.canonical())),
             drive,
+            kind: spec.kind,
             rng: Box::new(rng_for(model.simulation.seed, Stream::Input, &spec.name)),
         }
     }
@@ -266,12 +268,13 @@ impl InputState {
         }
     }
 
+    /// What it delivers, as its kind declares (`InputKind::delivers`).
     pub(crate) fn is_current(&self) -> bool {
-        matches!(self.drive, Drive::Constant { .. } | Drive::Sine { .. } | Drive::Noise { .. })
+        self.kind.is_current()
     }
 
     /// Whether its current changes from step to step while active.
     pub(crate) fn is_time_varying(&self) -> bool {
-        matches!(self.drive, Drive::Sine { .. } | Drive::Noise { .. })
+        self.kind.delivers() == Delivers::Current { time_varying: true }
     }
 }
