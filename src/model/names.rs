@@ -5,6 +5,15 @@ use super::{InputKind, Receptor, Rule, StdpRule, SynapseKind};
 impl SynapseKind {
     pub const ALL: [SynapseKind; 3] = [SynapseKind::Current, SynapseKind::Conductance, SynapseKind::Delta];
 
+    /// Its name in model files: `synapse = "delta"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            SynapseKind::Current => "current",
+            SynapseKind::Conductance => "conductance",
+            SynapseKind::Delta => "delta",
+        }
+    }
+
     pub fn display_name(self) -> &'static str {
         match self {
             SynapseKind::Current => "current",
@@ -27,6 +36,17 @@ impl Rule {
     /// The rules a person can choose in the inspector (explicit lists come from files).
     pub const CHOOSABLE: [Rule; 4] =
         [Rule::AllToAll, Rule::OneToOne, Rule::FixedProbability, Rule::FixedIndegree];
+
+    /// Its name in model files: `rule = "fixed_probability"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Rule::AllToAll => "all_to_all",
+            Rule::OneToOne => "one_to_one",
+            Rule::FixedProbability => "fixed_probability",
+            Rule::FixedIndegree => "fixed_indegree",
+            Rule::Explicit => "explicit",
+        }
+    }
 
     pub fn display_name(self) -> &'static str {
         match self {
@@ -76,6 +96,23 @@ impl InputKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_are_what_model_files_write() {
+        let written = |v: toml::Value| v.as_str().map(str::to_string);
+        for kind in SynapseKind::ALL {
+            assert_eq!(
+                written(toml::Value::try_from(kind).expect("serialises")).as_deref(),
+                Some(kind.key())
+            );
+        }
+        for rule in Rule::CHOOSABLE.into_iter().chain([Rule::Explicit]) {
+            assert_eq!(
+                written(toml::Value::try_from(rule).expect("serialises")).as_deref(),
+                Some(rule.key())
+            );
+        }
+    }
 
     #[test]
     fn input_keys_are_what_model_files_write() {

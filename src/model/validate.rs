@@ -404,7 +404,7 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population, dt: f64) {
                 format!(
                     "{} population with {} synapses",
                     article(pop.model.display_name()),
-                    synapse_name(pop.synapse)
+                    pop.synapse.key()
                 )
             } else {
                 format!("{} population", article(pop.model.display_name()))
@@ -492,7 +492,7 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
     if conn.p.is_some() && !uses(Rule::FixedProbability) {
         c.add(
             format!("{key}.p"),
-            format!("p is only used by rule \"fixed_probability\", not \"{}\"", rule_name(conn.rule)),
+            format!("p is only used by rule \"fixed_probability\", not \"{}\"", conn.rule.key()),
         );
     }
     if conn.indegree.is_some() && !uses(Rule::FixedIndegree) {
@@ -592,7 +592,7 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                 format!("{at}.{field}"),
                 format!(
                     "{field} is not used by a \"{}\" input (it uses {})",
-                    kind_name(kind),
+                    kind.key(),
                     kind.fields().join(", ")
                 ),
             );
@@ -600,7 +600,7 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
     }
     let needs = |c: &mut Checker, field: &str| {
         if !present.contains(&field) {
-            c.add(format!("{at}.{field}"), format!("a \"{}\" input needs {field}", kind_name(kind)));
+            c.add(format!("{at}.{field}"), format!("a \"{}\" input needs {field}", kind.key()));
         }
     };
     let time = |c: &mut Checker, key: String, q: &Quantity| -> Option<f64> {
@@ -740,36 +740,6 @@ fn check_stdp(c: &mut Checker, key: &str, stdp: &Stdp, weight: Dimension) {
             format!("{key}.w_max"),
             format!("weights must satisfy 0 <= w_min < w_max; got w_min = {lo}, w_max = {hi}"),
         );
-    }
-}
-
-/// Names as written in model files.
-fn synapse_name(kind: SynapseKind) -> &'static str {
-    match kind {
-        SynapseKind::Current => "current",
-        SynapseKind::Conductance => "conductance",
-        SynapseKind::Delta => "delta",
-    }
-}
-
-fn rule_name(rule: Rule) -> &'static str {
-    match rule {
-        Rule::AllToAll => "all_to_all",
-        Rule::OneToOne => "one_to_one",
-        Rule::FixedProbability => "fixed_probability",
-        Rule::FixedIndegree => "fixed_indegree",
-        Rule::Explicit => "explicit",
-    }
-}
-
-fn kind_name(kind: InputKind) -> &'static str {
-    match kind {
-        InputKind::Poisson => "poisson",
-        InputKind::Spikes => "spikes",
-        InputKind::Dc => "dc",
-        InputKind::Pulse => "pulse",
-        InputKind::Sine => "sine",
-        InputKind::Noise => "noise",
     }
 }
 
