@@ -99,8 +99,8 @@ impl SpikeLabApp {
 
     fn report_export(&mut self, path: &Path, result: Result<String, crate::export::ExportError>) {
         match result {
-            Ok(what) => self.say(format!("Saved {} ({what})", path.display()), false),
-            Err(e) => self.error = Some(format!("Could not export: {e}")),
+            Ok(what) => self.say(format!("Saved {} ({what})", path.display())),
+            Err(e) => self.notices.error(format!("Could not export: {e}")),
         }
     }
 

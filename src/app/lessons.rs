@@ -159,7 +159,7 @@ impl SpikeLabApp {
         let loaded = match self.lessons.list.get(index) {
             Some(Ok(l)) => l.clone(),
             Some(Err(e)) => {
-                self.error = Some(e.to_string());
+                self.notices.error(e.to_string());
                 return;
             }
             None => return,
@@ -175,7 +175,7 @@ impl SpikeLabApp {
                 self.install(model, None, &loaded.lesson.model);
                 self.arrange_for_lesson(&loaded);
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.notices.error(e.to_string()),
         }
     }
 
@@ -213,7 +213,7 @@ impl SpikeLabApp {
                 let index = self.lessons.add_file(path);
                 self.start_lesson(index);
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.notices.error(e.to_string()),
         }
     }
 
@@ -254,7 +254,7 @@ impl SpikeLabApp {
     /// The Lessons side panel.
     pub(super) fn lessons_panel(&mut self, ui: &mut egui::Ui) {
         if self.lessons.rescan() {
-            self.say("A lesson file changed: lessons reloaded", false);
+            self.say("A lesson file changed: lessons reloaded");
         }
         self.check_step();
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {

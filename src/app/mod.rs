@@ -11,6 +11,7 @@ mod exporting;
 mod inspector;
 pub mod lessons;
 mod live;
+mod notices;
 pub mod runner;
 pub mod views;
 
@@ -23,9 +24,10 @@ use crate::sim::Applied;
 use document::Document;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
 use egui_dock::{DockArea, DockState, NodeIndex, TabViewer};
+pub use notices::Notice;
+use notices::{Level, Notices};
 use runner::{Command, Event, Runner, Speed};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 use views::{Place, Shared, Tab, Views};
 
 /// The preset the window opens on.
@@ -63,14 +65,6 @@ enum SlowRun {
 /// Runs estimated to take longer than this (wall seconds) ask first.
 const SLOW_RUN_S: f64 = 60.0;
 
-/// A message in the status bar.
-#[derive(Clone, Debug)]
-pub struct Notice {
-    pub text: String,
-    pub error: bool,
-    at: Instant,
-}
-
 pub struct SpikeLabApp {
     doc: Document,
     runner: Runner,
@@ -79,10 +73,7 @@ pub struct SpikeLabApp {
     dock: DockState<Tab>,
     views: Views,
     selection: Option<Selection>,
-    inspector_error: Option<String>,
-    notice: Option<Notice>,
-    /// A notice that stays until dismissed (errors from files and the engine).
-    error: Option<String>,
+    notices: Notices,
     speed: Speed,
     stop_at: Option<f64>,
     step_ms: f64,
@@ -143,9 +134,7 @@ impl SpikeLabApp {
             dock,
             views: Views::default(),
             selection: Some(Selection::Population(0)),
-            inspector_error: None,
-            notice: None,
-            error: None,
+            notices: Notices::default(),
             speed: Speed::MsPerSecond(1000.0),
             stop_at: None,
             step_ms: 10.0,
@@ -252,7 +241,7 @@ impl SpikeLabApp {
 
     /// The persistent error message, if any.
     pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
+        self.notices.banner().map(|(_, text)| text)
     }
 
     /// Biological time (ms) at which the running network took the last edit.
@@ -261,7 +250,7 @@ impl SpikeLabApp {
     }
 
     pub fn notice(&self) -> Option<&Notice> {
-        self.notice.as_ref()
+        self.notices.status()
     }
 
     /// Starts running; a run estimated to take long asks first (see [`SlowRun`]).
@@ -380,10 +369,10 @@ impl SpikeLabApp {
                 }
                 Event::Applied(Applied::Rebuilt, _) => {
                     self.applied_at = Some(0.0);
-                    self.say("The structure changed: the network was rebuilt and restarted at t = 0", false)
+                    self.say("The structure changed: the network was rebuilt and restarted at t = 0")
                 }
-                Event::Error(e) => self.error = Some(e),
-                Event::Warning(w) => self.error = Some(format!("Warning: {w}")),
+                Event::Error(e) => self.notices.error(e),
+                Event::Warning(w) => self.notices.warn(w),
                 Event::Weights(w) => {
                     self.live.weights = Some(*w);
                     self.live.weights_serial += 1;
@@ -392,10 +381,8 @@ impl SpikeLabApp {
                     self.live.network_weights = Some(*w);
                     self.live.weights_serial += 1;
                 }
-                Event::Saved(text) => self.say(text, false),
-                Event::Stopped => {
-                    self.say("Reached the stop time; move or untick \"stop at\" to go on", false)
-                }
+                Event::Saved(text) => self.say(text),
+                Event::Stopped => self.say("Reached the stop time; move or untick \"stop at\" to go on"),
             }
         }
     }
@@ -403,13 +390,13 @@ impl SpikeLabApp {
     /// Changes the inspector's item; a refusal message about the old item goes away.
     fn select(&mut self, selection: Option<Selection>) {
         if selection != self.selection {
-            self.inspector_error = None;
+            self.notices.clear_item();
         }
         self.selection = selection;
     }
 
-    fn say(&mut self, text: impl Into<String>, error: bool) {
-        self.notice = Some(Notice { text: text.into(), error, at: Instant::now() });
+    fn say(&mut self, text: impl Into<String>) {
+        self.notices.info(text);
     }
 
     /// Opens a model file; a bad file leaves everything as it was and says why.
@@ -418,10 +405,10 @@ impl SpikeLabApp {
             Ok(model) => {
                 self.install(model, Some(path.to_path_buf()), &path.display().to_string());
                 remember_recent(&mut self.recent, path);
-                self.say(format!("Opened {}", path.display()), false);
+                self.say(format!("Opened {}", path.display()));
             }
             Err(e) => {
-                self.error = Some(format!("Could not open the file; the current model is unchanged.\n{e}"))
+                self.notices.error(format!("Could not open the file; the current model is unchanged.\n{e}"))
             }
         }
     }
@@ -431,17 +418,16 @@ impl SpikeLabApp {
         match Model::from_toml(text, name) {
             Ok(model) => {
                 self.install(model, None, name);
-                self.say(format!("Loaded preset {name}"), false);
+                self.say(format!("Loaded preset {name}"));
             }
-            Err(e) => self.error = Some(e.to_string()),
+            Err(e) => self.notices.error(e.to_string()),
         }
     }
 
     fn install(&mut self, model: Model, path: Option<PathBuf>, name: &str) {
         self.runner.send(Command::Load(Box::new(model.clone())));
         self.doc = Document::new(model, path, name);
-        self.error = None;
-        self.inspector_error = None;
+        self.notices.clear();
         self.shared.selected = None;
         self.shared.follow = true;
         self.selection = Some(Selection::Population(0));
@@ -454,7 +440,7 @@ impl SpikeLabApp {
     fn warn_about_model(&mut self) {
         let warnings: Vec<String> = self.doc.model().warnings().iter().map(|w| w.to_string()).collect();
         if !warnings.is_empty() {
-            self.error = Some(format!("Warning: {}", warnings.join("\n")));
+            self.notices.warn(warnings.join("\n"));
         }
     }
 
@@ -558,11 +544,11 @@ impl SpikeLabApp {
             Ok(()) => {
                 self.doc.saved_as(path.to_path_buf());
                 remember_recent(&mut self.recent, path);
-                self.say(format!("Saved {}", path.display()), false);
+                self.say(format!("Saved {}", path.display()));
                 true
             }
             Err(e) => {
-                self.error = Some(format!("Could not save: {e}"));
+                self.notices.error(format!("Could not save: {e}"));
                 false
             }
         }
@@ -590,20 +576,16 @@ impl SpikeLabApp {
     fn edit(&mut self, model: Model, origin: Option<Selection>, what: &str) -> bool {
         match self.doc.edit(model, origin) {
             Ok(model) => {
-                self.inspector_error = None;
+                self.notices.clear_item();
                 self.runner.send(Command::Apply(Box::new((*model).clone())));
                 if !what.is_empty() {
-                    self.say(what.to_string(), false);
+                    self.say(what.to_string());
                 }
                 self.warn_about_model();
                 true
             }
-            Err(why) if origin.is_some() => {
-                self.inspector_error = Some(why);
-                false
-            }
             Err(why) => {
-                self.error = Some(format!("That edit was refused: {}", why.replace('\n', "; ")));
+                self.notices.refused(origin, &why);
                 false
             }
         }
@@ -624,10 +606,10 @@ impl SpikeLabApp {
     }
 
     fn after_history_step(&mut self, model: std::sync::Arc<Model>, what: &str) {
-        self.inspector_error = None;
+        self.notices.clear_item();
         self.runner.send(Command::Apply(Box::new((*model).clone())));
         let (back, ahead) = self.doc.steps();
-        self.say(format!("{what} ({back} more to undo, {ahead} to redo)"), false);
+        self.say(format!("{what} ({back} more to undo, {ahead} to redo)"));
     }
 
     fn toggle_play(&mut self) {
@@ -694,15 +676,17 @@ impl SpikeLabApp {
                 .show(ui, |ui| self.lessons_panel(ui));
         }
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            if let Some(error) = self.error.clone() {
+            if let Some((level, text)) = self.notices.banner() {
+                let color = match level {
+                    Level::Error => ui.visuals().error_fg_color,
+                    Level::Warning => ui.visuals().warn_fg_color,
+                };
+                let text = text.to_string();
                 egui::Frame::new().fill(ui.visuals().extreme_bg_color).inner_margin(6.0).show(ui, |ui| {
                     ui.horizontal(|ui| {
-                        ui.colored_label(
-                            ui.visuals().error_fg_color,
-                            RichText::new(format!("⚠ {error}")).strong(),
-                        );
+                        ui.colored_label(color, RichText::new(format!("⚠ {text}")).strong());
                         if ui.button("Dismiss").on_hover_text("Hide this message").clicked() {
-                            self.error = None;
+                            self.notices.dismiss_banner();
                         }
                     });
                 });
@@ -730,7 +714,7 @@ impl SpikeLabApp {
             self.edit(model, None, &what);
         }
         if let Some(why) = self.shared.refused.take() {
-            self.error = Some(format!("That edit was refused: {why}"));
+            self.notices.refused(None, &why);
         }
         if let Some(item) = self.shared.inspect.take() {
             self.select(Some(item));
@@ -969,12 +953,9 @@ impl SpikeLabApp {
             } else {
                 "Model file"
             });
-            if let Some(n) = &self.notice
-                && n.at.elapsed().as_secs_f64() < 8.0
-            {
+            if let Some(n) = self.notices.current_status() {
                 ui.separator();
-                let color = if n.error { ui.visuals().error_fg_color } else { ui.visuals().text_color() };
-                ui.colored_label(color, &n.text);
+                ui.label(&n.text);
             }
         });
     }
@@ -994,7 +975,7 @@ impl SpikeLabApp {
             ui.separator();
             if let Some(selection) = self.selection
                 && let Some((model, change)) =
-                    inspector::inspector(ui, self.doc.model(), selection, self.inspector_error.as_deref())
+                    inspector::inspector(ui, self.doc.model(), selection, self.notices.refused_item())
             {
                 let what = if change == inspector::Change::Structure {
                     "Rebuilding the network for the new structure…"
