@@ -1087,3 +1087,20 @@ fn a_source_rate_of_1e15_hz_is_refused_and_the_sources_keep_firing() {
     wait_until(&mut h, "the run goes on", move |app| app.live().time_ms > t + 20.0);
     assert!(h.state().error().is_none(), "{:?}", h.state().error());
 }
+
+#[test]
+fn a_model_given_at_start_shows_its_warnings_in_a_banner_that_fits_the_window() {
+    let text =
+        presets::preset("hodgkin_huxley").expect("preset").replace("dt = \"0.01 ms\"", "dt = \"0.5 ms\"");
+    let model = Model::from_toml(&text, "hh.toml").expect("coarse but valid");
+    assert_eq!(model.dt_ms(), 0.5);
+    let mut h = window_on(model, "hh.toml");
+    let warning = h.state().error().expect("the warning is shown at start").to_string();
+    assert!(warning.starts_with("Warning:") && warning.contains("too coarse"), "{warning}");
+    // The long message wraps: the dismiss button stays inside the window.
+    let dismiss = h.get_by_label("Dismiss").rect();
+    assert!(dismiss.right() <= 1600.0 && dismiss.left() < 1200.0, "{dismiss:?}");
+    h.get_by_label("Dismiss").click();
+    h.step();
+    assert!(h.state().error().is_none());
+}

@@ -156,6 +156,8 @@ impl SpikeLabApp {
         };
         app.runner.send(Command::SetSpeed(app.speed));
         app.show_weights_if_plastic();
+        // A file given on the command line is warned about as one opened from the menu.
+        app.warn_about_model();
         app
     }
 
@@ -683,12 +685,12 @@ impl SpikeLabApp {
                 };
                 let text = text.to_string();
                 egui::Frame::new().fill(ui.visuals().extreme_bg_color).inner_margin(6.0).show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.colored_label(color, RichText::new(format!("⚠ {text}")).strong());
-                        if ui.button("Dismiss").on_hover_text("Hide this message").clicked() {
-                            self.notices.dismiss_banner();
-                        }
-                    });
+                    // Long messages wrap within the central area instead of widening it.
+                    ui.set_max_width(ui.available_width());
+                    ui.add(egui::Label::new(RichText::new(format!("⚠ {text}")).strong().color(color)).wrap());
+                    if ui.button("Dismiss").on_hover_text("Hide this message").clicked() {
+                        self.notices.dismiss_banner();
+                    }
                 });
             }
             self.tab_rects.clear();
