@@ -210,8 +210,10 @@ fn a_diverging_simulation_is_reported_and_the_window_keeps_working() {
         .with_size([1600.0, 1000.0])
         .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
     wait_until(&mut h, "built", |app| app.live().total_neurons > 0);
+    // The time step is twice Izhikevich's limit: the window says so before anything runs.
+    assert!(h.state().error().is_some_and(|w| w.contains("too coarse")), "{:?}", h.state().error());
     h.get_by_label("▶ Play").click();
-    wait_until(&mut h, "the divergence is reported", |app| app.error().is_some());
+    wait_until(&mut h, "the divergence is reported", |app| app.error().is_some_and(|e| e.contains("NaN")));
     let error = h.state().error().unwrap_or_default().to_string();
     assert!(error.contains("\"wild\"") && error.contains("NaN"), "{error}");
     wait_until(&mut h, "the run stops", |app| !app.live().playing);
