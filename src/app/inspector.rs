@@ -18,14 +18,10 @@ pub enum Selection {
     Input(usize),
 }
 
-/// What an edit needs from the engine.
+/// The user changed the item. Whether the engine can take the change in place or must
+/// rebuild the network is the engine's to decide (`Network::apply`), not the inspector's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
-    /// Parameters only: applied on the next step, no reset.
-    Parameters,
-    /// Sizes, rules, models: the network is rebuilt.
-    Structure,
-}
+pub struct Edited;
 
 /// The outline of the model; clicking an item selects it.
 pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
@@ -93,43 +89,43 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
 
 /// The inspector for the selected item. Only that item is copied while it is drawn; when
 /// the user changes it, returns the whole edited model (for [`super::Document::edit`] to
-/// validate) and what the change needs from the engine. `refused` is why the last edit of
+/// validate). `refused` is why the last edit of
 /// this item was refused, shown under it.
 pub fn inspector(
     ui: &mut Ui,
     model: &Model,
     selection: Selection,
     refused: Option<&str>,
-) -> Option<(Model, Change)> {
+) -> Option<Model> {
     // Unfinished edits are remembered per item, so switching items never carries one over.
     let edited = ui
         .push_id(format!("{selection:?}"), |ui| match selection {
             Selection::Simulation => {
                 let mut sim = model.simulation.clone();
-                simulation(ui, &mut sim).map(|c| (Model { simulation: sim, ..model.clone() }, c))
+                simulation(ui, &mut sim).map(|Edited| Model { simulation: sim, ..model.clone() })
             }
             Selection::Population(k) => {
                 let mut p = model.populations.get(k)?.clone();
-                population(ui, &mut p).map(|c| {
+                population(ui, &mut p).map(|Edited| {
                     let mut m = model.clone();
                     m.populations[k] = p;
-                    (m, c)
+                    m
                 })
             }
             Selection::Projection(k) => {
                 let mut p = model.projections.get(k)?.clone();
-                projection(ui, &mut p).map(|c| {
+                projection(ui, &mut p).map(|Edited| {
                     let mut m = model.clone();
                     m.projections[k] = p;
-                    (m, c)
+                    m
                 })
             }
             Selection::Input(k) => {
                 let mut i = model.inputs.get(k)?.clone();
-                input(ui, &mut i).map(|c| {
+                input(ui, &mut i).map(|Edited| {
                     let mut m = model.clone();
                     m.inputs[k] = i;
-                    (m, c)
+                    m
                 })
             }
         })
@@ -174,14 +170,14 @@ fn number(ui: &mut Ui, label: &str, value: &mut f64, unit: &str, speed: f64, tip
     }
 }
 
-fn simulation(ui: &mut Ui, m: &mut crate::model::Simulation) -> Option<Change> {
+fn simulation(ui: &mut Ui, m: &mut crate::model::Simulation) -> Option<Edited> {
     ui.heading("Simulation");
     let mut change = None;
     egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
         let mut dt = m.dt.canonical();
         if number(ui, "dt", &mut dt, "ms", 0.001, "Time step of the integration", false) {
             m.dt = Quantity::ms(dt);
-            change = Some(Change::Structure);
+            change = Some(Edited);
         }
         let mut duration = m.duration.canonical();
         if number(
@@ -194,18 +190,18 @@ fn simulation(ui: &mut Ui, m: &mut crate::model::Simulation) -> Option<Change> {
             true,
         ) {
             m.duration = Quantity::ms(duration);
-            change = change.or(Some(Change::Parameters));
+            change = Some(Edited);
         }
         let mut seed = m.seed as f64;
         if number(ui, "seed", &mut seed, "", 1.0, "Fixes every random draw: same seed, same spikes", false) {
             m.seed = seed.max(0.0) as u64;
-            change = Some(Change::Structure);
+            change = Some(Edited);
         }
     });
     change
 }
 
-fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
+fn population(ui: &mut Ui, p: &mut Population) -> Option<Edited> {
     ui.heading(format!("Population \"{}\"", p.name));
     let mut change = None;
     egui::Grid::new("pop").num_columns(2).striped(true).show(ui, |ui| {
@@ -213,7 +209,7 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
         let unit = if size == 1.0 { "neuron" } else { "neurons" };
         if number(ui, "size", &mut size, unit, 1.0, "Number of neurons (rebuilds the network)", false) {
             p.size = size.max(0.0).round() as u64;
-            change = Some(Change::Structure);
+            change = Some(Edited);
         }
         ui.label("model");
         let before = p.model;
@@ -227,7 +223,7 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
             // Parameters and initial values belong to the old model.
             p.params.clear();
             p.initial.clear();
-            change = Some(Change::Structure);
+            change = Some(Edited);
         }
         if p.model.receives_input() {
             ui.label("synapses");
@@ -244,7 +240,7 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
             if p.synapse != before {
                 let keep: Vec<&str> = p.model.params_with(p.synapse).map(|i| i.name).collect();
                 p.params.retain(|k, _| keep.contains(&k.as_str()));
-                change = Some(Change::Structure);
+                change = Some(Edited);
             }
         }
         for info in p.model.params_with(p.synapse).collect::<Vec<_>>() {
@@ -253,14 +249,14 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Change> {
             let speed = ((info.range.1 - info.range.0) / 500.0).max(1e-4);
             if number(ui, info.name, &mut value, unit, speed, info.doc, true) {
                 p.params.insert(info.name.to_string(), Quantity::new(value, info.dimension.canonical_unit()));
-                change = change.or(Some(Change::Parameters));
+                change = Some(Edited);
             }
         }
     });
     change
 }
 
-fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
+fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
     ui.heading(format!("Projection {}", p.label()));
     ui.label(format!("{} synapses, {}", p.receptor.display_name(), p.connect.rule.display_name()));
     let mut change = None;
@@ -278,7 +274,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
                 true,
             ) {
                 p.weight = crate::model::Dist::Constant(Quantity::new(w, unit));
-                change = Some(Change::Parameters);
+                change = Some(Edited);
             }
         } else {
             ui.label("weight");
@@ -300,7 +296,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
                     d.max(0.0),
                     q.unit.dimension().canonical_unit(),
                 )));
-                change = Some(Change::Structure);
+                change = Some(Edited);
             }
         }
         ui.label("rule");
@@ -320,7 +316,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
             p.connect.p = (p.connect.rule == Rule::FixedProbability).then_some(p.connect.p.unwrap_or(0.1));
             p.connect.indegree =
                 (p.connect.rule == Rule::FixedIndegree).then_some(p.connect.indegree.unwrap_or(10));
-            change = Some(Change::Structure);
+            change = Some(Edited);
         }
         match p.connect.rule {
             Rule::FixedProbability => {
@@ -335,7 +331,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
                     false,
                 ) {
                     p.connect.p = Some(prob);
-                    change = Some(Change::Structure);
+                    change = Some(Edited);
                 }
             }
             Rule::FixedIndegree => {
@@ -350,7 +346,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
                     false,
                 ) {
                     p.connect.indegree = Some(k.max(0.0).round() as u64);
-                    change = Some(Change::Structure);
+                    change = Some(Edited);
                 }
             }
             _ => {}
@@ -362,7 +358,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
                 .on_hover_text("Pause or resume plasticity")
                 .changed()
             {
-                change = Some(Change::Parameters);
+                change = Some(Edited);
             }
             ui.end_row();
             for (name, q, dim) in [
@@ -382,7 +378,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
                     true,
                 ) {
                     *q = Quantity::new(v, dim.canonical_unit());
-                    change = Some(Change::Parameters);
+                    change = Some(Edited);
                 }
             }
         }
@@ -390,7 +386,7 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Change> {
     change
 }
 
-fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Change> {
+fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Edited> {
     ui.heading(format!("Input \"{}\"", i.name));
     ui.label(format!("{} onto {}", i.kind.display_name(), i.target));
     let mut change = None;
@@ -401,7 +397,7 @@ fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Change> {
             let unit = dim.canonical_unit();
             if number(ui, name, &mut v, unit.symbol(), 0.5, tip, true) {
                 *q = Some(Quantity::new(v, unit));
-                change = Some(Change::Parameters);
+                change = Some(Edited);
             }
         };
         match i.kind {

@@ -976,15 +976,11 @@ impl SpikeLabApp {
             self.select(selection);
             ui.separator();
             if let Some(selection) = self.selection
-                && let Some((model, change)) =
+                && let Some(model) =
                     inspector::inspector(ui, self.doc.model(), selection, self.notices.refused_item())
             {
-                let what = if change == inspector::Change::Structure {
-                    "Rebuilding the network for the new structure…"
-                } else {
-                    ""
-                };
-                self.edit(model, Some(selection), what);
+                // The engine says whether it rebuilt the network (`Event::Applied`).
+                self.edit(model, Some(selection), "");
             }
         });
     }
