@@ -91,12 +91,7 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
 /// the user changes it, returns the whole edited model (for [`super::Document::edit`] to
 /// validate). `refused` is why the last edit of
 /// this item was refused, shown under it.
-pub fn inspector(
-    ui: &mut Ui,
-    model: &Model,
-    selection: Selection,
-    refused: Option<&str>,
-) -> Option<Model> {
+pub fn inspector(ui: &mut Ui, model: &Model, selection: Selection, refused: Option<&str>) -> Option<Model> {
     // Unfinished edits are remembered per item, so switching items never carries one over.
     let edited = ui
         .push_id(format!("{selection:?}"), |ui| match selection {

@@ -107,35 +107,8 @@ impl LiveData {
         }
         self.spike_count += batch.spikes.len() as u64;
         self.spikes.extend_from_slice(&batch.spikes);
-        for (k, info) in batch.traces.iter().enumerate() {
-            if k >= self.traces.len() {
-                self.traces.push(LiveTrace {
-                    pop: info.pop,
-                    neuron: info.neuron,
-                    variable: info.variable.clone(),
-                    unit: info.unit.clone(),
-                    t0_ms: info.start_ms,
-                    interval_ms: info.interval_ms,
-                    values: Vec::new(),
-                });
-            }
-        }
-        for (trace, new) in self.traces.iter_mut().zip(batch.samples) {
-            trace.values.extend_from_slice(&new);
-        }
-        for info in batch.synapse_traces.iter().skip(self.synapse_traces.len()) {
-            self.synapse_traces.push(SynapseTrace {
-                projection: info.projection,
-                pre: info.pre,
-                post: info.post,
-                t0_ms: info.start_ms,
-                interval_ms: info.interval_ms,
-                values: Vec::new(),
-            });
-        }
-        for (trace, new) in self.synapse_traces.iter_mut().zip(batch.synapse_samples) {
-            trace.values.extend_from_slice(&new);
-        }
+        append(&mut self.traces, batch.traces, |t| &mut t.values);
+        append(&mut self.synapse_traces, batch.synapse_traces, |t| &mut t.values);
         self.time_ms = batch.time_ms;
         self.steps = batch.steps;
         self.synaptic_events = batch.synaptic_events;
@@ -202,5 +175,16 @@ impl LiveData {
     /// The raster row of a neuron.
     pub fn row_of(&self, pop: usize, neuron: usize) -> usize {
         self.offsets.get(pop).copied().unwrap_or(0) + neuron
+    }
+}
+
+/// Appends a batch's series to the kept ones: new series are added whole, known ones get their
+/// new samples.
+fn append<T>(kept: &mut Vec<T>, batch: Vec<T>, values: impl Fn(&mut T) -> &mut Vec<f32>) {
+    for (k, mut series) in batch.into_iter().enumerate() {
+        match kept.get_mut(k) {
+            Some(old) => values(old).extend_from_slice(values(&mut series)),
+            None => kept.push(series),
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The simulation thread. The window sends [`Command`]s and reads [`Event`]s; it never waits
 //! for the engine, and the engine never touches the GUI beyond asking it to repaint.
 
+use super::live::{LiveTrace, SynapseTrace};
 use crate::model::Model;
 use crate::sim::{Applied, Network, Spike};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -76,28 +77,6 @@ pub struct NetInfo {
     pub synapses: usize,
 }
 
-/// A recorded trace as the window sees it.
-#[derive(Clone, Debug)]
-pub struct TraceInfo {
-    pub pop: usize,
-    pub neuron: usize,
-    pub variable: String,
-    pub unit: String,
-    /// Time of the first sample in `samples`, ms, and the sampling interval, ms.
-    pub start_ms: f64,
-    pub interval_ms: f64,
-}
-
-/// A followed synapse as the window sees it: its weight at `start_ms + j · interval_ms`.
-#[derive(Clone, Debug)]
-pub struct SynapseTraceInfo {
-    pub projection: usize,
-    pub pre: usize,
-    pub post: usize,
-    pub start_ms: f64,
-    pub interval_ms: f64,
-}
-
 /// A projection's weights as the window shows them: the matrix (in blocks if large) and the
 /// histogram of every synapse's weight.
 #[derive(Clone, Debug)]
@@ -114,12 +93,10 @@ pub struct Batch {
     pub time_ms: f64,
     pub steps: u64,
     pub spikes: Vec<Spike>,
-    /// Traces that exist now (new ones are appended), and their new samples.
-    pub traces: Vec<TraceInfo>,
-    pub samples: Vec<Vec<f32>>,
-    /// Followed synapses that exist now (new ones are appended), and their new samples.
-    pub synapse_traces: Vec<SynapseTraceInfo>,
-    pub synapse_samples: Vec<Vec<f32>>,
+    /// Traces that exist now (new ones are appended), each with only its new samples.
+    pub traces: Vec<LiveTrace>,
+    /// Followed synapses that exist now (new ones are appended), each with its new samples.
+    pub synapse_traces: Vec<SynapseTrace>,
     pub synaptic_events: u64,
     pub playing: bool,
     /// Steps per wall second over the last chunk.
@@ -590,27 +567,18 @@ impl Worker {
         let spikes = batch.spikes.to_vec();
         self.spike_cursor = batch.next;
         let dt = net.dt_ms();
-        let traces: Vec<TraceInfo> = net
+        let traces: Vec<LiveTrace> = net
             .traces()
             .iter()
-            .map(|t| TraceInfo {
+            .zip(grown(&mut self.trace_cursors, net.traces().len()))
+            .map(|(t, cursor)| LiveTrace {
                 pop: t.pop,
                 neuron: t.neuron as usize,
                 variable: t.variable.clone(),
                 unit: t.unit.to_string(),
-                start_ms: t.first_step as f64 * dt,
+                t0_ms: t.first_step as f64 * dt,
                 interval_ms: t.interval_steps as f64 * dt,
-            })
-            .collect();
-        self.trace_cursors.resize(traces.len(), 0);
-        let samples = net
-            .traces()
-            .iter()
-            .zip(&mut self.trace_cursors)
-            .map(|(t, cursor)| {
-                let new = t.values[(*cursor).min(t.values.len())..].to_vec();
-                *cursor = t.values.len();
-                new
+                values: new_samples(&t.values, cursor),
             })
             .collect();
         // The window keeps what it needs; the engine need not keep samples already sent.
@@ -618,26 +586,17 @@ impl Worker {
             net.clear_trace_samples();
             self.trace_cursors.iter_mut().for_each(|c| *c = 0);
         }
-        let synapse_traces: Vec<SynapseTraceInfo> = net
+        let synapse_traces: Vec<SynapseTrace> = net
             .weight_traces()
             .iter()
-            .map(|t| SynapseTraceInfo {
+            .zip(grown(&mut self.synapse_cursors, net.weight_traces().len()))
+            .map(|(t, cursor)| SynapseTrace {
                 projection: t.proj,
                 pre: t.pre as usize,
                 post: t.post as usize,
-                start_ms: t.first_step as f64 * dt,
+                t0_ms: t.first_step as f64 * dt,
                 interval_ms: t.interval_steps as f64 * dt,
-            })
-            .collect();
-        self.synapse_cursors.resize(synapse_traces.len(), 0);
-        let synapse_samples = net
-            .weight_traces()
-            .iter()
-            .zip(&mut self.synapse_cursors)
-            .map(|(t, cursor)| {
-                let new = t.values[(*cursor).min(t.values.len())..].to_vec();
-                *cursor = t.values.len();
-                new
+                values: new_samples(&t.values, cursor),
             })
             .collect();
         let batch = Batch {
@@ -645,9 +604,7 @@ impl Worker {
             steps: net.steps(),
             spikes,
             traces,
-            samples,
             synapse_traces,
-            synapse_samples,
             synaptic_events: net.synaptic_events(),
             playing: self.playing || self.pending_steps > 0,
             steps_per_second,
@@ -679,4 +636,17 @@ impl Worker {
             self.emit(Event::NetworkWeights(Box::new(net.network_weight_blocks(WEIGHT_CELLS, WEIGHT_CELLS))));
         }
     }
+}
+
+/// The cursors, one per series, grown to `n` (new series start at their first sample).
+fn grown(cursors: &mut Vec<usize>, n: usize) -> std::slice::IterMut<'_, usize> {
+    cursors.resize(n, 0);
+    cursors.iter_mut()
+}
+
+/// The samples after `cursor`, which moves to the end.
+fn new_samples(values: &[f32], cursor: &mut usize) -> Vec<f32> {
+    let new = values[(*cursor).min(values.len())..].to_vec();
+    *cursor = values.len();
+    new
 }
