@@ -626,13 +626,9 @@ impl SpikeLabApp {
         self.runner.send(Command::Reset);
     }
 
-    /// The whole window. eframe calls it through [`eframe::App::ui`]; tests call it directly.
-    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
-        self.poll();
-        let ctx = ui.ctx().clone();
-        self.ctx = Some(ctx.clone());
-        self.poll_dialog();
-        self.handle_input(&ctx);
+    /// Tells the runner what the open views and the lesson need (weights, the network
+    /// matrix), when that changes.
+    fn subscribe(&mut self) {
         // The heatmap says which projection it shows; the runner is told when that changes.
         // A lesson's question about weights needs them too, whichever views are open.
         if let Some(k) = self.lessons.weights_needed(self.doc.model()) {
@@ -652,6 +648,10 @@ impl SpikeLabApp {
             self.runner.send(Command::ShowNetworkWeights(network));
             self.network_requested = network;
         }
+    }
+
+    /// Forwards what the views asked of the runner: commands, and a neuron to watch.
+    fn send_requests(&mut self) {
         for command in std::mem::take(&mut self.shared.requests) {
             self.runner.send(command);
         }
@@ -664,6 +664,34 @@ impl SpikeLabApp {
             self.runner.send(Command::Watch { pop, neuron, variable });
             self.select(Some(Selection::Population(pop)));
         }
+    }
+
+    /// Takes what the views left for the app this frame: exports, an edited model, a refused
+    /// edit, an item to inspect.
+    fn take_outbox(&mut self) {
+        for (tab, what) in std::mem::take(&mut self.exports) {
+            self.export(tab, what);
+        }
+        if let Some((model, what)) = self.shared.proposal.take() {
+            self.edit(model, None, &what);
+        }
+        if let Some(why) = self.shared.refused.take() {
+            self.notices.refused(None, &why);
+        }
+        if let Some(item) = self.shared.inspect.take() {
+            self.select(Some(item));
+        }
+    }
+
+    /// The whole window. eframe calls it through [`eframe::App::ui`]; tests call it directly.
+    pub fn ui_root(&mut self, ui: &mut egui::Ui) {
+        self.poll();
+        let ctx = ui.ctx().clone();
+        self.ctx = Some(ctx.clone());
+        self.poll_dialog();
+        self.handle_input(&ctx);
+        self.subscribe();
+        self.send_requests();
 
         egui::Panel::top("menu").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| self.menus(ui));
@@ -709,18 +737,7 @@ impl SpikeLabApp {
                 .show_leaf_collapse_buttons(false)
                 .show_inside(ui, &mut viewer);
         });
-        for (tab, what) in std::mem::take(&mut self.exports) {
-            self.export(tab, what);
-        }
-        if let Some((model, what)) = self.shared.proposal.take() {
-            self.edit(model, None, &what);
-        }
-        if let Some(why) = self.shared.refused.take() {
-            self.notices.refused(None, &why);
-        }
-        if let Some(item) = self.shared.inspect.take() {
-            self.select(Some(item));
-        }
+        self.take_outbox();
         self.energy.window(&ctx, &self.live);
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
