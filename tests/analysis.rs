@@ -195,7 +195,10 @@ fn fi_curve_reports_progress_and_can_be_cancelled() {
 
     assert_eq!(fi_curve(&m, 3, &[1.0], 10.0, &mut |_| true), Err(FiError::NoSuchPopulation(3)));
     let song = preset("stdp_song2000.toml");
-    assert!(matches!(fi_curve(&song, 0, &[1.0], 10.0, &mut |_| true), Err(FiError::NotANeuron(_))));
+    assert!(matches!(
+        fi_curve(&song, 0, &[1.0], 10.0, &mut |_| true),
+        Err(FiError::NotANeuron(_, "Poisson source"))
+    ));
     assert!(matches!(fi_curve(&m, 0, &[f64::NAN], 10.0, &mut |_| true), Err(FiError::Build(_))));
     assert_eq!(fi_curve(&m, 0, &[], 10.0, &mut |_| true), Ok(Vec::new()));
 }

@@ -22,8 +22,9 @@ pub enum FiError {
     Cancelled,
     #[error("the model has no population number {0}")]
     NoSuchPopulation(usize),
-    #[error("\"{0}\" is a Poisson source: it has no membrane, so a current does nothing to it")]
-    NotANeuron(String),
+    /// The population (its name, and its model's name) does not integrate input.
+    #[error("\"{0}\" is a {1}: it has no membrane, so a current does nothing to it")]
+    NotANeuron(String, &'static str),
     /// The single-population network could not be built; the engine's message.
     #[error("cannot build the F–I network: {0}")]
     Build(String),
@@ -66,7 +67,7 @@ pub fn fi_curve(
 ) -> Result<Vec<FiPoint>, FiError> {
     let spec = model.populations.get(pop).ok_or(FiError::NoSuchPopulation(pop))?;
     if !spec.model.receives_input() {
-        return Err(FiError::NotANeuron(spec.name.clone()));
+        return Err(FiError::NotANeuron(spec.name.clone(), spec.model.display_name()));
     }
     if currents_pa.is_empty() {
         return Ok(Vec::new());

@@ -446,15 +446,16 @@ impl SpikeLabApp {
         }
     }
 
-    /// Brings the Weights and Learning tabs to the front for models that learn.
+    /// Brings the views that ask for it to the front (the weight views for models that
+    /// learn), and chooses the first plastic projection for them.
     fn show_weights_if_plastic(&mut self) {
         if let Some(k) = self.doc.model().projections.iter().position(|p| p.stdp.is_some()) {
             self.shared.weights_of = Some(k);
-            for tab in Tab::all().filter(|&t| self.views.view(t).front_for(self.doc.model())) {
-                if let Some(path) = self.dock.find_tab(&tab) {
-                    // The tab was just looked up, so it exists.
-                    let _ = self.dock.set_active_tab(path);
-                }
+        }
+        for tab in Tab::all().filter(|&t| self.views.view(t).front_for(self.doc.model())) {
+            if let Some(path) = self.dock.find_tab(&tab) {
+                // The tab was just looked up, so it exists.
+                let _ = self.dock.set_active_tab(path);
             }
         }
     }

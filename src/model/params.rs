@@ -36,6 +36,10 @@ pub struct StateVarInfo {
     pub doc: &'static str,
     /// A probability (a gate): initial values are kept in [0, 1].
     pub probability: bool,
+    /// Negative values are meaningful (a potential, a recovery variable); otherwise an initial
+    /// distribution that reaches below zero is refused (a normal one is allowed: its tail is
+    /// what the file asks for).
+    pub signed: bool,
 }
 
 pub(crate) const fn p(
@@ -70,7 +74,7 @@ pub(crate) const fn s(
     dimension: Dimension,
     doc: &'static str,
 ) -> StateVarInfo {
-    StateVarInfo { name, unit, dimension, doc, probability: false }
+    StateVarInfo { name, unit, dimension, doc, probability: false, signed: false }
 }
 
 impl StateVarInfo {
@@ -78,9 +82,14 @@ impl StateVarInfo {
     pub(crate) const fn probability(self) -> StateVarInfo {
         StateVarInfo { probability: true, ..self }
     }
+
+    /// The variable may be negative.
+    pub(crate) const fn signed(self) -> StateVarInfo {
+        StateVarInfo { signed: true, ..self }
+    }
 }
 
-const V: StateVarInfo = s("v", "mV", Voltage, "membrane potential");
+const V: StateVarInfo = s("v", "mV", Voltage, "membrane potential").signed();
 const I_EXC: StateVarInfo = s("i_exc", "pA", Current, "excitatory synaptic current");
 const I_INH: StateVarInfo = s("i_inh", "pA", Current, "inhibitory synaptic current");
 const G_EXC: StateVarInfo = s("g_exc", "nS", Conductance, "excitatory synaptic conductance");

@@ -175,16 +175,20 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
             match vars.iter().find(|v| v.name == var) {
                 Some(info) => {
                     if let Some(d) = c.dist(&key, dist, info.dimension)
-                        && !matches!(info.name, "v" | "u" | "w")
+                        && !info.signed
                         && d.min() < 0.0
                         && !matches!(d, CanonicalDist::Normal(..))
                     {
                         c.add(key, format!("{} cannot be negative", info.doc));
                     }
                 }
-                None if vars.is_empty() => {
-                    c.add(key, "a Poisson source has no state variables to set; remove its initial table")
-                }
+                None if vars.is_empty() => c.add(
+                    key,
+                    format!(
+                        "{} has no state variables to set; remove its initial table",
+                        article(pop.model.display_name())
+                    ),
+                ),
                 None => c.add(
                     key,
                     format!(
@@ -252,7 +256,11 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
         {
             c.add(
                 format!("{at}.post"),
-                format!("{} is a Poisson source: it sends spikes but cannot receive them", quote(&post.name)),
+                format!(
+                    "{} is {}: it sends spikes but cannot receive them",
+                    quote(&post.name),
+                    article(post.model.display_name())
+                ),
             );
         }
         if let (Some(pre), Some(post)) = (pre, post) {
@@ -298,7 +306,11 @@ pub(crate) fn validate(model: &Model, memory_limit: u64) -> Vec<Problem> {
             if !target.model.receives_input() {
                 c.add(
                     format!("{at}.target"),
-                    format!("{} is a Poisson source: it cannot receive input", quote(&target.name)),
+                    format!(
+                        "{} is {}: it cannot receive input",
+                        quote(&target.name),
+                        article(target.model.display_name())
+                    ),
                 );
             }
         }
@@ -428,7 +440,7 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population, dt: f64) {
             }
             _ => {
                 if pop.model.rate_param() == Some(info.name) {
-                    check_source_rate(c, key, q, v, dt);
+                    check_source_rate(c, key, q, v, dt, pop.model.display_name());
                 }
             }
         }
@@ -450,13 +462,14 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population, dt: f64) {
 /// A Poisson source population sends at most one spike per neuron per step (two draws of one
 /// neuron in a step are one spike), and draws rate × dt × size numbers per step: a rate above
 /// 1/dt cannot be what was meant, and a huge one would never finish a step.
-fn check_source_rate(c: &mut Checker, key: String, q: &Quantity, hz: f64, dt: f64) {
+fn check_source_rate(c: &mut Checker, key: String, q: &Quantity, hz: f64, dt: f64, model: &str) {
     let most = ((1000.0 / dt).min(MAX_INPUT_RATE_HZ) * 1000.0).round() / 1000.0;
     if hz > most {
         c.add(
             key,
             format!(
-                "a Poisson source fires at most once per time step, so its rate can be at most 1/dt = {most} Hz (dt = {dt} ms); {q} would mean more than one spike per step. Use a lower rate, or a smaller dt"
+                "{} fires at most once per time step, so its rate can be at most 1/dt = {most} Hz (dt = {dt} ms); {q} would mean more than one spike per step. Use a lower rate, or a smaller dt",
+                article(model)
             ),
         );
     }

@@ -22,7 +22,7 @@ const PARAMS: &[ParamInfo] = &[
     p("t_ref", Time, 0.0, NonNegative, (0.0, 10.0), T_REF_DOC),
 ];
 
-const STATE: &[StateVarInfo] = &[s("w", "pA", Current, "AdEx adaptation current")];
+const STATE: &[StateVarInfo] = &[s("w", "pA", Current, "AdEx adaptation current").signed()];
 
 impl NeuronKind for Adex {
     fn key(&self) -> &'static str {
@@ -51,6 +51,9 @@ impl NeuronKind for Adex {
             0.1,
             "it is stepped by forward Euler and its spike upstroke is steep; above 0.1 ms the rate is off by more than 5 %",
         ))
+    }
+    fn spike_at(&self, p: &Values) -> Option<f64> {
+        Some(p.get("v_peak"))
     }
     fn update_ns(&self) -> f64 {
         2.0

@@ -57,6 +57,9 @@ impl NeuronKind for HodgkinHuxley {
             "its sodium channels open within a fraction of a millisecond; above 0.1 ms the firing rate drifts, and at 1 ms it is off by half or the neuron falls silent",
         ))
     }
+    fn spike_at(&self, p: &Values) -> Option<f64> {
+        Some(p.get("v_spike"))
+    }
     fn update_ns(&self) -> f64 {
         40.0
     }

@@ -22,7 +22,7 @@ const PARAMS: &[ParamInfo] = &[
     ),
 ];
 
-const STATE: &[StateVarInfo] = &[s("u", "mV/ms", Dimensionless, "Izhikevich recovery variable")];
+const STATE: &[StateVarInfo] = &[s("u", "mV/ms", Dimensionless, "Izhikevich recovery variable").signed()];
 
 impl NeuronKind for Izhikevich {
     fn key(&self) -> &'static str {
@@ -51,6 +51,9 @@ impl NeuronKind for Izhikevich {
             0.5,
             "it is stepped by forward Euler, which Izhikevich (2003) runs in 0.5 ms steps for stability; above that the rate is off by more than 5 %",
         ))
+    }
+    fn spike_at(&self, p: &Values) -> Option<f64> {
+        Some(p.get("v_peak"))
     }
     fn update_ns(&self) -> f64 {
         2.0

@@ -50,6 +50,9 @@ impl NeuronKind for Lif {
             "spikes fall on step boundaries, so every interval between spikes is rounded to whole steps (at a tenth of tau_m a neuron firing at 30 Hz is already 5 % slow)",
         )]
     }
+    fn spike_at(&self, p: &Values) -> Option<f64> {
+        Some(p.get("v_thresh"))
+    }
     fn update_ns(&self) -> f64 {
         0.6
     }

@@ -93,6 +93,9 @@ pub trait NeuronKind: Sync + std::panic::RefUnwindSafe {
     fn rheobase(&self, _p: &Values) -> Option<f64> {
         None
     }
+    /// The potential (mV) at which a spike is registered (a threshold or a cut-off), drawn
+    /// over its traces; `None` for a spike source.
+    fn spike_at(&self, p: &Values) -> Option<f64>;
     /// What the phase-plane view can draw for it; `None` for no phase plane.
     fn phase(&self, _p: &Values) -> Option<Phase> {
         None
@@ -314,5 +317,51 @@ impl PhaseField {
             out.push((0.5 * (a + b), stable));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NeuronModel, Population};
+
+    #[test]
+    fn every_model_in_the_registry_is_whole() {
+        let mut keys: Vec<&str> = MODELS.iter().map(|m| m.key()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), MODELS.len(), "keys are unique");
+        for model in NeuronModel::all() {
+            for synapse in SynapseKind::ALL {
+                let pop = Population { synapse, ..Population::new("p", model, 3) };
+                let values = Values::of(&pop);
+                // Building reads every parameter by name: a misspelt one panics here.
+                let kernel = model.kernel(&values, Syn::of(&pop, 0.1), 3, 0.1);
+                let vars = model.state_vars(synapse);
+                let mut names: Vec<&str> = vars.iter().map(|v| v.name).collect();
+                names.sort_unstable();
+                names.dedup();
+                assert_eq!(names.len(), vars.len(), "{}: state variable names are unique", model.key());
+                assert_eq!(model.spike_at(&values).is_some(), model.receives_input(), "{}", model.key());
+                for info in model.params() {
+                    assert!(info.default.is_finite(), "{}.{}", model.key(), info.name);
+                    assert!(
+                        info.range.0 <= info.default && info.default <= info.range.1,
+                        "{}.{}",
+                        model.key(),
+                        info.name
+                    );
+                }
+                if let Some(phase) = model.phase(&values) {
+                    assert!(phase.recovery.is_none_or(|k| k < model.state().len()), "{}", model.key());
+                    assert!(
+                        kernel.field(-60.0, 0.0, 0.0).is_some(),
+                        "{}: a phase portrait needs the field",
+                        model.key()
+                    );
+                }
+                assert!(find(model.key()).is_some());
+            }
+        }
     }
 }

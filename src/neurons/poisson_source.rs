@@ -33,6 +33,9 @@ impl NeuronKind for PoissonSource {
     fn rate_param(&self) -> Option<&'static str> {
         Some("rate")
     }
+    fn spike_at(&self, _p: &Values) -> Option<f64> {
+        None
+    }
     fn update_ns(&self) -> f64 {
         0.0
     }

@@ -76,6 +76,9 @@ impl NeuronKind for Qif {
     fn reset_below(&self) -> Option<(&'static str, &'static str)> {
         Some(("v_reset", "v_peak"))
     }
+    fn spike_at(&self, p: &Values) -> Option<f64> {
+        Some(p.get("v_peak"))
+    }
     fn update_ns(&self) -> f64 {
         10.0
     }

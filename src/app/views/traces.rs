@@ -257,7 +257,7 @@ impl TracesView {
 /// The potential at which a spike is counted, for populations that have one.
 fn threshold(data: &LiveData, pop: usize) -> Option<f64> {
     let spec = data.info.model.populations.get(pop)?;
-    ["v_thresh", "v_peak", "v_spike"].iter().find_map(|p| spec.param(p))
+    spec.model.spike_at(&crate::neurons::Values::of(spec))
 }
 
 /// Samples of `trace` within [t0, t1], reduced to at most two points per pixel column
