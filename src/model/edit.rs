@@ -61,7 +61,16 @@ pub fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
             input.sigma = Some(Quantity::pa(50.0));
             input.tau = Some(Quantity::ms(5.0));
         }
-        _ => input.amplitude = Some(Quantity::pa(300.0)),
+        InputKind::Sine => {
+            input.amplitude = Some(Quantity::pa(200.0));
+            input.offset = Some(Quantity::pa(200.0));
+            input.frequency = Some(Quantity::hz(5.0));
+        }
+        InputKind::Spikes => {
+            input.times = [50.0, 100.0, 150.0].map(Quantity::ms).to_vec();
+            input.weight = Some(default_weight(model, target));
+        }
+        InputKind::Dc => input.amplitude = Some(Quantity::pa(300.0)),
     }
     input
 }
@@ -189,7 +198,7 @@ mod tests {
         let p = new_projection(&m, "neurons", "exc", Receptor::Excitatory);
         assert_eq!(p.weight, Dist::Constant(Quantity::ns(1.0)));
         m.projections.push(p);
-        for kind in [InputKind::Poisson, InputKind::Dc, InputKind::Pulse, InputKind::Noise] {
+        for kind in InputKind::ALL {
             m.inputs.push(new_input(&m, kind, "neurons"));
         }
         m.validate().unwrap();

@@ -69,6 +69,15 @@ impl StdpRule {
 }
 
 impl InputKind {
+    pub const ALL: [InputKind; 6] = [
+        InputKind::Dc,
+        InputKind::Pulse,
+        InputKind::Sine,
+        InputKind::Noise,
+        InputKind::Poisson,
+        InputKind::Spikes,
+    ];
+
     /// Its name in model files: `kind = "dc"`.
     pub fn key(self) -> &'static str {
         match self {

@@ -374,7 +374,7 @@ impl SnarlViewer<Node> for Viewer<'_> {
         {
             ui.separator();
             ui.label("Add an input (drag its pin to a population)");
-            for kind in [InputKind::Dc, InputKind::Pulse, InputKind::Poisson, InputKind::Noise] {
+            for kind in InputKind::ALL {
                 if ui.button(kind.display_name()).clicked() {
                     let input = new_input(self.model, kind, &target);
                     let name = input.name.clone();
