@@ -761,13 +761,13 @@ fn edits_are_undone_and_redone_with_the_keyboard_and_the_engine_follows() {
     h.key_press_modifiers(undo, egui::Key::Z);
     h.step();
     assert_eq!(*h.state().model(), original, "two undos give back the original model");
-    wait_until(&mut h, "the engine runs the original again", |app| app.live().info.model == original);
+    wait_until(&mut h, "the engine runs the original again", |app| *app.live().info.model == original);
     h.key_press_modifiers(undo | egui::Modifiers::SHIFT, egui::Key::Z);
     h.step();
     h.key_press_modifiers(undo | egui::Modifiers::SHIFT, egui::Key::Z);
     h.step();
     assert_eq!(*h.state().model(), edited, "two redos give back both edits");
-    wait_until(&mut h, "the engine runs the edited model", move |app| app.live().info.model == edited);
+    wait_until(&mut h, "the engine runs the edited model", move |app| *app.live().info.model == edited);
 }
 
 /// A right-click at `pos`, then a click on the menu entry `item`.

@@ -367,7 +367,7 @@ impl SpikeLabApp {
                 Event::Applied(Applied::InPlace, at) => {
                     self.applied_at = Some(at);
                     // Views read parameters (thresholds) from here.
-                    self.live.info.model = (**self.doc.model()).clone();
+                    self.live.info.model = std::sync::Arc::clone(self.doc.model());
                 }
                 Event::Applied(Applied::Rebuilt, _) => {
                     self.applied_at = Some(0.0);

@@ -71,7 +71,7 @@ pub enum Command {
 /// Static facts about the running network, sent whenever it is (re)built.
 #[derive(Clone, Debug, Default)]
 pub struct NetInfo {
-    pub model: Model,
+    pub model: Arc<Model>,
     pub dt_ms: f64,
     pub populations: Vec<(String, usize)>,
     pub synapses: usize,
@@ -308,7 +308,7 @@ impl Worker {
 
     fn install(&mut self, net: Network) {
         let info = NetInfo {
-            model: net.model().clone(),
+            model: Arc::new(net.model().clone()),
             dt_ms: net.dt_ms(),
             populations: net.populations().map(|(n, s)| (n.to_string(), s)).collect(),
             synapses: net.synapse_count(),
