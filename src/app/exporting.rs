@@ -53,17 +53,17 @@ const DATA_FILTERS: [(&str, &[&str]); 2] = [("CSV table", &["csv"]), ("NumPy arr
 impl SpikeLabApp {
     /// Asks where to save, then saves (see [`SpikeLabApp::export_to`]).
     pub(super) fn export(&mut self, tab: Tab, what: Export) {
-        let stem = self.views.get(tab).file_stem();
+        let stem = self.ws.views.get(tab).file_stem();
         let request = match what {
             Export::Data => FileRequest {
                 save: true,
-                title: format!("Save the data of {}", self.views.get(tab).title()),
+                title: format!("Save the data of {}", self.ws.views.get(tab).title()),
                 file_name: format!("{stem}.csv"),
                 filters: DATA_FILTERS.to_vec(),
             },
             Export::Picture => FileRequest {
                 save: true,
-                title: format!("Save {} as a picture", self.views.get(tab).title()),
+                title: format!("Save {} as a picture", self.ws.views.get(tab).title()),
                 file_name: format!("{stem}.png"),
                 filters: vec![("PNG image", &["png"])],
             },
@@ -77,8 +77,8 @@ impl SpikeLabApp {
         match what {
             Export::Picture => {
                 // The tab must be on screen: bring it to the front, and shoot next frame.
-                if let Some(found) = self.dock.find_tab(&tab) {
-                    let _ = self.dock.set_active_tab(found);
+                if let Some(found) = self.ws.dock.find_tab(&tab) {
+                    let _ = self.ws.dock.set_active_tab(found);
                 }
                 if let Some(ctx) = &self.ctx {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(egui::UserData::new(Shot {
@@ -88,12 +88,14 @@ impl SpikeLabApp {
                     ctx.request_repaint();
                 }
             }
-            Export::Data => match self.views.view(tab).save_data(&self.live, &mut self.shared, &path) {
-                Ok(Some(what)) => self.report_export(&path, Ok(what)),
-                // The view asked the runner, which reports when the file is written.
-                Ok(None) => {}
-                Err(e) => self.report_export(&path, Err(e)),
-            },
+            Export::Data => {
+                match self.ws.views.view(tab).save_data(&self.run.live, &mut self.ws.shared, &path) {
+                    Ok(Some(what)) => self.report_export(&path, Ok(what)),
+                    // The view asked the runner, which reports when the file is written.
+                    Ok(None) => {}
+                    Err(e) => self.report_export(&path, Err(e)),
+                }
+            }
         }
     }
 
@@ -120,7 +122,7 @@ impl SpikeLabApp {
         });
         for (image, user_data) in shots {
             let Some(shot) = user_data.data.as_ref().and_then(|d| d.downcast_ref::<Shot>()) else { continue };
-            let result = match self.tab_rects.get(&shot.tab) {
+            let result = match self.ws.tab_rects.get(&shot.tab) {
                 Some(rect) => {
                     let view = image.region(rect, Some(ctx.pixels_per_point()));
                     let rgba: Vec<u8> = view.pixels.iter().flat_map(|c| c.to_array()).collect();

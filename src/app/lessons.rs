@@ -186,8 +186,8 @@ impl SpikeLabApp {
         if let Some((pop, neuron)) = &loaded.lesson.select
             && let Some(k) = self.doc.model().populations.iter().position(|p| &p.name == pop)
         {
-            self.shared.selected = Some((k, *neuron));
-            self.shared.watch = Some((k, *neuron, String::new()));
+            self.ws.shared.selected = Some((k, *neuron));
+            self.ws.shared.watch = Some((k, *neuron, String::new()));
         }
     }
 
@@ -228,7 +228,7 @@ impl SpikeLabApp {
             return;
         }
         self.lessons.checked_at = Some(Instant::now());
-        let live = &self.live;
+        let live = &self.run.live;
         let weights = |k: usize| {
             live.weights.as_ref().filter(|w| w.blocks.projection == Some(k)).map(|w| w.histogram.clone())
         };
@@ -238,7 +238,7 @@ impl SpikeLabApp {
             spikes: &live.spikes,
             dt_ms: live.info.dt_ms,
             now_ms: live.time_ms,
-            changed_at_ms: self.applied_at.unwrap_or(0.0),
+            changed_at_ms: self.run.applied_at.unwrap_or(0.0),
             edited: self.lessons.start_model.as_ref() != Some(&**self.doc.model()),
             weights: &weights,
         };

@@ -65,42 +65,54 @@ enum SlowRun {
 /// Runs estimated to take longer than this (wall seconds) ask first.
 const SLOW_RUN_S: f64 = 60.0;
 
+/// The window: the document, the run, the workspace, and what is said to the user.
 pub struct SpikeLabApp {
     doc: Document,
-    runner: Runner,
-    live: LiveData,
-    shared: Shared,
-    dock: DockState<Tab>,
-    views: Views,
-    selection: Option<Selection>,
+    run: Run,
+    ws: Workspace,
     notices: Notices,
-    speed: Speed,
-    stop_at: Option<f64>,
-    step_ms: f64,
+    selection: Option<Selection>,
     recent: Vec<PathBuf>,
     pending: Option<Pending>,
     allow_close: bool,
-    /// Biological time at which the engine took the last edit.
-    applied_at: Option<f64>,
     /// An open file dialog and where its answer will come.
     dialog: Option<(DialogKind, std::sync::mpsc::Receiver<Option<PathBuf>>)>,
     /// For waking the window from other threads.
     ctx: Option<egui::Context>,
+    /// Answers file dialogs (native ones unless a test says otherwise).
+    picker: FilePicker,
+    lessons: lessons::LessonsPanel,
+    energy: energy::EnergyMeter,
+}
+
+/// The run: the simulation thread, what the window has of its data, how it is driven, and
+/// what the runner was asked to send.
+struct Run {
+    runner: Runner,
+    live: LiveData,
+    speed: Speed,
+    stop_at: Option<f64>,
+    step_ms: f64,
+    /// Biological time at which the engine took the last edit.
+    applied_at: Option<f64>,
     /// The projection whose weights the runner was last asked to send.
     weights_requested: Option<usize>,
     network_requested: bool,
-    /// Answers file dialogs (native ones unless a test says otherwise).
-    picker: FilePicker,
-    /// Where each visible view was drawn last frame (for cropping screenshots).
-    tab_rects: std::collections::HashMap<Tab, egui::Rect>,
-    /// Exports asked for from the tabs' context menus this frame.
-    exports: Vec<(Tab, Export)>,
-    lessons: lessons::LessonsPanel,
-    energy: energy::EnergyMeter,
     /// A slow run waiting for "Run anyway", with the question's text.
     slow_question: Option<(SlowRun, String)>,
     /// The network (by [`LiveData::generation`]) for which the user said "Run anyway".
     slow_confirmed: Option<u64>,
+}
+
+/// The workspace: the dock layout, the views, and the state they share.
+struct Workspace {
+    dock: DockState<Tab>,
+    views: Views,
+    shared: Shared,
+    /// Where each visible view was drawn last frame (for cropping screenshots).
+    tab_rects: std::collections::HashMap<Tab, egui::Rect>,
+    /// Exports asked for from the tabs' context menus this frame.
+    exports: Vec<(Tab, Export)>,
 }
 
 const SPEEDS: [(Speed, &str); 6] = [
@@ -128,33 +140,37 @@ impl SpikeLabApp {
         surface.split_right(below, 0.5, Tab::at(Place::BottomRight));
         let mut app = SpikeLabApp {
             doc: Document::new(model, path, source_name),
-            runner,
-            live: LiveData::default(),
-            shared: Shared::default(),
-            dock,
-            views: Views::default(),
-            selection: Some(Selection::Population(0)),
+            run: Run {
+                runner,
+                live: LiveData::default(),
+                speed: Speed::MsPerSecond(1000.0),
+                stop_at: None,
+                step_ms: 10.0,
+                applied_at: None,
+                weights_requested: None,
+                network_requested: false,
+                slow_question: None,
+                slow_confirmed: None,
+            },
+            ws: Workspace {
+                dock,
+                views: Views::default(),
+                shared: Shared::default(),
+                tab_rects: Default::default(),
+                exports: Vec::new(),
+            },
             notices: Notices::default(),
-            speed: Speed::MsPerSecond(1000.0),
-            stop_at: None,
-            step_ms: 10.0,
+            selection: Some(Selection::Population(0)),
             recent: load_recent(),
             pending: None,
             allow_close: false,
-            applied_at: None,
             dialog: None,
             ctx: None,
-            weights_requested: None,
-            network_requested: false,
             picker: exporting::native_picker(),
-            tab_rects: Default::default(),
-            exports: Vec::new(),
             lessons: lessons::LessonsPanel::default(),
             energy: energy::EnergyMeter::default(),
-            slow_question: None,
-            slow_confirmed: None,
         };
-        app.runner.send(Command::SetSpeed(app.speed));
+        app.run.runner.send(Command::SetSpeed(app.run.speed));
         app.show_weights_if_plastic();
         // A file given on the command line is warned about as one opened from the menu.
         app.warn_about_model();
@@ -175,12 +191,12 @@ impl SpikeLabApp {
     }
 
     pub fn live(&self) -> &LiveData {
-        &self.live
+        &self.run.live
     }
 
     /// Where a view was drawn last frame, if it is on screen.
     pub fn view_rect(&self, tab: Tab) -> Option<egui::Rect> {
-        self.tab_rects.get(&tab).copied()
+        self.ws.tab_rects.get(&tab).copied()
     }
 
     /// Brings a view to the front, opening it if it was closed.
@@ -193,22 +209,26 @@ impl SpikeLabApp {
     pub fn show_views(&mut self, tabs: &[Tab]) {
         let mut used = Vec::new();
         for &tab in tabs {
-            let Some(path) = self.dock.find_tab(&tab) else {
-                self.dock.push_to_focused_leaf(tab);
+            let Some(path) = self.ws.dock.find_tab(&tab) else {
+                self.ws.dock.push_to_focused_leaf(tab);
                 continue;
             };
             if used.contains(&path.node_path()) {
                 // The main group (the raster's) keeps its view.
                 let main =
-                    Tab::at(Place::Top).first().and_then(|t| self.dock.find_tab(t)).map(|p| p.node_path());
-                let free =
-                    self.dock.iter_leaves().map(|(p, _)| p).find(|p| !used.contains(p) && Some(*p) != main);
+                    Tab::at(Place::Top).first().and_then(|t| self.ws.dock.find_tab(t)).map(|p| p.node_path());
+                let free = self
+                    .ws
+                    .dock
+                    .iter_leaves()
+                    .map(|(p, _)| p)
+                    .find(|p| !used.contains(p) && Some(*p) != main);
                 if let Some(destination) = free {
-                    self.dock.move_tab(path, (destination, egui_dock::TabInsert::Append));
+                    self.ws.dock.move_tab(path, (destination, egui_dock::TabInsert::Append));
                 }
             }
-            if let Some(path) = self.dock.find_tab(&tab) {
-                let _ = self.dock.set_active_tab(path);
+            if let Some(path) = self.ws.dock.find_tab(&tab) {
+                let _ = self.ws.dock.set_active_tab(path);
                 used.push(path.node_path());
             }
         }
@@ -216,7 +236,7 @@ impl SpikeLabApp {
 
     /// What the energy meter counts now.
     pub fn energy_counts(&self) -> crate::analysis::OperationCounts {
-        energy::EnergyMeter::counts(&self.live)
+        energy::EnergyMeter::counts(&self.run.live)
     }
 
     /// The Lessons panel (for tests and scripts: which lesson, which step, what is ticked).
@@ -230,11 +250,11 @@ impl SpikeLabApp {
     }
 
     pub fn views(&self) -> &Views {
-        &self.views
+        &self.ws.views
     }
 
     pub fn shared(&self) -> &Shared {
-        &self.shared
+        &self.ws.shared
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -248,7 +268,7 @@ impl SpikeLabApp {
 
     /// Biological time (ms) at which the running network took the last edit.
     pub fn applied_at(&self) -> Option<f64> {
-        self.applied_at
+        self.run.applied_at
     }
 
     pub fn notice(&self) -> Option<&Notice> {
@@ -258,29 +278,29 @@ impl SpikeLabApp {
     /// Starts running; a run estimated to take long asks first (see [`SlowRun`]).
     pub fn play(&mut self) {
         // With a stop time, the run to it; without, one second of simulated time.
-        let (span_ms, to_stop) = match self.stop_at {
-            Some(stop) if stop > self.live.time_ms => (stop - self.live.time_ms, true),
+        let (span_ms, to_stop) = match self.run.stop_at {
+            Some(stop) if stop > self.run.live.time_ms => (stop - self.run.live.time_ms, true),
             _ => (1000.0, false),
         };
         if self.ask_if_slow(SlowRun::Play, span_ms, to_stop) {
             return;
         }
-        self.runner.send(Command::SetSpeed(self.speed));
-        self.runner.send(Command::Play);
+        self.run.runner.send(Command::SetSpeed(self.run.speed));
+        self.run.runner.send(Command::Play);
     }
 
     /// Advances `steps` steps, asking first if that will take long.
     fn step_by(&mut self, steps: u64) {
-        let span_ms = steps as f64 * self.live.info.dt_ms;
+        let span_ms = steps as f64 * self.run.live.info.dt_ms;
         if !self.ask_if_slow(SlowRun::Steps(steps), span_ms, true) {
-            self.runner.send(Command::Steps(steps));
+            self.run.runner.send(Command::Steps(steps));
         }
     }
 
     /// Whether running `span_ms` needs the user's go-ahead first; if so, opens the question.
     /// Asked once per network: after "Run anyway" it runs without asking until a rebuild.
     fn ask_if_slow(&mut self, run: SlowRun, span_ms: f64, to_stop: bool) -> bool {
-        if self.slow_confirmed == Some(self.live.generation) {
+        if self.run.slow_confirmed == Some(self.run.live.generation) {
             return false;
         }
         let estimate = crate::sim::estimate_run(self.doc.model(), span_ms);
@@ -298,12 +318,12 @@ impl SpikeLabApp {
             estimate.wall_time_words(),
             estimate.describe()
         );
-        self.slow_question = Some((run, text));
+        self.run.slow_question = Some((run, text));
         true
     }
 
     fn slow_dialog(&mut self, ctx: &egui::Context) {
-        let Some((run, text)) = self.slow_question.clone() else { return };
+        let Some((run, text)) = self.run.slow_question.clone() else { return };
         let mut answer = None;
         egui::Modal::new(egui::Id::new("slow run")).show(ctx, |ui| {
             ui.set_max_width(480.0);
@@ -319,9 +339,9 @@ impl SpikeLabApp {
             });
         });
         if let Some(go) = answer {
-            self.slow_question = None;
+            self.run.slow_question = None;
             if go {
-                self.slow_confirmed = Some(self.live.generation);
+                self.run.slow_confirmed = Some(self.run.live.generation);
                 match run {
                     SlowRun::Play => self.play(),
                     SlowRun::Steps(n) => self.step_by(n),
@@ -331,57 +351,62 @@ impl SpikeLabApp {
     }
 
     pub fn pause(&mut self) {
-        self.runner.send(Command::Pause);
+        self.run.runner.send(Command::Pause);
     }
 
     pub fn set_speed(&mut self, speed: Speed) {
-        self.speed = speed;
-        self.runner.send(Command::SetSpeed(speed));
+        self.run.speed = speed;
+        self.run.runner.send(Command::SetSpeed(speed));
     }
 
     /// Applies what the simulation thread has sent.
     pub fn poll(&mut self) {
-        for event in self.runner.poll() {
+        for event in self.run.runner.poll() {
             match event {
                 Event::Built(info) => {
-                    self.live.reset(*info);
+                    self.run.live.reset(*info);
                     // A new network starts at t = 0: no edit has happened in it yet.
-                    self.applied_at = None;
+                    self.run.applied_at = None;
                     // Ask again: the new network has new weights (and maybe other projections).
-                    self.weights_requested = None;
-                    self.network_requested = false;
-                    if self.shared.weights_of.is_some_and(|k| k >= self.live.info.model.projections.len()) {
-                        self.shared.weights_of = None;
+                    self.run.weights_requested = None;
+                    self.run.network_requested = false;
+                    if self
+                        .ws
+                        .shared
+                        .weights_of
+                        .is_some_and(|k| k >= self.run.live.info.model.projections.len())
+                    {
+                        self.ws.shared.weights_of = None;
                     }
-                    if let Some((pop, neuron)) = self.shared.selected {
-                        if pop < self.live.info.populations.len()
-                            && neuron < self.live.info.populations[pop].1
+                    if let Some((pop, neuron)) = self.ws.shared.selected {
+                        if pop < self.run.live.info.populations.len()
+                            && neuron < self.run.live.info.populations[pop].1
                         {
-                            self.shared.watch = Some((pop, neuron, self.shared.trace_variable.clone()));
+                            self.ws.shared.watch = Some((pop, neuron, self.ws.shared.trace_variable.clone()));
                         } else {
-                            self.shared.selected = None;
+                            self.ws.shared.selected = None;
                         }
                     }
                 }
-                Event::Data(batch) => self.live.take(batch),
+                Event::Data(batch) => self.run.live.take(batch),
                 Event::Applied(Applied::InPlace, at) => {
-                    self.applied_at = Some(at);
+                    self.run.applied_at = Some(at);
                     // Views read parameters (thresholds) from here.
-                    self.live.info.model = std::sync::Arc::clone(self.doc.model());
+                    self.run.live.info.model = std::sync::Arc::clone(self.doc.model());
                 }
                 Event::Applied(Applied::Rebuilt, _) => {
-                    self.applied_at = Some(0.0);
+                    self.run.applied_at = Some(0.0);
                     self.say("The structure changed: the network was rebuilt and restarted at t = 0")
                 }
                 Event::Error(e) => self.notices.error(e),
                 Event::Warning(w) => self.notices.warn(w),
                 Event::Weights(w) => {
-                    self.live.weights = Some(*w);
-                    self.live.weights_serial += 1;
+                    self.run.live.weights = Some(*w);
+                    self.run.live.weights_serial += 1;
                 }
                 Event::NetworkWeights(w) => {
-                    self.live.network_weights = Some(*w);
-                    self.live.weights_serial += 1;
+                    self.run.live.network_weights = Some(*w);
+                    self.run.live.weights_serial += 1;
                 }
                 Event::Saved(text) => self.say(text),
                 Event::Stopped => self.say("Reached the stop time; move or untick \"stop at\" to go on"),
@@ -427,13 +452,13 @@ impl SpikeLabApp {
     }
 
     fn install(&mut self, model: Model, path: Option<PathBuf>, name: &str) {
-        self.runner.send(Command::Load(Box::new(model.clone())));
+        self.run.runner.send(Command::Load(Box::new(model.clone())));
         self.doc = Document::new(model, path, name);
         self.notices.clear();
-        self.shared.selected = None;
-        self.shared.follow = true;
+        self.ws.shared.selected = None;
+        self.ws.shared.follow = true;
         self.selection = Some(Selection::Population(0));
-        self.shared.weights_of = None;
+        self.ws.shared.weights_of = None;
         self.show_weights_if_plastic();
         self.warn_about_model();
     }
@@ -450,12 +475,12 @@ impl SpikeLabApp {
     /// learn), and chooses the first plastic projection for them.
     fn show_weights_if_plastic(&mut self) {
         if let Some(k) = self.doc.model().projections.iter().position(|p| p.stdp.is_some()) {
-            self.shared.weights_of = Some(k);
+            self.ws.shared.weights_of = Some(k);
         }
-        for tab in Tab::all().filter(|&t| self.views.view(t).front_for(self.doc.model())) {
-            if let Some(path) = self.dock.find_tab(&tab) {
+        for tab in Tab::all().filter(|&t| self.ws.views.view(t).front_for(self.doc.model())) {
+            if let Some(path) = self.ws.dock.find_tab(&tab) {
                 // The tab was just looked up, so it exists.
-                let _ = self.dock.set_active_tab(path);
+                let _ = self.ws.dock.set_active_tab(path);
             }
         }
     }
@@ -569,7 +594,7 @@ impl SpikeLabApp {
     }
 
     fn step_once(&mut self) {
-        self.runner.send(Command::Steps(1));
+        self.run.runner.send(Command::Steps(1));
     }
 
     /// Takes an edit (from the inspector's item `origin`, or from elsewhere: a view, a
@@ -580,7 +605,7 @@ impl SpikeLabApp {
         match self.doc.edit(model, origin) {
             Ok(model) => {
                 self.notices.clear_item();
-                self.runner.send(Command::Apply(Box::new((*model).clone())));
+                self.run.runner.send(Command::Apply(Box::new((*model).clone())));
                 if !what.is_empty() {
                     self.say(what.to_string());
                 }
@@ -610,21 +635,21 @@ impl SpikeLabApp {
 
     fn after_history_step(&mut self, model: std::sync::Arc<Model>, what: &str) {
         self.notices.clear_item();
-        self.runner.send(Command::Apply(Box::new((*model).clone())));
+        self.run.runner.send(Command::Apply(Box::new((*model).clone())));
         let (back, ahead) = self.doc.steps();
         self.say(format!("{what} ({back} more to undo, {ahead} to redo)"));
     }
 
     fn toggle_play(&mut self) {
-        if self.live.playing {
-            self.runner.send(Command::Pause);
+        if self.run.live.playing {
+            self.run.runner.send(Command::Pause);
         } else {
             self.play();
         }
     }
 
     fn reset(&mut self) {
-        self.runner.send(Command::Reset);
+        self.run.runner.send(Command::Reset);
     }
 
     /// Tells the runner what the open views and the lesson need (weights, the network
@@ -633,36 +658,36 @@ impl SpikeLabApp {
         // The heatmap says which projection it shows; the runner is told when that changes.
         // A lesson's question about weights needs them too, whichever views are open.
         if let Some(k) = self.lessons.weights_needed(self.doc.model()) {
-            self.shared.weights_of = Some(k);
-            self.shared.network_weights = false;
+            self.ws.shared.weights_of = Some(k);
+            self.ws.shared.network_weights = false;
         }
-        let open = Tab::all().filter(|t| self.dock.find_tab(t).is_some());
-        let needs = self.views.needs(open, &self.shared);
+        let open = Tab::all().filter(|t| self.ws.dock.find_tab(t).is_some());
+        let needs = self.ws.views.needs(open, &self.ws.shared);
         let shows_weights = needs.weights || self.lessons.weights_needed(self.doc.model()).is_some();
-        let wanted = if shows_weights { self.shared.weights_of } else { None };
-        if wanted != self.weights_requested {
-            self.runner.send(Command::ShowWeights(wanted));
-            self.weights_requested = wanted;
+        let wanted = if shows_weights { self.ws.shared.weights_of } else { None };
+        if wanted != self.run.weights_requested {
+            self.run.runner.send(Command::ShowWeights(wanted));
+            self.run.weights_requested = wanted;
         }
         let network = needs.network_weights;
-        if network != self.network_requested {
-            self.runner.send(Command::ShowNetworkWeights(network));
-            self.network_requested = network;
+        if network != self.run.network_requested {
+            self.run.runner.send(Command::ShowNetworkWeights(network));
+            self.run.network_requested = network;
         }
     }
 
     /// Forwards what the views asked of the runner: commands, and a neuron to watch.
     fn send_requests(&mut self) {
-        for command in std::mem::take(&mut self.shared.requests) {
-            self.runner.send(command);
+        for command in std::mem::take(&mut self.ws.shared.requests) {
+            self.run.runner.send(command);
         }
-        if let Some((pop, neuron, variable)) = self.shared.watch.take() {
-            let chosen = self.shared.trace_variable.clone();
+        if let Some((pop, neuron, variable)) = self.ws.shared.watch.take() {
+            let chosen = self.ws.shared.trace_variable.clone();
             let variable = if variable.is_empty() { chosen.clone() } else { variable };
             if variable != "v" && chosen != "v" {
-                self.runner.send(Command::Watch { pop, neuron, variable: "v".into() });
+                self.run.runner.send(Command::Watch { pop, neuron, variable: "v".into() });
             }
-            self.runner.send(Command::Watch { pop, neuron, variable });
+            self.run.runner.send(Command::Watch { pop, neuron, variable });
             self.select(Some(Selection::Population(pop)));
         }
     }
@@ -670,16 +695,16 @@ impl SpikeLabApp {
     /// Takes what the views left for the app this frame: exports, an edited model, a refused
     /// edit, an item to inspect.
     fn take_outbox(&mut self) {
-        for (tab, what) in std::mem::take(&mut self.exports) {
+        for (tab, what) in std::mem::take(&mut self.ws.exports) {
             self.export(tab, what);
         }
-        if let Some((model, what)) = self.shared.proposal.take() {
+        if let Some((model, what)) = self.ws.shared.proposal.take() {
             self.edit(model, None, &what);
         }
-        if let Some(why) = self.shared.refused.take() {
+        if let Some(why) = self.ws.shared.refused.take() {
             self.notices.refused(None, &why);
         }
-        if let Some(item) = self.shared.inspect.take() {
+        if let Some(item) = self.ws.shared.inspect.take() {
             self.select(Some(item));
         }
     }
@@ -722,16 +747,16 @@ impl SpikeLabApp {
                     }
                 });
             }
-            self.tab_rects.clear();
-            self.shared.model = std::sync::Arc::clone(self.doc.model());
+            self.ws.tab_rects.clear();
+            self.ws.shared.model = std::sync::Arc::clone(self.doc.model());
             let mut viewer = Viewer {
-                views: &mut self.views,
-                live: &self.live,
-                shared: &mut self.shared,
-                rects: &mut self.tab_rects,
-                exports: &mut self.exports,
+                views: &mut self.ws.views,
+                live: &self.run.live,
+                shared: &mut self.ws.shared,
+                rects: &mut self.ws.tab_rects,
+                exports: &mut self.ws.exports,
             };
-            DockArea::new(&mut self.dock)
+            DockArea::new(&mut self.ws.dock)
                 .show_close_buttons(false)
                 .show_add_buttons(false)
                 .show_leaf_close_all_buttons(false)
@@ -739,7 +764,7 @@ impl SpikeLabApp {
                 .show_inside(ui, &mut viewer);
         });
         self.take_outbox();
-        self.energy.window(&ctx, &self.live);
+        self.energy.window(&ctx, &self.run.live);
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
         if ctx.input(|i| i.viewport().close_requested()) && self.doc.dirty && !self.allow_close {
@@ -807,11 +832,11 @@ impl SpikeLabApp {
                 self.save_as(None);
             }
             ui.menu_button("Export", |ui| {
-                let open: Vec<Tab> = Tab::all().filter(|t| self.dock.find_tab(t).is_some()).collect();
+                let open: Vec<Tab> = Tab::all().filter(|t| self.ws.dock.find_tab(t).is_some()).collect();
                 for tab in open {
-                    let view = self.views.view(tab);
+                    let view = self.ws.views.view(tab);
                     let (title, label) = (view.title(), view.save_label());
-                    ui.menu_button(title, |ui| export_buttons(ui, tab, label, &mut self.exports));
+                    ui.menu_button(title, |ui| export_buttons(ui, tab, label, &mut self.ws.exports));
                 }
             });
             ui.menu_button("Recent files", |ui| {
@@ -874,7 +899,7 @@ impl SpikeLabApp {
         });
         ui.menu_button("View", |ui| {
             for tab in Tab::all() {
-                if ui.button(self.views.get(tab).title()).on_hover_text("Show this view").clicked() {
+                if ui.button(self.ws.views.get(tab).title()).on_hover_text("Show this view").clicked() {
                     self.show_view(tab);
                 }
             }
@@ -889,7 +914,7 @@ impl SpikeLabApp {
                 "Synaptic events and dense multiply-accumulates of the running network, and their energy",
             );
             ui.separator();
-            let playing = self.live.playing;
+            let playing = self.run.live.playing;
             let play = ui
                 .add(
                     egui::Button::new(if playing { "⏸ Pause" } else { "▶ Play" })
@@ -902,12 +927,14 @@ impl SpikeLabApp {
             if ui.button("⏭ Step").on_hover_text("Advance one time step (Right arrow key)").clicked() {
                 self.step_once();
             }
-            ui.add(egui::DragValue::new(&mut self.step_ms).range(0.1..=100_000.0).speed(1.0).suffix(" ms"))
-                .on_hover_text("How far \"Step by\" advances");
+            ui.add(
+                egui::DragValue::new(&mut self.run.step_ms).range(0.1..=100_000.0).speed(1.0).suffix(" ms"),
+            )
+            .on_hover_text("How far \"Step by\" advances");
             if ui.button("Step by").on_hover_text("Advance the time set on the left, then pause").clicked()
-                && self.live.info.dt_ms > 0.0
+                && self.run.live.info.dt_ms > 0.0
             {
-                let steps = (self.step_ms / self.live.info.dt_ms).round().max(1.0) as u64;
+                let steps = (self.run.step_ms / self.run.live.info.dt_ms).round().max(1.0) as u64;
                 self.step_by(steps);
             }
             if ui.button("⟲ Reset").on_hover_text("Back to t = 0 with the same seed (Ctrl+R)").clicked() {
@@ -920,15 +947,15 @@ impl SpikeLabApp {
             {
                 let seed = self.doc.model().simulation.seed.wrapping_add(1);
                 self.doc.reseed(seed);
-                self.runner.send(Command::Reseed(seed));
+                self.run.runner.send(Command::Reseed(seed));
             }
             ui.separator();
-            let current = SPEEDS.iter().find(|(s, _)| *s == self.speed).map_or("custom", |(_, n)| n);
+            let current = SPEEDS.iter().find(|(s, _)| *s == self.run.speed).map_or("custom", |(_, n)| n);
             egui::ComboBox::from_id_salt("speed")
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     for (speed, name) in SPEEDS {
-                        if ui.selectable_label(self.speed == speed, name).clicked() {
+                        if ui.selectable_label(self.run.speed == speed, name).clicked() {
                             self.set_speed(speed);
                         }
                     }
@@ -936,23 +963,23 @@ impl SpikeLabApp {
                 .response
                 .on_hover_text("How fast biological time runs");
             ui.separator();
-            let mut stop = self.stop_at.is_some();
+            let mut stop = self.run.stop_at.is_some();
             if ui.checkbox(&mut stop, "stop at").on_hover_text("Pause automatically at a set time").changed()
             {
-                self.stop_at = stop.then_some(self.stop_at.unwrap_or(self.doc.model().duration_ms()));
-                self.runner.send(Command::StopAt(self.stop_at));
+                self.run.stop_at = stop.then_some(self.run.stop_at.unwrap_or(self.doc.model().duration_ms()));
+                self.run.runner.send(Command::StopAt(self.run.stop_at));
             }
-            if let Some(t) = &mut self.stop_at
+            if let Some(t) = &mut self.run.stop_at
                 && ui.add(egui::DragValue::new(t).range(0.0..=1e9).speed(10.0).suffix(" ms")).changed()
             {
-                self.runner.send(Command::StopAt(Some(*t)));
+                self.run.runner.send(Command::StopAt(Some(*t)));
             }
         });
     }
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
-            let live = &self.live;
+            let live = &self.run.live;
             ui.label(format!("t = {:.1} ms", live.time_ms)).on_hover_text("Biological time");
             ui.separator();
             ui.label(format!("{:.0} steps/s", if live.playing { live.steps_per_second } else { 0.0 }));
