@@ -1106,3 +1106,21 @@ fn a_model_given_at_start_shows_its_warnings_in_a_banner_that_fits_the_window() 
     h.step();
     assert!(h.state().error().is_none());
 }
+
+#[test]
+fn an_inputs_fields_come_from_its_kind_and_an_edit_reaches_the_engine() {
+    let mut h = app_on("lif_step.toml");
+    h.get_by_label_contains("step -> neuron").click();
+    h.step();
+    // A pulse has an amplitude and its start and stop; no rate, no frequency.
+    for field in ["amplitude", "start", "stop"] {
+        h.get_by_role_and_label(Role::SpinButton, field);
+    }
+    assert!(h.query_by_label("rate").is_none() && h.query_by_label("frequency").is_none());
+    type_into(&mut h, "amplitude", "500");
+    let amplitude = |app: &SpikeLabApp| app.model().inputs[0].amplitude.map(|q| q.canonical());
+    assert_eq!(amplitude(h.state()), Some(500.0));
+    wait_until(&mut h, "the engine takes the new amplitude", |app| {
+        app.live().info.model.inputs[0].amplitude.map(|q| q.canonical()) == Some(500.0)
+    });
+}

@@ -5,7 +5,7 @@
 //! running network is left as it was.
 
 use crate::model::{
-    Dimension, InputKind, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule, SynapseKind,
+    Dimension, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule, SynapseKind,
 };
 use egui::{DragValue, Ui};
 
@@ -395,32 +395,12 @@ fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Edited> {
                 change = Some(Edited);
             }
         };
-        match i.kind {
-            InputKind::Poisson => {
-                field(ui, "rate", &mut i.rate, Dimension::Rate, "Rate of each source");
-                let dim = i.weight.map_or(Dimension::Current, |w| w.dimension());
-                field(ui, "weight", &mut i.weight, dim, "Weight of each input spike");
-            }
-            InputKind::Spikes => {
-                let dim = i.weight.map_or(Dimension::Current, |w| w.dimension());
-                field(ui, "weight", &mut i.weight, dim, "Weight of each input spike");
-            }
-            InputKind::Dc | InputKind::Pulse => {
-                field(ui, "amplitude", &mut i.amplitude, Dimension::Current, "Injected current");
-            }
-            InputKind::Sine => {
-                field(ui, "amplitude", &mut i.amplitude, Dimension::Current, "Amplitude of the sine");
-                field(ui, "frequency", &mut i.frequency, Dimension::Rate, "Frequency of the sine");
-                field(ui, "offset", &mut i.offset, Dimension::Current, "Constant added to the sine");
-            }
-            InputKind::Noise => {
-                field(ui, "mean", &mut i.mean, Dimension::Current, "Mean current");
-                field(ui, "sigma", &mut i.sigma, Dimension::Current, "Standard deviation of the current");
-                field(ui, "tau", &mut i.tau, Dimension::Time, "Correlation time");
+        // The kind says which fields it has (InputKind::fields); only those given are shown.
+        for (name, doc, dimension) in i.quantity_fields() {
+            if let Some(q) = i.quantity_mut(name) {
+                field(ui, name, q, dimension, doc);
             }
         }
-        field(ui, "start", &mut i.start, Dimension::Time, "When the input switches on");
-        field(ui, "stop", &mut i.stop, Dimension::Time, "When it switches off");
     });
     change
 }

@@ -451,6 +451,46 @@ pub struct Input {
 }
 
 impl Input {
+    /// The fields a person can edit as a number with a unit, for this input's kind (then its
+    /// start and stop): name, what it is, and its dimension (a weight's is that of the
+    /// target's synapses, so it keeps the one it has).
+    pub fn quantity_fields(&self) -> Vec<(&'static str, &'static str, Dimension)> {
+        self.kind
+            .fields()
+            .iter()
+            .chain(&["start", "stop"])
+            .filter_map(|&name| {
+                let dimension = match name {
+                    "rate" | "frequency" => Dimension::Rate,
+                    "amplitude" | "offset" | "mean" | "sigma" => Dimension::Current,
+                    "tau" | "start" | "stop" => Dimension::Time,
+                    "phase" => Dimension::Dimensionless,
+                    "weight" => self.weight.map_or(Dimension::Current, |w| w.dimension()),
+                    _ => return None,
+                };
+                Some((name, schema::input_field_doc(name), dimension))
+            })
+            .collect()
+    }
+
+    /// A quantity field by name (see [`Input::quantity_fields`]).
+    pub fn quantity_mut(&mut self, name: &str) -> Option<&mut Option<Quantity>> {
+        Some(match name {
+            "rate" => &mut self.rate,
+            "weight" => &mut self.weight,
+            "amplitude" => &mut self.amplitude,
+            "frequency" => &mut self.frequency,
+            "phase" => &mut self.phase,
+            "offset" => &mut self.offset,
+            "mean" => &mut self.mean,
+            "sigma" => &mut self.sigma,
+            "tau" => &mut self.tau,
+            "start" => &mut self.start,
+            "stop" => &mut self.stop,
+            _ => return None,
+        })
+    }
+
     /// Which optional kind-specific fields are filled in.
     pub fn present_fields(&self) -> Vec<&'static str> {
         let mut present = Vec::new();

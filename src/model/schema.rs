@@ -211,6 +211,11 @@ pub(crate) const RATE_STEP: Schema = Schema {
     ],
 };
 
+/// What an input's field is, for tooltips: "the injected current".
+pub(crate) fn input_field_doc(name: &str) -> &'static str {
+    INPUT.fields.iter().find(|f| f.name == name).map_or("", |f| f.what)
+}
+
 pub(crate) const INPUT: Schema = Schema {
     what: "an input",
     fields: &[
