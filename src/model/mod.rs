@@ -348,33 +348,6 @@ pub enum InputKind {
     Noise,
 }
 
-impl InputKind {
-    /// The optional fields of [`Input`] this kind reads (all others must be left out).
-    pub fn fields(self) -> &'static [&'static str] {
-        match self {
-            InputKind::Poisson => &["rate", "schedule", "sources", "weight", "receptor"],
-            InputKind::Spikes => &["times", "weight", "receptor"],
-            InputKind::Dc | InputKind::Pulse => &["amplitude"],
-            InputKind::Sine => &["amplitude", "frequency", "phase", "offset"],
-            InputKind::Noise => &["mean", "sigma", "tau"],
-        }
-    }
-
-    /// What it delivers to its targets: the one place that says so for each kind.
-    pub fn delivers(self) -> Delivers {
-        match self {
-            InputKind::Poisson | InputKind::Spikes => Delivers::Spikes,
-            InputKind::Dc | InputKind::Pulse => Delivers::Current { time_varying: false },
-            InputKind::Sine | InputKind::Noise => Delivers::Current { time_varying: true },
-        }
-    }
-
-    /// Whether it injects current (rather than spikes).
-    pub fn is_current(self) -> bool {
-        matches!(self.delivers(), Delivers::Current { .. })
-    }
-}
-
 /// What an input delivers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivers {

@@ -1,6 +1,8 @@
-//! What people see for each choice in a model: display names, and the keys model files use.
+//! What each choice in a model is: the key model files use, the name people see, and for
+//! input kinds everything else about them (their fields and what they deliver), so that a
+//! new kind is described in one place.
 
-use super::{InputKind, Receptor, Rule, StdpRule, SynapseKind};
+use super::{Delivers, InputKind, Receptor, Rule, StdpRule, SynapseKind};
 
 impl SynapseKind {
     pub const ALL: [SynapseKind; 3] = [SynapseKind::Current, SynapseKind::Conductance, SynapseKind::Delta];
@@ -69,13 +71,39 @@ impl StdpRule {
 }
 
 impl InputKind {
+    /// The optional fields of [`super::Input`] this kind reads (all others must be left out).
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            InputKind::Poisson => &["rate", "schedule", "sources", "weight", "receptor"],
+            InputKind::Spikes => &["times", "weight", "receptor"],
+            InputKind::Dc | InputKind::Pulse => &["amplitude"],
+            InputKind::Sine => &["amplitude", "frequency", "phase", "offset"],
+            InputKind::Noise => &["mean", "sigma", "tau"],
+        }
+    }
+
+    /// What it delivers to its targets: the one place that says so for each kind.
+    pub fn delivers(self) -> Delivers {
+        match self {
+            InputKind::Poisson | InputKind::Spikes => Delivers::Spikes,
+            InputKind::Dc | InputKind::Pulse => Delivers::Current { time_varying: false },
+            InputKind::Sine | InputKind::Noise => Delivers::Current { time_varying: true },
+        }
+    }
+
+    /// Whether it injects current (rather than spikes).
+    pub fn is_current(self) -> bool {
+        matches!(self.delivers(), Delivers::Current { .. })
+    }
+
+    /// Every kind, in the order of the enum (model files' error messages list them so).
     pub const ALL: [InputKind; 6] = [
+        InputKind::Poisson,
+        InputKind::Spikes,
         InputKind::Dc,
         InputKind::Pulse,
         InputKind::Sine,
         InputKind::Noise,
-        InputKind::Poisson,
-        InputKind::Spikes,
     ];
 
     /// Its name in model files: `kind = "dc"`.

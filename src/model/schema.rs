@@ -110,10 +110,11 @@ pub(crate) const RULES: Names = Names {
 };
 pub(crate) const STDP_RULES: Names =
     Names { what: "STDP rule", options: Options::Fixed(&["additive", "multiplicative"]) };
-pub(crate) const INPUT_KINDS: Names = Names {
-    what: "input kind",
-    options: Options::Fixed(&["poisson", "spikes", "dc", "pulse", "sine", "noise"]),
-};
+pub(crate) const INPUT_KINDS: Names = Names { what: "input kind", options: Options::Listed(input_kinds) };
+
+fn input_kinds() -> Vec<&'static str> {
+    super::InputKind::ALL.iter().map(|k| k.key()).collect()
+}
 
 pub(crate) const SIMULATION: Schema = Schema {
     what: "the [simulation] table",
