@@ -204,13 +204,7 @@ impl View for PhaseView {
                 plot_ui.vline(
                     VLine::new("spike cut-off", field.phase.v_peak).color(Color32::from_rgb(200, 60, 60)),
                 );
-                if let Some(&last) = trail.last() {
-                    plot_ui.line(
-                        Line::new("trajectory", PlotPoints::new(trail))
-                            .color(Color32::from_rgb(0xF0, 0xE4, 0x42)),
-                    );
-                    plot_ui.points(Points::new("now", vec![last]).radius(5.0).color(Color32::WHITE));
-                }
+                draw_trail(plot_ui, trail);
             });
         shared.plots.insert("phase plane", response.transform);
         let r = &response.response;
@@ -312,13 +306,7 @@ impl PhaseView {
                         .filled(false)
                         .shape(MarkerShape::Circle),
                 );
-                if let Some(&last) = trail.last() {
-                    plot_ui.line(
-                        Line::new("trajectory", PlotPoints::new(trail))
-                            .color(Color32::from_rgb(0xF0, 0xE4, 0x42)),
-                    );
-                    plot_ui.points(Points::new("now", vec![last]).radius(5.0).color(Color32::WHITE));
-                }
+                draw_trail(plot_ui, trail);
             });
         shared.plots.insert("phase line", response.transform);
         let r = &response.response;
@@ -328,6 +316,15 @@ impl PhaseView {
             let v = response.transform.value_from_position(pos).x;
             shared.requests.push(Command::SetState { pop, neuron, variable: "v".into(), value: v as f32 });
         }
+    }
+}
+
+/// The neuron's recent path, and where it is now.
+fn draw_trail(plot_ui: &mut egui_plot::PlotUi<'_>, trail: Vec<[f64; 2]>) {
+    if let Some(&last) = trail.last() {
+        plot_ui
+            .line(Line::new("trajectory", PlotPoints::new(trail)).color(Color32::from_rgb(0xF0, 0xE4, 0x42)));
+        plot_ui.points(Points::new("now", vec![last]).radius(5.0).color(Color32::WHITE));
     }
 }
 
