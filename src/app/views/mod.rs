@@ -297,14 +297,17 @@ pub fn projection_items(ui: &mut egui::Ui, data: &LiveData, current: Option<usiz
 }
 
 /// Shown in place of an empty plot.
+/// The text wraps to the rect's width (less a margin), so a narrow plot shows all of it.
 pub fn empty_hint(ui: &egui::Ui, rect: egui::Rect, text: &str) {
-    ui.painter().text(
-        rect.center(),
-        egui::Align2::CENTER_CENTER,
-        text,
+    let wrap = (rect.width() - 24.0).max(60.0);
+    let galley = ui.painter().layout(
+        text.to_string(),
         egui::FontId::proportional(16.0),
         ui.visuals().weak_text_color(),
+        wrap,
     );
+    let at = rect.center() - galley.size() / 2.0;
+    ui.painter().galley(at, galley, ui.visuals().weak_text_color());
 }
 
 /// While following, shows the live window `(x0, x1)`; returns the visible time range.

@@ -98,7 +98,10 @@ impl View for TracesView {
         ui.horizontal_wrapped(|ui| {
             time_controls(ui, shared);
             ui.separator();
-            egui::ComboBox::from_label("variable")
+            // No label beside it: the selected text names the variable, and the plot's axis
+            // says it too; a narrow tab then keeps the whole row.
+            egui::ComboBox::from_id_salt("variable")
+                .width(70.0)
                 .selected_text(self.variable.as_str())
                 .show_ui(ui, |ui| {
                     for (name, unit) in &variables {
