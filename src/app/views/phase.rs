@@ -179,19 +179,9 @@ impl View for PhaseView {
         let y_null = clip(xs.iter().zip(&null).map(|(&x, n)| [x, n.1]).collect());
         let (origins, tips) = vector_field(&field, i, (x0, x1), (y0, y1));
 
-        let response = Plot::new("phase plane")
-            // Steps of 5, 25, 125: labels every 25 mV fit a narrow plot (tens would not).
-            .x_grid_spacer(egui_plot::log_grid_spacer(5))
-            .x_axis_label("v (mV)")
-            .y_axis_label(format!("{y_name} ({y_unit})"))
-            .legend(Legend::default())
-            .include_x(x0)
-            .include_x(x1)
-            .include_y(y0)
-            .include_y(y1)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .show(ui, |plot_ui| {
+        let response = portrait_plot("phase plane", format!("{y_name} ({y_unit})"), (x0, x1), (y0, y1)).show(
+            ui,
+            |plot_ui| {
                 plot_ui.arrows(
                     Arrows::new("direction of motion", PlotPoints::new(origins), PlotPoints::new(tips))
                         .color(Color32::from_gray(110)),
@@ -205,7 +195,8 @@ impl View for PhaseView {
                     VLine::new("spike cut-off", field.phase.v_peak).color(Color32::from_rgb(200, 60, 60)),
                 );
                 draw_trail(plot_ui, trail);
-            });
+            },
+        );
         shared.plots.insert("phase plane", response.transform);
         let r = &response.response;
         if r.clicked()
@@ -273,18 +264,8 @@ impl PhaseView {
         let stable: Vec<[f64; 2]> = fixed.iter().filter(|f| f.1).map(|f| [f.0, 0.0]).collect();
         self.fixed.clone_from(&fixed);
         let unstable: Vec<[f64; 2]> = fixed.iter().filter(|f| !f.1).map(|f| [f.0, 0.0]).collect();
-        let response = Plot::new("phase line")
-            .x_grid_spacer(egui_plot::log_grid_spacer(5))
-            .x_axis_label("v (mV)")
-            .y_axis_label("dv/dt (mV/ms)")
-            .legend(Legend::default())
-            .include_x(x0)
-            .include_x(x1)
-            .include_y(y0)
-            .include_y(y1)
-            .allow_drag(false)
-            .allow_scroll(false)
-            .show(ui, |plot_ui| {
+        let response =
+            portrait_plot("phase line", "dv/dt (mV/ms)".into(), (x0, x1), (y0, y1)).show(ui, |plot_ui| {
                 plot_ui.hline(HLine::new("dv/dt = 0", 0.0).color(Color32::from_gray(110)));
                 plot_ui.arrows(
                     Arrows::new("direction of motion", PlotPoints::new(origins), PlotPoints::new(tips))
@@ -317,6 +298,28 @@ impl PhaseView {
             shared.requests.push(Command::SetState { pop, neuron, variable: "v".into(), value: v as f32 });
         }
     }
+}
+
+/// A fixed plot over v (x) and `y_label` (y) showing the given ranges; clicks put the neuron
+/// somewhere, so it neither pans nor zooms.
+fn portrait_plot(
+    name: &'static str,
+    y_label: String,
+    (x0, x1): (f64, f64),
+    (y0, y1): (f64, f64),
+) -> Plot<'static> {
+    Plot::new(name)
+        // Steps of 5, 25, 125: labels every 25 mV fit a narrow plot (tens would not).
+        .x_grid_spacer(egui_plot::log_grid_spacer(5))
+        .x_axis_label("v (mV)")
+        .y_axis_label(y_label)
+        .legend(Legend::default())
+        .include_x(x0)
+        .include_x(x1)
+        .include_y(y0)
+        .include_y(y1)
+        .allow_drag(false)
+        .allow_scroll(false)
 }
 
 /// The neuron's recent path, and where it is now.
