@@ -1118,9 +1118,9 @@ fn an_inputs_fields_come_from_its_kind_and_an_edit_reaches_the_engine() {
     }
     assert!(h.query_by_label("rate").is_none() && h.query_by_label("frequency").is_none());
     type_into(&mut h, "amplitude", "500");
-    let amplitude = |app: &SpikeLabApp| app.model().inputs[0].amplitude.map(|q| q.canonical());
+    let amplitude = |app: &SpikeLabApp| app.model().inputs[0].stimulus.constant_current_pa();
     assert_eq!(amplitude(h.state()), Some(500.0));
     wait_until(&mut h, "the engine takes the new amplitude", |app| {
-        app.live().info.model.inputs[0].amplitude.map(|q| q.canonical()) == Some(500.0)
+        app.live().info.model.inputs[0].stimulus.constant_current_pa() == Some(500.0)
     });
 }

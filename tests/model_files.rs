@@ -392,3 +392,44 @@ fn saved_synapse_lists_are_written_one_per_line_and_read_back_compactly() {
     assert!(!saved.contains("[[projections.connect.synapses]]"), "{saved}");
     assert_eq!(Model::from_toml(&saved, "saved.toml").expect("loads"), model);
 }
+
+#[test]
+fn an_inputs_fields_are_its_kinds_and_a_missing_one_is_named_with_its_line() {
+    let with_input = |body: &str| format!("{BASE}\n[[inputs]]\nname = \"drive\"\ntarget = \"exc\"\n{body}");
+    // A field of another kind, on its own line.
+    let text = with_input("kind = \"dc\"\namplitude = \"300 pA\"\nfrequency = \"10 Hz\"\n");
+    let msg = Model::from_toml(&text, "net.toml").expect_err("frequency is a sine's").to_string();
+    assert_eq!(
+        msg,
+        format!(
+            "net.toml:{}: inputs[0].frequency: frequency is not used by a \"dc\" input (it uses amplitude)",
+            line_of(&text, "frequency =")
+        )
+    );
+    // What the kind needs, at the input's table.
+    let text = with_input("kind = \"sine\"\namplitude = \"300 pA\"\n");
+    let msg = Model::from_toml(&text, "net.toml").expect_err("a sine needs its frequency").to_string();
+    assert_eq!(
+        msg,
+        format!(
+            "net.toml:{}: inputs[0].frequency: a \"sine\" input needs frequency (the frequency): add frequency = \"10 Hz\"",
+            line_of(&text, "[[inputs]]")
+        )
+    );
+    // Spike times given as an empty list are refused by validation.
+    let text = with_input("kind = \"spikes\"\nweight = \"10 pA\"\ntimes = []\n");
+    let msg = Model::from_toml(&text, "net.toml").expect_err("no spikes").to_string();
+    assert!(msg.contains("inputs[0].times: a \"spikes\" input needs at least one spike time"), "{msg}");
+    // And a whole one loads, with its kind's values.
+    let text = with_input("kind = \"sine\"\namplitude = \"300 pA\"\nfrequency = \"10 Hz\"\n");
+    let m = Model::from_toml(&text, "net.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        m.inputs[0].stimulus,
+        spikelab::model::Stimulus::Sine {
+            amplitude: spikelab::model::Quantity::pa(300.0),
+            frequency: spikelab::model::Quantity::hz(10.0),
+            phase: None,
+            offset: None
+        }
+    );
+}

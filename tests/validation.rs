@@ -241,7 +241,10 @@ fn stdp_pair_protocol_changes_weights_as_nest_and_brian2() {
     let w0 = 0.5 * w_max;
     let first_time = |name: &str| {
         let input = m.inputs.iter().find(|i| i.name == name).expect("protocol input");
-        input.times[0].canonical()
+        match &input.stimulus {
+            spikelab::model::Stimulus::Spikes { times, .. } => times[0].canonical(),
+            other => panic!("{name} is a {:?} input, not spike times", other.kind()),
+        }
     };
     let mut failures = Vec::new();
     for &(i, j, w) in &weights {

@@ -2,7 +2,7 @@
 //! the models that have one.
 
 use super::spike_trains;
-use crate::model::{Input, InputKind, Model, Population, Quantity, Simulation};
+use crate::model::{Input, Model, Population, Quantity, Simulation, Stimulus};
 use crate::sim::Network;
 use serde::Serialize;
 
@@ -113,22 +113,9 @@ pub fn fi_curve(
 fn dc_input(name: String, target: &str, neuron: u64, current_pa: f64) -> Input {
     Input {
         name,
-        kind: InputKind::Dc,
+        stimulus: Stimulus::Dc { amplitude: Quantity::pa(current_pa) },
         target: target.to_string(),
         neurons: vec![neuron],
-        rate: None,
-        schedule: Vec::new(),
-        sources: None,
-        times: Vec::new(),
-        weight: None,
-        receptor: None,
-        amplitude: Some(Quantity::pa(current_pa)),
-        frequency: None,
-        phase: None,
-        offset: None,
-        mean: None,
-        sigma: None,
-        tau: None,
         start: None,
         stop: None,
     }

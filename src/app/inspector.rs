@@ -64,7 +64,7 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
                 item(
                     ui,
                     Selection::Input(k),
-                    format!("{} -> {} ({})", i.name, i.target, i.kind.display_name()),
+                    format!("{} -> {} ({})", i.name, i.target, i.kind().display_name()),
                     "Stimulus settings",
                 );
             }
@@ -383,22 +383,16 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
 
 fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Edited> {
     ui.heading(format!("Input \"{}\"", i.name));
-    ui.label(format!("{} onto {}", i.kind.display_name(), i.target));
+    ui.label(format!("{} onto {}", i.kind().display_name(), i.target));
     let mut change = None;
     egui::Grid::new("input").num_columns(2).striped(true).show(ui, |ui| {
-        let mut field = |ui: &mut Ui, name: &str, q: &mut Option<Quantity>, dim: Dimension, tip: &str| {
-            let Some(value) = q else { return };
-            let mut v = value.canonical();
-            let unit = dim.canonical_unit();
+        // The kind says which fields it has; those given are shown, then start and stop.
+        for (name, tip, dimension, q) in i.quantities_mut() {
+            let mut v = q.canonical();
+            let unit = dimension.canonical_unit();
             if number(ui, name, &mut v, unit.symbol(), 0.5, tip, true) {
-                *q = Some(Quantity::new(v, unit));
+                *q = Quantity::new(v, unit);
                 change = Some(Edited);
-            }
-        };
-        // The kind says which fields it has (InputKind::fields); only those given are shown.
-        for (name, doc, dimension) in i.quantity_fields() {
-            if let Some(q) = i.quantity_mut(name) {
-                field(ui, name, q, dimension, doc);
             }
         }
     });

@@ -4,7 +4,7 @@
 
 use super::{
     Connect, Dist, Input, InputKind, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule,
-    SynapseKind,
+    Stimulus, SynapseKind,
 };
 
 /// A part of a model that has a name and a place in the network graph.
@@ -42,37 +42,38 @@ pub fn new_population(model: &Model, kind: NeuronModel) -> Population {
 /// A new input of `kind` onto `target`, with values that make it visible at once.
 pub fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
     let name = fresh_name(kind.key(), |n| model.inputs.iter().any(|i| i.name == n));
-    let mut input: Input =
-        toml::from_str(&format!("name = \"{name}\"\nkind = \"{}\"\ntarget = \"{target}\"", kind.key()))
-            .unwrap_or_else(|_| unreachable!("a minimal input always parses"));
-    match kind {
-        InputKind::Poisson => {
-            input.rate = Some(Quantity::hz(10.0));
-            input.sources = Some(100);
-            input.weight = Some(default_weight(model, target));
-        }
+    let (mut start, mut stop) = (None, None);
+    let stimulus = match kind {
+        InputKind::Poisson => Stimulus::Poisson {
+            rate: Some(Quantity::hz(10.0)),
+            schedule: Vec::new(),
+            sources: Some(100),
+            weight: default_weight(model, target),
+            receptor: None,
+        },
+        InputKind::Spikes => Stimulus::Spikes {
+            times: [50.0, 100.0, 150.0].map(Quantity::ms).to_vec(),
+            weight: default_weight(model, target),
+            receptor: None,
+        },
+        InputKind::Dc => Stimulus::Dc { amplitude: Quantity::pa(300.0) },
         InputKind::Pulse => {
-            input.amplitude = Some(Quantity::pa(300.0));
-            input.start = Some(Quantity::ms(100.0));
-            input.stop = Some(Quantity::ms(600.0));
+            (start, stop) = (Some(Quantity::ms(100.0)), Some(Quantity::ms(600.0)));
+            Stimulus::Pulse { amplitude: Quantity::pa(300.0) }
         }
-        InputKind::Noise => {
-            input.mean = Some(Quantity::pa(200.0));
-            input.sigma = Some(Quantity::pa(50.0));
-            input.tau = Some(Quantity::ms(5.0));
-        }
-        InputKind::Sine => {
-            input.amplitude = Some(Quantity::pa(200.0));
-            input.offset = Some(Quantity::pa(200.0));
-            input.frequency = Some(Quantity::hz(5.0));
-        }
-        InputKind::Spikes => {
-            input.times = [50.0, 100.0, 150.0].map(Quantity::ms).to_vec();
-            input.weight = Some(default_weight(model, target));
-        }
-        InputKind::Dc => input.amplitude = Some(Quantity::pa(300.0)),
-    }
-    input
+        InputKind::Sine => Stimulus::Sine {
+            amplitude: Quantity::pa(200.0),
+            frequency: Quantity::hz(5.0),
+            phase: None,
+            offset: Some(Quantity::pa(200.0)),
+        },
+        InputKind::Noise => Stimulus::Noise {
+            mean: Some(Quantity::pa(200.0)),
+            sigma: Quantity::pa(50.0),
+            tau: Quantity::ms(5.0),
+        },
+    };
+    Input { name, stimulus, target: target.to_string(), neurons: Vec::new(), start, stop }
 }
 
 /// A modest weight in the unit of the target's synapses.

@@ -330,21 +330,15 @@ pub struct ExplicitSynapse {
     pub delay: Option<Quantity>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The kind of an input, as a name: what model files write after `kind =`, what menus list.
+/// Its fields and behaviour are those of the [`Stimulus`] variant of the same name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum InputKind {
-    /// Independent Poisson spike trains onto each target neuron (`rate`, or a `schedule`).
     Poisson,
-    /// Spikes at the listed `times` onto every target neuron.
     Spikes,
-    /// Constant current.
     Dc,
-    /// Current switched on at `start` and off at `stop`.
     Pulse,
-    /// `offset + amplitude · sin(2π · frequency · t + phase)`.
     Sine,
-    /// Ornstein–Uhlenbeck noise current, independent per neuron: mean, sigma (its standard
-    /// deviation), tau (its correlation time).
     Noise,
 }
 
@@ -366,55 +360,18 @@ pub struct RateStep {
     pub rate: Quantity,
 }
 
-/// A stimulus attached to a population or to chosen neurons of it.
+/// A stimulus attached to a population or to chosen neurons of it. In a file its kind's
+/// fields sit beside the common ones (`kind = "dc"`, `amplitude = "300 pA"`); the file's
+/// check (`schema`) says which belong to which kind before serde reads them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Input {
     pub name: String,
-    pub kind: InputKind,
+    #[serde(flatten)]
+    pub stimulus: Stimulus,
     pub target: String,
     /// Indices within the target population; empty means all of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub neurons: Vec<u64>,
-    /// Poisson: rate of each source.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rate: Option<Quantity>,
-    /// Poisson: piecewise-constant rate, instead of `rate`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub schedule: Vec<RateStep>,
-    /// Poisson: independent sources per target neuron (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sources: Option<u64>,
-    /// Spikes: when the spikes happen.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub times: Vec<Quantity>,
-    /// Poisson and spikes: weight of each input spike (pA, nS or mV, by the target's synapse kind).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub weight: Option<Quantity>,
-    /// Poisson and spikes: which receptor the input spikes reach (default excitatory).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receptor: Option<Receptor>,
-    /// Dc, pulse, sine: the injected current (sine: its amplitude).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amplitude: Option<Quantity>,
-    /// Sine: frequency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub frequency: Option<Quantity>,
-    /// Sine: phase at t = 0, radians (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase: Option<Quantity>,
-    /// Sine: constant added to the sine (default 0 pA).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offset: Option<Quantity>,
-    /// Noise: mean current (default 0 pA).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mean: Option<Quantity>,
-    /// Noise: standard deviation of the current.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sigma: Option<Quantity>,
-    /// Noise: correlation time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tau: Option<Quantity>,
     /// When the input switches on (default 0 ms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<Quantity>,
@@ -423,69 +380,126 @@ pub struct Input {
     pub stop: Option<Quantity>,
 }
 
+/// What an input does, kind by kind, with the fields each kind has. Weights of input spikes
+/// are in pA, nS or mV, by the target's synapse kind; currents are in pA.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Stimulus {
+    /// Independent Poisson spike trains onto each target neuron, at `rate` or following a
+    /// `schedule` of rates, from `sources` independent sources per neuron (default 1).
+    Poisson {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rate: Option<Quantity>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        schedule: Vec<RateStep>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sources: Option<u64>,
+        weight: Quantity,
+        /// Which receptor the spikes reach (default excitatory).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receptor: Option<Receptor>,
+    },
+    /// Spikes at the listed `times` onto every target neuron.
+    Spikes {
+        times: Vec<Quantity>,
+        weight: Quantity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receptor: Option<Receptor>,
+    },
+    /// Constant current.
+    Dc { amplitude: Quantity },
+    /// Current switched on at `start` and off at `stop`.
+    Pulse { amplitude: Quantity },
+    /// `offset + amplitude · sin(2π · frequency · t + phase)`, phase in radians (default 0),
+    /// offset default 0 pA.
+    Sine {
+        amplitude: Quantity,
+        frequency: Quantity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        phase: Option<Quantity>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        offset: Option<Quantity>,
+    },
+    /// Ornstein–Uhlenbeck noise current, independent per neuron: `mean` (default 0 pA),
+    /// `sigma` (its standard deviation) and `tau` (its correlation time).
+    Noise {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean: Option<Quantity>,
+        sigma: Quantity,
+        tau: Quantity,
+    },
+}
+
+impl Stimulus {
+    pub fn kind(&self) -> InputKind {
+        match self {
+            Stimulus::Poisson { .. } => InputKind::Poisson,
+            Stimulus::Spikes { .. } => InputKind::Spikes,
+            Stimulus::Dc { .. } => InputKind::Dc,
+            Stimulus::Pulse { .. } => InputKind::Pulse,
+            Stimulus::Sine { .. } => InputKind::Sine,
+            Stimulus::Noise { .. } => InputKind::Noise,
+        }
+    }
+
+    /// Its numbers with a unit that are given, by field name (a person edits these).
+    pub fn quantities_mut(&mut self) -> Vec<(&'static str, &mut Quantity)> {
+        let mut out: Vec<(&'static str, &mut Quantity)> = Vec::new();
+        match self {
+            Stimulus::Poisson { rate, weight, .. } => {
+                out.extend(rate.as_mut().map(|q| ("rate", q)));
+                out.push(("weight", weight));
+            }
+            Stimulus::Spikes { weight, .. } => out.push(("weight", weight)),
+            Stimulus::Dc { amplitude } | Stimulus::Pulse { amplitude } => out.push(("amplitude", amplitude)),
+            Stimulus::Sine { amplitude, frequency, phase, offset } => {
+                out.push(("amplitude", amplitude));
+                out.push(("frequency", frequency));
+                out.extend(phase.as_mut().map(|q| ("phase", q)));
+                out.extend(offset.as_mut().map(|q| ("offset", q)));
+            }
+            Stimulus::Noise { mean, sigma, tau } => {
+                out.extend(mean.as_mut().map(|q| ("mean", q)));
+                out.push(("sigma", sigma));
+                out.push(("tau", tau));
+            }
+        }
+        out
+    }
+
+    /// The current it injects while on, if that is constant (DC and pulse), pA.
+    pub fn constant_current_pa(&self) -> Option<f64> {
+        match self {
+            Stimulus::Dc { amplitude } | Stimulus::Pulse { amplitude } => Some(amplitude.canonical()),
+            _ => None,
+        }
+    }
+}
+
 impl Input {
-    /// The fields a person can edit as a number with a unit, for this input's kind (then its
-    /// start and stop): name, what it is, and its dimension (a weight's is that of the
-    /// target's synapses, so it keeps the one it has).
-    pub fn quantity_fields(&self) -> Vec<(&'static str, &'static str, Dimension)> {
-        self.kind
-            .fields()
-            .iter()
-            .chain(&["start", "stop"])
-            .filter_map(|&name| {
+    pub fn kind(&self) -> InputKind {
+        self.stimulus.kind()
+    }
+
+    /// The numbers with a unit a person can edit: its kind's that are given, then start and
+    /// stop if given. Each with what it is (for a tooltip) and the dimension to edit it in (a
+    /// weight's is that of the target's synapses, so it keeps the one it has).
+    pub fn quantities_mut(&mut self) -> Vec<(&'static str, &'static str, Dimension, &mut Quantity)> {
+        let mut out = self.stimulus.quantities_mut();
+        out.extend(self.start.as_mut().map(|q| ("start", q)));
+        out.extend(self.stop.as_mut().map(|q| ("stop", q)));
+        out.into_iter()
+            .map(|(name, q)| {
                 let dimension = match name {
                     "rate" | "frequency" => Dimension::Rate,
                     "amplitude" | "offset" | "mean" | "sigma" => Dimension::Current,
                     "tau" | "start" | "stop" => Dimension::Time,
                     "phase" => Dimension::Dimensionless,
-                    "weight" => self.weight.map_or(Dimension::Current, |w| w.dimension()),
-                    _ => return None,
+                    _ => q.dimension(),
                 };
-                Some((name, schema::input_field_doc(name), dimension))
+                (name, schema::input_field_doc(name), dimension, q)
             })
             .collect()
-    }
-
-    /// A quantity field by name (see [`Input::quantity_fields`]).
-    pub fn quantity_mut(&mut self, name: &str) -> Option<&mut Option<Quantity>> {
-        Some(match name {
-            "rate" => &mut self.rate,
-            "weight" => &mut self.weight,
-            "amplitude" => &mut self.amplitude,
-            "frequency" => &mut self.frequency,
-            "phase" => &mut self.phase,
-            "offset" => &mut self.offset,
-            "mean" => &mut self.mean,
-            "sigma" => &mut self.sigma,
-            "tau" => &mut self.tau,
-            "start" => &mut self.start,
-            "stop" => &mut self.stop,
-            _ => return None,
-        })
-    }
-
-    /// Which optional kind-specific fields are filled in.
-    pub fn present_fields(&self) -> Vec<&'static str> {
-        let mut present = Vec::new();
-        let mut mark = |name: &'static str, here: bool| {
-            if here {
-                present.push(name);
-            }
-        };
-        mark("rate", self.rate.is_some());
-        mark("schedule", !self.schedule.is_empty());
-        mark("sources", self.sources.is_some());
-        mark("times", !self.times.is_empty());
-        mark("weight", self.weight.is_some());
-        mark("receptor", self.receptor.is_some());
-        mark("amplitude", self.amplitude.is_some());
-        mark("frequency", self.frequency.is_some());
-        mark("phase", self.phase.is_some());
-        mark("offset", self.offset.is_some());
-        mark("mean", self.mean.is_some());
-        mark("sigma", self.sigma.is_some());
-        mark("tau", self.tau.is_some());
-        present
     }
 }
 

@@ -389,6 +389,45 @@ impl<'l> Walker<'l> {
                 );
             }
         }
+        if std::ptr::eq(s, &INPUT) {
+            self.input_fields(path, table, offset);
+        }
+    }
+
+    /// An input's fields depend on its kind: another kind's are refused, and those its kind
+    /// needs are asked for.
+    fn input_fields(&mut self, path: &str, table: &DeTable<'_>, offset: usize) {
+        let kind = table.get("kind").and_then(|v| match v.get_ref() {
+            DeValue::String(name) => super::InputKind::ALL.into_iter().find(|k| k.key() == name.as_ref()),
+            _ => None,
+        });
+        let Some(kind) = kind else { return };
+        for (key, _) in table.iter() {
+            let name: &str = key.get_ref();
+            let of_some_kind = super::InputKind::ALL.iter().any(|k| k.fields().contains(&name));
+            if of_some_kind && !kind.fields().contains(&name) {
+                self.add(
+                    key.span().start,
+                    join_key(path, name),
+                    format!(
+                        "{name} is not used by a \"{}\" input (it uses {})",
+                        kind.key(),
+                        kind.fields().join(", ")
+                    ),
+                );
+            }
+        }
+        for &name in kind.required() {
+            if table.get(name).is_none() {
+                let (what, example) =
+                    INPUT.fields.iter().find(|f| f.name == name).map_or(("", ""), |f| (f.what, f.example));
+                self.add(
+                    offset,
+                    join_key(path, name),
+                    format!("a \"{}\" input needs {name} ({what}): add {example}", kind.key()),
+                );
+            }
+        }
     }
 
     fn value(&mut self, path: &str, v: &Spanned<DeValue<'_>>, shape: &Shape, m: Meaning<'_>) {
@@ -784,7 +823,6 @@ mod tests {
         assert_eq!(names(&EXPLICIT_SYNAPSE), asked::<ExplicitSynapse>());
         assert_eq!(names(&STDP), asked::<Stdp>());
         assert_eq!(names(&STP), asked::<Stp>());
-        assert_eq!(names(&INPUT), asked::<Input>());
         assert_eq!(names(&RATE_STEP), asked::<RateStep>());
         assert_eq!(names(&RECORDER), asked::<Recorder>());
         assert_eq!(names(&WEIGHT_RECORDER), asked::<WeightRecorder>());
@@ -793,6 +831,50 @@ mod tests {
         assert_eq!(RECEPTORS.options(), asked::<Receptor>());
         assert_eq!(RULES.options(), asked::<Rule>());
         assert_eq!(STDP_RULES.options(), asked::<StdpRule>());
-        assert_eq!(INPUT_KINDS.options(), asked::<InputKind>());
+    }
+
+    /// An input file with its kind's fields, each written as the schema's example.
+    fn input_with(kind: InputKind, fields: &[&str]) -> Result<Input, toml::de::Error> {
+        let mut text = format!("name = \"in\"\nkind = \"{}\"\ntarget = \"p\"\n", kind.key());
+        for name in fields {
+            let field = INPUT.fields.iter().find(|f| f.name == *name).expect("in the schema");
+            text.push_str(field.example);
+            text.push('\n');
+        }
+        toml::from_str(&text)
+    }
+
+    #[test]
+    fn each_input_kind_has_the_fields_the_schema_gives_it() {
+        const COMMON: [&str; 6] = ["name", "kind", "target", "neurons", "start", "stop"];
+        let mut every: Vec<&str> = COMMON.to_vec();
+        for kind in InputKind::ALL {
+            let all = kind.fields();
+            let input = input_with(kind, all).unwrap_or_else(|e| panic!("{kind:?} with all its fields: {e}"));
+            assert_eq!(input.kind(), kind);
+            let written = toml::Value::try_from(&input).expect("serialises");
+            let mut keys: Vec<&str> =
+                written.as_table().expect("a table").keys().map(String::as_str).collect();
+            let mut expected: Vec<&str> =
+                ["name", "kind", "target"].into_iter().chain(all.iter().copied()).collect();
+            keys.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(keys, expected, "{kind:?} writes back every field it read");
+            for left_out in all {
+                let rest: Vec<&str> = all.iter().copied().filter(|f| f != left_out).collect();
+                let needed = kind.required().contains(left_out);
+                assert_eq!(input_with(kind, &rest).is_err(), needed, "{kind:?} without {left_out}");
+            }
+            for other in InputKind::ALL.iter().flat_map(|k| k.fields()).filter(|f| !all.contains(f)) {
+                let with: Vec<&str> = all.iter().chain([other]).copied().collect();
+                assert!(input_with(kind, &with).is_err(), "{kind:?} must refuse {other}");
+            }
+            every.extend(all);
+        }
+        let mut schema = names(&INPUT);
+        schema.sort_unstable();
+        every.sort_unstable();
+        every.dedup();
+        assert_eq!(schema, every, "the schema's input fields are the common ones and the kinds'");
     }
 }

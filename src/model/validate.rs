@@ -597,25 +597,6 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
 }
 
 fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Population>, dt: f64) {
-    let kind = input.kind;
-    let present = input.present_fields();
-    for field in &present {
-        if !kind.fields().contains(field) {
-            c.add(
-                format!("{at}.{field}"),
-                format!(
-                    "{field} is not used by a \"{}\" input (it uses {})",
-                    kind.key(),
-                    kind.fields().join(", ")
-                ),
-            );
-        }
-    }
-    let needs = |c: &mut Checker, field: &str| {
-        if !present.contains(&field) {
-            c.add(format!("{at}.{field}"), format!("a \"{}\" input needs {field}", kind.key()));
-        }
-    };
     let time = |c: &mut Checker, key: String, q: &Quantity| -> Option<f64> {
         let v = c.quantity(&key, q, Dimension::Time)?;
         if v < 0.0 {
@@ -630,7 +611,7 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
     {
         c.add(format!("{at}.stop"), format!("stop ({q}) must come at least one time step after start"));
     }
-    let current = |c: &mut Checker, field: &str, q: &Option<Quantity>| {
+    let current = |c: &mut Checker, field: &str, q: Option<&Quantity>| {
         if let Some(q) = q {
             c.quantity(&format!("{at}.{field}"), q, Dimension::Current);
         }
@@ -642,26 +623,22 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
         }
         v
     };
-    match kind {
-        InputKind::Poisson | InputKind::Spikes => {
-            needs(c, "weight");
-            if let (Some(q), Some(t)) = (&input.weight, target)
-                && let Some(v) = c.quantity(&format!("{at}.weight"), q, t.synapse.weight_dimension())
-                && v < 0.0
-            {
-                c.add(format!("{at}.weight"), "weights are magnitudes and cannot be negative; set receptor = \"inhibitory\" for inhibition");
-            }
+    let weight = |c: &mut Checker, q: &Quantity| {
+        if let Some(t) = target
+            && let Some(v) = c.quantity(&format!("{at}.weight"), q, t.synapse.weight_dimension())
+            && v < 0.0
+        {
+            c.add(
+                format!("{at}.weight"),
+                "weights are magnitudes and cannot be negative; set receptor = \"inhibitory\" for inhibition",
+            );
         }
-        InputKind::Dc | InputKind::Pulse | InputKind::Sine => needs(c, "amplitude"),
-        InputKind::Noise => {
-            needs(c, "sigma");
-            needs(c, "tau");
-        }
-    }
-    match kind {
-        InputKind::Poisson => {
+    };
+    match &input.stimulus {
+        Stimulus::Poisson { rate: single, schedule, sources, weight: w, .. } => {
+            weight(c, w);
             let mut highest = 0.0f64;
-            match (&input.rate, input.schedule.is_empty()) {
+            match (single, schedule.is_empty()) {
                 (None, true) => {
                     c.add(format!("{at}.rate"), "a Poisson input needs a rate (or a schedule of rates)")
                 }
@@ -669,7 +646,7 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                 (Some(q), true) => highest = rate(c, format!("{at}.rate"), q),
                 (None, false) => {
                     let mut last = -1.0;
-                    for (j, step) in input.schedule.iter().enumerate() {
+                    for (j, step) in schedule.iter().enumerate() {
                         highest = highest.max(rate(c, format!("{at}.schedule[{j}].rate"), &step.rate));
                         if let Some(t) = time(c, format!("{at}.schedule[{j}].at"), &step.at) {
                             if t <= last {
@@ -680,10 +657,10 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                     }
                 }
             }
-            if input.sources == Some(0) {
+            if *sources == Some(0) {
                 c.add(format!("{at}.sources"), "sources must be at least 1");
             }
-            let total_hz = highest * input.sources.unwrap_or(1) as f64;
+            let total_hz = highest * sources.unwrap_or(1) as f64;
             if total_hz > MAX_INPUT_RATE_HZ {
                 c.add(
                     format!("{at}.rate"),
@@ -691,39 +668,36 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                 );
             }
         }
-        InputKind::Spikes => {
-            needs(c, "times");
-            for (j, q) in input.times.iter().enumerate() {
+        Stimulus::Spikes { times, weight: w, .. } => {
+            weight(c, w);
+            if times.is_empty() {
+                c.add(format!("{at}.times"), "a \"spikes\" input needs at least one spike time");
+            }
+            for (j, q) in times.iter().enumerate() {
                 time(c, format!("{at}.times[{j}]"), q);
             }
         }
-        InputKind::Dc | InputKind::Pulse => {
-            if kind == InputKind::Pulse && input.stop.is_none() {
+        Stimulus::Dc { amplitude } => current(c, "amplitude", Some(amplitude)),
+        Stimulus::Pulse { amplitude } => {
+            if input.stop.is_none() {
                 c.add(format!("{at}.stop"), "a pulse needs stop, the time it switches off");
             }
-            current(c, "amplitude", &input.amplitude);
+            current(c, "amplitude", Some(amplitude));
         }
-        InputKind::Sine => {
-            current(c, "amplitude", &input.amplitude);
-            current(c, "offset", &input.offset);
-            needs(c, "frequency");
-            if let Some(q) = &input.frequency {
-                rate(c, format!("{at}.frequency"), q);
-            }
-            if let Some(q) = &input.phase {
+        Stimulus::Sine { amplitude, frequency, phase, offset } => {
+            current(c, "amplitude", Some(amplitude));
+            current(c, "offset", offset.as_ref());
+            rate(c, format!("{at}.frequency"), frequency);
+            if let Some(q) = phase {
                 c.quantity(&format!("{at}.phase"), q, Dimension::Dimensionless);
             }
         }
-        InputKind::Noise => {
-            current(c, "mean", &input.mean);
-            if let Some(q) = &input.sigma
-                && c.quantity(&format!("{at}.sigma"), q, Dimension::Current).is_some_and(|v| v < 0.0)
-            {
+        Stimulus::Noise { mean, sigma, tau } => {
+            current(c, "mean", mean.as_ref());
+            if c.quantity(&format!("{at}.sigma"), sigma, Dimension::Current).is_some_and(|v| v < 0.0) {
                 c.add(format!("{at}.sigma"), "sigma is a standard deviation and cannot be negative");
             }
-            if let Some(q) = &input.tau
-                && c.quantity(&format!("{at}.tau"), q, Dimension::Time).is_some_and(|v| v <= 0.0)
-            {
+            if c.quantity(&format!("{at}.tau"), tau, Dimension::Time).is_some_and(|v| v <= 0.0) {
                 c.add(format!("{at}.tau"), "the correlation time must be positive");
             }
         }

@@ -109,8 +109,11 @@ impl Model {
                     format!("this input switches on at {start}, after the run ends ({run}): it never acts"),
                 ));
             }
-            let late: Vec<(usize, &Quantity)> = input
-                .times
+            let times: &[Quantity] = match &input.stimulus {
+                Stimulus::Spikes { times, .. } => times,
+                _ => &[],
+            };
+            let late: Vec<(usize, &Quantity)> = times
                 .iter()
                 .enumerate()
                 .filter(|(_, t)| t.expect(Dimension::Time).is_ok_and(|v| v >= duration))

@@ -8,7 +8,7 @@
 //! fires much faster costs more: the command line's progress bar and the window's status bar
 //! show the measured speed once it runs.
 
-use crate::model::{InputKind, Model};
+use crate::model::{Model, Stimulus};
 
 /// Rate assumed for neurons whose rate the model does not state, Hz (cortical networks fire
 /// at a few to a few tens of Hz).
@@ -66,18 +66,20 @@ pub fn estimate_run(model: &Model, duration_ms: f64) -> RunEstimate {
     let input_events: f64 = model
         .inputs
         .iter()
-        .filter(|i| i.kind == InputKind::Poisson)
-        .map(|i| {
-            let targets = if i.neurons.is_empty() {
-                model.population(&i.target).map_or(0.0, |(_, p)| p.size as f64)
-            } else {
-                i.neurons.len() as f64
-            };
-            let rate = i.rate.as_ref().map_or_else(
-                || i.schedule.iter().map(|s| s.rate.canonical()).fold(0.0, f64::max),
-                |r| r.canonical(),
-            );
-            targets * i.sources.unwrap_or(1) as f64 * rate * seconds
+        .filter_map(|i| match &i.stimulus {
+            Stimulus::Poisson { rate, schedule, sources, .. } => {
+                let targets = if i.neurons.is_empty() {
+                    model.population(&i.target).map_or(0.0, |(_, p)| p.size as f64)
+                } else {
+                    i.neurons.len() as f64
+                };
+                let rate = rate.as_ref().map_or_else(
+                    || schedule.iter().map(|s| s.rate.canonical()).fold(0.0, f64::max),
+                    |r| r.canonical(),
+                );
+                Some(targets * sources.unwrap_or(1) as f64 * rate * seconds)
+            }
+            _ => None,
         })
         .sum();
     wall_ns += synaptic_events * EVENT_NS + input_events * INPUT_EVENT_NS;

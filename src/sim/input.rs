@@ -3,7 +3,7 @@
 
 use super::neuron::PopState;
 use super::rng::{Stream, rng_for};
-use crate::model::{Delivers, Input as InputSpec, InputKind, Model, Quantity, Receptor};
+use crate::model::{Delivers, Input as InputSpec, InputKind, Model, Quantity, Receptor, Stimulus};
 use rand::RngExt;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use rand_pcg::Pcg64Mcg;
@@ -92,18 +92,18 @@ impl InputState {
         let neurons: Vec<u32> = spec.neurons.iter().map(|&n| n as u32).collect();
         let count = if neurons.is_empty() { pop.size as usize } else { neurons.len() };
         let to_step = |ms: f64| (ms / dt).round().max(0.0) as u64;
-        let weight = canonical(spec.weight) as f32;
-        let receptor = spec.receptor.unwrap_or(Receptor::Excitatory);
-        let drive = match spec.kind {
-            InputKind::Poisson => {
-                let sources = spec.sources.unwrap_or(1) as f64;
-                let rates: Vec<(u64, f64)> = match spec.rate {
+        let spikes = |weight: &Quantity, receptor: &Option<Receptor>| {
+            (weight.canonical() as f32, receptor.unwrap_or(Receptor::Excitatory))
+        };
+        let drive = match &spec.stimulus {
+            Stimulus::Poisson { rate, schedule, sources, weight, receptor } => {
+                let (weight, receptor) = spikes(weight, receptor);
+                let sources = sources.unwrap_or(1) as f64;
+                let rates: Vec<(u64, f64)> = match rate {
                     Some(rate) => vec![(0, rate.canonical())],
-                    None => spec
-                        .schedule
-                        .iter()
-                        .map(|s| (to_step(s.at.canonical()), s.rate.canonical()))
-                        .collect(),
+                    None => {
+                        schedule.iter().map(|s| (to_step(s.at.canonical()), s.rate.canonical())).collect()
+                    }
                 };
                 let blocks = (0..count.div_ceil(POISSON_BLOCK))
                     .map(|b| {
@@ -122,22 +122,23 @@ impl InputState {
                     .collect();
                 Drive::Poisson { blocks, weight, receptor }
             }
-            InputKind::Spikes => {
-                let mut steps: Vec<u64> = spec.times.iter().map(|t| to_step(t.canonical())).collect();
+            Stimulus::Spikes { times, weight, receptor } => {
+                let (weight, receptor) = spikes(weight, receptor);
+                let mut steps: Vec<u64> = times.iter().map(|t| to_step(t.canonical())).collect();
                 steps.sort_unstable();
                 Drive::Spikes { steps, next: 0, weight, receptor }
             }
-            InputKind::Dc | InputKind::Pulse => {
-                Drive::Constant { amplitude: canonical(spec.amplitude) as f32 }
+            Stimulus::Dc { amplitude } | Stimulus::Pulse { amplitude } => {
+                Drive::Constant { amplitude: amplitude.canonical() as f32 }
             }
-            InputKind::Sine => Drive::Sine {
-                amplitude: canonical(spec.amplitude) as f32,
-                offset: canonical(spec.offset) as f32,
-                omega: 2.0 * std::f64::consts::PI * canonical(spec.frequency) * 1e-3,
-                phase: canonical(spec.phase),
+            Stimulus::Sine { amplitude, frequency, phase, offset } => Drive::Sine {
+                amplitude: amplitude.canonical() as f32,
+                offset: canonical(*offset) as f32,
+                omega: 2.0 * std::f64::consts::PI * frequency.canonical() * 1e-3,
+                phase: canonical(*phase),
             },
-            InputKind::Noise => {
-                let (mean, sigma, tau) = (canonical(spec.mean), canonical(spec.sigma), canonical(spec.tau));
+            Stimulus::Noise { mean, sigma, tau } => {
+                let (mean, sigma, tau) = (canonical(*mean), sigma.canonical(), tau.canonical());
                 let decay = (-dt / tau).exp();
                 Drive::Noise {
                     mean: mean as f32,
@@ -153,7 +154,7 @@ impl InputState {
             start_step: to_step(canonical(spec.start)),
             stop_step: spec.stop.map_or(u64::MAX, |q| to_step(q.canonical())),
             drive,
-            kind: spec.kind,
+            kind: spec.kind(),
             rng: Box::new(rng_for(model.simulation.seed, Stream::Input, &spec.name)),
         }
     }

@@ -676,7 +676,7 @@ fn same_structure(a: &Model, b: &Model) -> bool {
         });
     let inputs = a.inputs.len() == b.inputs.len()
         && a.inputs.iter().zip(&b.inputs).all(|(x, y)| {
-            x.name == y.name && x.kind == y.kind && x.target == y.target && x.neurons == y.neurons
+            x.name == y.name && x.kind() == y.kind() && x.target == y.target && x.neurons == y.neurons
         });
     pops && projs
         && inputs

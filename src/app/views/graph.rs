@@ -206,7 +206,7 @@ impl SnarlViewer<Node> for Viewer<'_> {
                     .inputs
                     .iter()
                     .find(|i| &i.name == name)
-                    .map_or(String::new(), |i| i.kind.display_name().to_string());
+                    .map_or(String::new(), |i| i.kind().display_name().to_string());
                 ui.label(kind);
                 PinInfo::circle().with_fill(EXC).with_wire_color(EXC)
             }

@@ -7,7 +7,7 @@
 use super::{LiveData, Shared, View, empty_hint};
 use crate::app::runner::Command;
 use crate::export::Table;
-use crate::model::{Delivers, Model, Population, StateVarInfo};
+use crate::model::{Model, Population, StateVarInfo};
 use crate::neurons::{PhaseField, Values};
 use egui::Color32;
 use egui_plot::{Arrows, HLine, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
@@ -53,13 +53,12 @@ pub fn injected_current(model: &Model, pop: usize, neuron: usize, t_ms: f64) -> 
         .inputs
         .iter()
         .filter(|i| &i.target == name && (i.neurons.is_empty() || i.neurons.contains(&(neuron as u64))))
-        .filter(|i| i.kind.delivers() == Delivers::Current { time_varying: false })
         .filter(|i| {
             let start = i.start.as_ref().map_or(0.0, |q| q.canonical());
             let stop = i.stop.as_ref().map_or(f64::INFINITY, |q| q.canonical());
             (start..stop).contains(&t_ms)
         })
-        .filter_map(|i| i.amplitude.as_ref().map(|q| q.canonical()))
+        .filter_map(|i| i.stimulus.constant_current_pa())
         .sum()
 }
 
