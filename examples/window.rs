@@ -1,0 +1,373 @@
+//! What the real window costs: runs the workbench's eframe window on a preset with the default
+//! views, playing, and prints the simulation's speed in the window against the headless
+//! engine's (measured first, in the same run), the CPU each thread used, frames per second,
+//! and the latency from an input event to the end of the frame that shows it.
+//!
+//!     cargo run --release --example window                  # brunel_ai, 30 s quiet, 30 s loaded
+//!     cargo run --release --example window -- cuba 20       # another preset, 20 s each
+//!
+//! It needs an X display; without one it starts its own Xvfb (software rendering, as on a lab
+//! machine without a GPU driver). Input events are real X events, sent with `xdotool`
+//! (pointer moves), so they travel the same way as a student's mouse; each latency runs from
+//! just before `xdotool` is started to the end of the frame (drawing and buffer swap included)
+//! that received the event, so it slightly overstates the true figure. The "loaded" run keeps
+//! the other core busy with a spinning process, as on a shared lab PC.
+//!
+//! `WINDOW_VIEWS=network,learning,statistics` brings other views to the front;
+//! `WINDOW_THREADS=1` lists every thread's share of a core.
+
+use spikelab::app::SpikeLabApp;
+use spikelab::model::{Model, presets};
+use spikelab::sim::Network;
+use std::collections::{HashMap, VecDeque};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Time given to building the network and the first frames before measuring.
+const WARM_UP: Duration = Duration::from_secs(5);
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--child") {
+        return child(&args[1], args[2].parse().expect("seconds"));
+    }
+    let name = args.first().cloned().unwrap_or_else(|| "brunel_ai".into());
+    let seconds: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(30.0);
+    let model = load(&name);
+    let (display, _xvfb) = ensure_display();
+
+    let headless = headless_speed(&model, 10.0);
+    println!("{name}: headless engine {headless:.1} ms of biological time per second of wall time");
+    println!();
+    println!(
+        "{:<8} {:>10} {:>9} {:>7} {:>6} {:>9} {:>6} {:>10} {:>10} {:>10} {:>4}",
+        "run", "sim ms/s", "of headl.", "sim", "UI", "renderer", "fps", "lat p50", "lat p95", "lat max", "n"
+    );
+    for loaded in [false, true] {
+        let _spinner = loaded.then(Spinner::start);
+        let exe = std::env::current_exe().expect("own path");
+        let out = Command::new(exe)
+            .args(["--child", &name, &seconds.to_string()])
+            .env("DISPLAY", &display)
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("start the window");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let Some(r) = text.lines().find_map(Report::parse) else {
+            eprintln!("the window did not report:\n{text}");
+            std::process::exit(1);
+        };
+        println!(
+            "{:<8} {:>10.1} {:>8.0}% {:>7.2} {:>6.2} {:>9.2} {:>6.1} {:>7.0} ms {:>7.0} ms {:>7.0} ms {:>4}",
+            if loaded { "loaded" } else { "quiet" },
+            r.sim_ms_per_s,
+            100.0 * r.sim_ms_per_s / headless,
+            r.sim_core,
+            r.ui_core,
+            r.render_core,
+            r.fps,
+            r.p50,
+            r.p95,
+            r.max,
+            r.n
+        );
+    }
+    println!();
+    println!("sim, UI, renderer: share of one core used by the simulation thread, the UI thread and");
+    println!("the software renderer's threads. Targets: quiet sim >= 90% of headless, UI + renderer");
+    println!("<= 0.30 of a core, input-to-frame latency p95 <= 100 ms quiet and loaded.");
+}
+
+fn load(name: &str) -> Model {
+    let Some(text) = presets::preset(name) else {
+        eprintln!("no preset called {name}");
+        std::process::exit(2);
+    };
+    Model::from_toml(text, name).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(1);
+    })
+}
+
+/// Biological ms per wall second of the engine alone, on one thread as the window runs it.
+fn headless_speed(model: &Model, wall_s: f64) -> f64 {
+    let mut net = Network::build(model).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(1);
+    });
+    let started = Instant::now();
+    while started.elapsed().as_secs_f64() < wall_s {
+        for _ in 0..10 {
+            if let Err(e) = net.step() {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        }
+    }
+    net.time_ms() / started.elapsed().as_secs_f64()
+}
+
+/// A process that keeps one core busy while it lives.
+struct Spinner(Child);
+
+impl Spinner {
+    fn start() -> Spinner {
+        Spinner(Command::new("sh").args(["-c", "while :; do :; done"]).spawn().expect("sh"))
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The display to use: this one's, or our own Xvfb's, which stops when it is dropped.
+fn ensure_display() -> (String, Option<Spinner>) {
+    if let Ok(display) = std::env::var("DISPLAY") {
+        return (display, None);
+    }
+    let Some(n) = (90..140).find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()) else {
+        eprintln!("no free X display number");
+        std::process::exit(1);
+    };
+    let xvfb = Command::new("Xvfb")
+        .args([&format!(":{n}"), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            eprintln!("no DISPLAY and Xvfb could not start ({e}); install xvfb, or run under a display");
+            std::process::exit(1);
+        });
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let waited = Instant::now();
+    while !std::path::Path::new(&socket).exists() && waited.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (format!(":{n}"), Some(Spinner(xvfb)))
+}
+
+/// What a window run measured.
+struct Report {
+    sim_ms_per_s: f64,
+    sim_core: f64,
+    ui_core: f64,
+    render_core: f64,
+    fps: f64,
+    p50: f64,
+    p95: f64,
+    max: f64,
+    n: usize,
+}
+
+impl Report {
+    fn line(&self) -> String {
+        format!(
+            "REPORT {} {} {} {} {} {} {} {} {}",
+            self.sim_ms_per_s,
+            self.sim_core,
+            self.ui_core,
+            self.render_core,
+            self.fps,
+            self.p50,
+            self.p95,
+            self.max,
+            self.n
+        )
+    }
+
+    fn parse(line: &str) -> Option<Report> {
+        let v: Vec<f64> = line.strip_prefix("REPORT ")?.split(' ').filter_map(|x| x.parse().ok()).collect();
+        (v.len() == 9).then(|| Report {
+            sim_ms_per_s: v[0],
+            sim_core: v[1],
+            ui_core: v[2],
+            render_core: v[3],
+            fps: v[4],
+            p50: v[5],
+            p95: v[6],
+            max: v[7],
+            n: v[8] as usize,
+        })
+    }
+}
+
+/// What the window and the driving thread share.
+#[derive(Default)]
+struct Probe {
+    frames: u64,
+    bio_ms: f64,
+    /// Pointer moves sent and not yet seen, with when each was sent.
+    sent: VecDeque<Instant>,
+    /// Moves seen in the last frame (when sent) and when that frame started.
+    seen: Vec<Instant>,
+    seen_frame: Option<Instant>,
+    latencies_ms: Vec<f64>,
+    frame_start: Option<Instant>,
+}
+
+struct Window {
+    app: SpikeLabApp,
+    probe: Arc<Mutex<Probe>>,
+}
+
+impl eframe::App for Window {
+    fn raw_input_hook(&mut self, _ctx: &egui::Context, raw: &mut egui::RawInput) {
+        let mut p = self.probe.lock().expect("probe");
+        let now = Instant::now();
+        p.frame_start = Some(now);
+        let moves = raw.events.iter().filter(|e| matches!(e, egui::Event::PointerMoved(_))).count();
+        for _ in 0..moves {
+            if let Some(t0) = p.sent.pop_front() {
+                p.seen.push(t0);
+                p.seen_frame = Some(now);
+            }
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        {
+            let mut p = self.probe.lock().expect("probe");
+            // The previous frame's time (drawing and swap included) ends the latencies of the
+            // moves it received.
+            if let (Some(start), Some(cpu)) = (p.seen_frame, frame.info().cpu_usage)
+                && p.frame_start != p.seen_frame
+            {
+                let end = start + Duration::from_secs_f32(cpu);
+                let seen = std::mem::take(&mut p.seen);
+                p.latencies_ms.extend(seen.iter().map(|t0| (end - *t0).as_secs_f64() * 1e3));
+                p.seen_frame = None;
+            }
+            p.frames += 1;
+            p.bio_ms = self.app.live().time_ms;
+            if p.seen_frame.is_some() {
+                // Make sure a next frame comes to close these latencies.
+                ui.ctx().request_repaint();
+            }
+        }
+        self.app.ui(ui, frame);
+    }
+}
+
+/// CPU seconds used so far by each thread of this process, by thread id, with its name.
+fn thread_cpu() -> HashMap<u32, (String, f64)> {
+    let ticks = 100.0; // USER_HZ on Linux
+    let mut out = HashMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return out };
+    for task in tasks.flatten() {
+        let Ok(tid) = task.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default().trim().to_string();
+        let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+        let Some((_, rest)) = stat.rsplit_once(") ") else { continue };
+        let f: Vec<&str> = rest.split(' ').collect();
+        let used = f.get(11).and_then(|u| u.parse::<f64>().ok()).unwrap_or(0.0)
+            + f.get(12).and_then(|s| s.parse::<f64>().ok()).unwrap_or(0.0);
+        out.insert(tid, (name, used / ticks));
+    }
+    out
+}
+
+fn child(name: &str, seconds: f64) {
+    let model = load(name);
+    let probe = Arc::new(Mutex::new(Probe::default()));
+    let report: Arc<Mutex<Option<Report>>> = Arc::default();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1600.0, 1000.0])
+            .with_position([0.0, 0.0]),
+        ..Default::default()
+    };
+    let (p, r) = (probe.clone(), report.clone());
+    let result = eframe::run_native(
+        "SpikeLab window benchmark",
+        options,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let wake = ctx.clone();
+            let mut app = SpikeLabApp::new(model, None, name, move || wake.request_repaint());
+            if let Ok(keys) = std::env::var("WINDOW_VIEWS") {
+                let tabs: Vec<_> = keys.split(',').filter_map(spikelab::app::views::Tab::from_key).collect();
+                app.show_views(&tabs);
+            }
+            app.play();
+            std::thread::spawn(move || drive(ctx, p.clone(), r, seconds));
+            Ok(Box::new(Window { app, probe }))
+        }),
+    );
+    if let Err(e) = result {
+        eprintln!("the window failed: {e}");
+        std::process::exit(1);
+    }
+    match report.lock().expect("report").as_ref() {
+        Some(r) => println!("{}", r.line()),
+        None => std::process::exit(1),
+    }
+}
+
+/// Waits for the warm-up, then measures for `seconds` while moving the pointer every 150 to
+/// 350 ms, then closes the window.
+fn drive(ctx: egui::Context, probe: Arc<Mutex<Probe>>, report: Arc<Mutex<Option<Report>>>, seconds: f64) {
+    std::thread::sleep(WARM_UP);
+    let ui_tid = std::process::id();
+    let cpu0 = thread_cpu();
+    let (frames0, bio0) = {
+        let p = probe.lock().expect("probe");
+        (p.frames, p.bio_ms)
+    };
+    let started = Instant::now();
+    let mut k = 0u64;
+    while started.elapsed().as_secs_f64() < seconds {
+        let (x, y) = (500 + 40 * (k % 2), 300);
+        let t0 = Instant::now();
+        probe.lock().expect("probe").sent.push_back(t0);
+        let moved = Command::new("xdotool").args(["mousemove", &x.to_string(), &y.to_string()]).status();
+        if !moved.is_ok_and(|s| s.success()) {
+            eprintln!("xdotool failed: install xdotool to measure input latency");
+            probe.lock().expect("probe").sent.clear();
+        }
+        k += 1;
+        // A spread of intervals, so that events do not line up with frames.
+        std::thread::sleep(Duration::from_millis(150 + (k * 37) % 200));
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let cpu1 = thread_cpu();
+    let (mut sim, mut ui, mut render) = (0.0, 0.0, 0.0);
+    if std::env::var_os("WINDOW_THREADS").is_some() {
+        for (tid, (name, used)) in &cpu1 {
+            eprintln!("{tid} {name} {:.2}", (used - cpu0.get(tid).map_or(0.0, |(_, u)| *u)) / wall);
+        }
+    }
+    for (tid, (name, used)) in &cpu1 {
+        let before = cpu0.get(tid).map_or(0.0, |(_, u)| *u);
+        let share = (used - before) / wall;
+        if *tid == ui_tid {
+            ui += share;
+        } else if name == "simulation" {
+            sim += share;
+        } else if name.starts_with("llvmpipe") || name.contains("gl") || name.contains("mesa") {
+            render += share;
+        }
+    }
+    let p = probe.lock().expect("probe");
+    let mut lat = p.latencies_ms.clone();
+    lat.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        lat.get(((lat.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN)
+    };
+    *report.lock().expect("report") = Some(Report {
+        sim_ms_per_s: (p.bio_ms - bio0) / wall,
+        sim_core: sim,
+        ui_core: ui,
+        render_core: render,
+        fps: (p.frames - frames0) as f64 / wall,
+        p50: at(0.5),
+        p95: at(0.95),
+        max: lat.last().copied().unwrap_or(f64::NAN),
+        n: lat.len(),
+    });
+    drop(p);
+    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+}
