@@ -45,7 +45,7 @@ fn main() {
         "run", "sim ms/s", "of headl.", "sim", "UI", "renderer", "fps", "lat p50", "lat p95", "lat max", "n"
     );
     for loaded in [false, true] {
-        let _spinner = loaded.then(Spinner::start);
+        let _spinner = loaded.then(Running::spinner);
         let exe = std::env::current_exe().expect("own path");
         let out = Command::new(exe)
             .args(["--child", &name, &seconds.to_string()])
@@ -108,16 +108,17 @@ fn headless_speed(model: &Model, wall_s: f64) -> f64 {
     net.time_ms() / started.elapsed().as_secs_f64()
 }
 
-/// A process that keeps one core busy while it lives.
-struct Spinner(Child);
+/// A child process that is stopped when this is dropped.
+struct Running(Child);
 
-impl Spinner {
-    fn start() -> Spinner {
-        Spinner(Command::new("sh").args(["-c", "while :; do :; done"]).spawn().expect("sh"))
+impl Running {
+    /// One that keeps a core busy.
+    fn spinner() -> Running {
+        Running(Command::new("sh").args(["-c", "while :; do :; done"]).spawn().expect("sh"))
     }
 }
 
-impl Drop for Spinner {
+impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
@@ -125,7 +126,7 @@ impl Drop for Spinner {
 }
 
 /// The display to use: this one's, or our own Xvfb's, which stops when it is dropped.
-fn ensure_display() -> (String, Option<Spinner>) {
+fn ensure_display() -> (String, Option<Running>) {
     if let Ok(display) = std::env::var("DISPLAY") {
         return (display, None);
     }
@@ -147,7 +148,7 @@ fn ensure_display() -> (String, Option<Spinner>) {
     while !std::path::Path::new(&socket).exists() && waited.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(50));
     }
-    (format!(":{n}"), Some(Spinner(xvfb)))
+    (format!(":{n}"), Some(Running(xvfb)))
 }
 
 /// What a window run measured.
