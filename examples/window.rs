@@ -14,7 +14,8 @@
 //! the other core busy with a spinning process, as on a shared lab PC.
 //!
 //! `WINDOW_VIEWS=network,learning,statistics` brings other views to the front;
-//! `WINDOW_THREADS=1` lists every thread's share of a core.
+//! `WINDOW_THREADS=1` lists every thread's share of a core; `WINDOW_RENDERER=wgpu` measures
+//! the fallback renderer instead of OpenGL.
 
 use spikelab::app::SpikeLabApp;
 use spikelab::model::{Model, presets};
@@ -251,6 +252,10 @@ impl eframe::App for Window {
         }
         self.app.ui(ui, frame);
     }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        self.app.clear_color(visuals)
+    }
 }
 
 /// CPU seconds used so far by each thread of this process, by thread id, with its name.
@@ -275,12 +280,12 @@ fn child(name: &str, seconds: f64) {
     let model = load(name);
     let probe = Arc::new(Mutex::new(Probe::default()));
     let report: Arc<Mutex<Option<Report>>> = Arc::default();
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1600.0, 1000.0])
-            .with_position([0.0, 0.0]),
-        ..Default::default()
+    let renderer = match std::env::var("WINDOW_RENDERER").as_deref() {
+        Ok("wgpu") => eframe::Renderer::Wgpu,
+        _ => spikelab::app::RENDERERS[0],
     };
+    let mut options = spikelab::app::native_options(renderer);
+    options.viewport = options.viewport.with_position([0.0, 0.0]);
     let (p, r) = (probe.clone(), report.clone());
     let result = eframe::run_native(
         "SpikeLab window benchmark",

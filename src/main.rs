@@ -103,44 +103,48 @@ fn main() {
 
 /// Opens the workbench on a file, a preset, or the default preset.
 fn window(file: Option<&str>, play: bool, views: Vec<Tab>, lesson: Option<(usize, usize)>) -> Result<()> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1600.0, 1000.0])
-            .with_min_inner_size([900.0, 560.0])
-            .with_title("SpikeLab")
-            .with_drag_and_drop(true),
-        ..Default::default()
-    };
-    let file = file.map(str::to_string);
-    eframe::run_native(
-        "SpikeLab",
-        options,
-        Box::new(move |cc| {
-            let ctx = cc.egui_ctx.clone();
-            let repaint = move || ctx.request_repaint();
-            let mut app = match &file {
-                None => spikelab::app::SpikeLabApp::with_default_preset(repaint),
-                Some(f) => {
-                    let path = Path::new(f);
-                    let (model, source) = match load(f) {
-                        Ok(m) => (m, path.exists().then(|| path.to_path_buf())),
-                        Err(e) => return Err(format!("{e:#}").into()),
-                    };
-                    spikelab::app::SpikeLabApp::new(model, source, f, repaint)
+    let mut failures = Vec::new();
+    for renderer in spikelab::app::RENDERERS {
+        let options = spikelab::app::native_options(renderer);
+        let file = file.map(str::to_string);
+        let views = views.clone();
+        let outcome = eframe::run_native(
+            "SpikeLab",
+            options,
+            Box::new(move |cc| {
+                let ctx = cc.egui_ctx.clone();
+                let repaint = move || ctx.request_repaint();
+                let mut app = match &file {
+                    None => spikelab::app::SpikeLabApp::with_default_preset(repaint),
+                    Some(f) => {
+                        let path = Path::new(f);
+                        let (model, source) = match load(f) {
+                            Ok(m) => (m, path.exists().then(|| path.to_path_buf())),
+                            Err(e) => return Err(format!("{e:#}").into()),
+                        };
+                        spikelab::app::SpikeLabApp::new(model, source, f, repaint)
+                    }
+                };
+                if let Some((n, step)) = lesson {
+                    app.start_lesson(n.saturating_sub(1));
+                    app.go_to_step(step.saturating_sub(1));
                 }
-            };
-            if let Some((n, step)) = lesson {
-                app.start_lesson(n.saturating_sub(1));
-                app.go_to_step(step.saturating_sub(1));
-            }
-            app.show_views(&views);
-            if play {
-                app.play();
-            }
-            Ok(Box::new(app))
-        }),
-    )
-    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+                app.show_views(&views);
+                if play {
+                    app.play();
+                }
+                Ok(Box::new(app))
+            }),
+        );
+        match outcome {
+            Ok(()) => return Ok(()),
+            // Only a renderer that could not start is worth another try; a model that does
+            // not load fails the same way with every renderer.
+            Err(eframe::Error::AppCreation(e)) => anyhow::bail!("could not open the window: {e}"),
+            Err(e) => failures.push(format!("{renderer}: {e}")),
+        }
+    }
+    anyhow::bail!("could not open the window: {}", failures.join("; "))
 }
 
 /// Loads a file, or a built-in preset when no such file exists.

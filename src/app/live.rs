@@ -50,7 +50,8 @@ pub struct LiveData {
     pub synaptic_events: u64,
     pub playing: bool,
     pub steps_per_second: f64,
-    /// Spikes per wall second and biological ms per wall second, smoothed.
+    /// Spikes per wall second and biological seconds per wall second, each measured over the
+    /// last whole second of play (steady enough to read; zero until a second has passed).
     pub spikes_per_second: f64,
     pub realtime_factor: f64,
     /// Spikes received since the network was built.
@@ -63,8 +64,12 @@ pub struct LiveData {
     pub weights_serial: u64,
     /// Counts the networks built so far: caches of older runs compare it to know they are stale.
     pub generation: u64,
-    last_update: Option<(std::time::Instant, f64, u64)>,
+    /// Start of the current measuring second: wall clock, biological time, spikes so far.
+    rate_window: Option<(std::time::Instant, f64, u64)>,
 }
+
+/// Wall time over which the real-time factor and spike rate are measured.
+pub const RATE_WINDOW: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How much history the window keeps, biological ms.
 pub const KEEP_MS: f64 = 20_000.0;
@@ -85,26 +90,7 @@ impl LiveData {
     }
 
     pub fn take(&mut self, batch: Batch) {
-        let now = std::time::Instant::now();
-        if let Some((then, t_then, spikes_then)) = self.last_update {
-            let wall = now.duration_since(then).as_secs_f64();
-            if wall > 0.05 {
-                let spikes = (self.spikes_total() - spikes_then) as f64;
-                let bio = batch.time_ms - t_then;
-                let smooth = |old: f64, new: f64| if old == 0.0 { new } else { 0.7 * old + 0.3 * new };
-                self.spikes_per_second = smooth(self.spikes_per_second, spikes / wall);
-                self.realtime_factor = smooth(self.realtime_factor, bio / 1000.0 / wall);
-                self.last_update =
-                    Some((now, batch.time_ms, self.spikes_total() + batch.spikes.len() as u64));
-            }
-        } else {
-            self.last_update = Some((now, batch.time_ms, self.spikes_total()));
-        }
-        if !batch.playing {
-            self.spikes_per_second = 0.0;
-            self.realtime_factor = 0.0;
-            self.last_update = None;
-        }
+        self.measure_rates(&batch, std::time::Instant::now());
         self.spike_count += batch.spikes.len() as u64;
         self.spikes.extend_from_slice(&batch.spikes);
         append(&mut self.traces, batch.traces, |t| &mut t.values);
@@ -119,8 +105,26 @@ impl LiveData {
         self.forget_old();
     }
 
-    fn spikes_total(&self) -> u64 {
-        self.spike_count
+    /// Updates the real-time factor and spike rate once per [`RATE_WINDOW`] of play, from the
+    /// biological time and spikes that window held (so the figures do not jump with each batch).
+    fn measure_rates(&mut self, batch: &Batch, now: std::time::Instant) {
+        if !batch.playing {
+            self.spikes_per_second = 0.0;
+            self.realtime_factor = 0.0;
+            self.rate_window = None;
+            return;
+        }
+        let spikes_now = self.spike_count + batch.spikes.len() as u64;
+        match self.rate_window {
+            Some((then, t_then, spikes_then)) if now.duration_since(then) >= RATE_WINDOW => {
+                let wall = now.duration_since(then).as_secs_f64();
+                self.realtime_factor = (batch.time_ms - t_then) / 1000.0 / wall;
+                self.spikes_per_second = (spikes_now - spikes_then) as f64 / wall;
+                self.rate_window = Some((now, batch.time_ms, spikes_now));
+            }
+            Some(_) => {}
+            None => self.rate_window = Some((now, batch.time_ms, spikes_now)),
+        }
     }
 
     /// Drops history older than KEEP_MS, in blocks so that it costs little per frame.
@@ -186,5 +190,41 @@ fn append<T>(kept: &mut Vec<T>, batch: Vec<T>, values: impl Fn(&mut T) -> &mut V
             Some(old) => values(old).extend_from_slice(values(&mut series)),
             None => kept.push(series),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn playing(time_ms: f64, spikes: usize) -> Batch {
+        let spike = Spike { step: 0, pop: 0, neuron: 0 };
+        Batch { time_ms, playing: true, spikes: vec![spike; spikes], ..Batch::default() }
+    }
+
+    #[test]
+    fn the_real_time_factor_is_measured_over_a_whole_second_and_holds_between() {
+        let mut live = LiveData::default();
+        let t0 = Instant::now();
+        // Batches every 15 ms whose biological time advances unevenly: 2 ms, then 8 ms, ...
+        let mut bio = 0.0;
+        for k in 0..=100 {
+            bio += if k % 2 == 0 { 2.0 } else { 8.0 };
+            let batch = playing(bio, 3);
+            live.measure_rates(&batch, t0 + Duration::from_millis(15 * k));
+            live.spike_count += batch.spikes.len() as u64;
+            if k * 15 < 1000 {
+                assert_eq!(live.realtime_factor, 0.0, "no figure before a whole second, k = {k}");
+            }
+        }
+        // The window opened at k = 0 (t = 2 ms) and closed at k = 67, 1005 ms later, at
+        // t = 34 · 2 + 34 · 8 = 340 ms: 338 ms of biological time in 1.005 s. It then holds
+        // that figure (the next window is still open at k = 100).
+        let expected = 338.0 / 1000.0 / 1.005;
+        assert!((live.realtime_factor - expected).abs() < 1e-9, "{}", live.realtime_factor);
+        assert!((live.spikes_per_second - 3.0 * 67.0 / 1.005).abs() < 1e-9);
+        live.measure_rates(&Batch { time_ms: bio, ..Batch::default() }, t0);
+        assert_eq!(live.realtime_factor, 0.0, "paused: no speed");
     }
 }

@@ -33,6 +33,35 @@ use views::{Place, Shared, Tab, Views};
 /// The preset the window opens on.
 pub const DEFAULT_PRESET: &str = "cuba.toml";
 
+/// Time between frames while a network runs (30 frames a second): enough to follow it, and
+/// the simulation keeps the rest of the machine. Input still redraws at once.
+pub const FRAME_INTERVAL: std::time::Duration = std::time::Duration::from_millis(33);
+
+/// The renderers to try, in order. OpenGL first: with software rendering (a lab PC without a
+/// GPU driver, Xvfb) it draws a frame in half the CPU time of wgpu's OpenGL path; wgpu is
+/// the fallback where OpenGL cannot start. `cargo run --release --example window` measures it.
+pub const RENDERERS: [eframe::Renderer; 2] = [eframe::Renderer::Glow, eframe::Renderer::Wgpu];
+
+/// The window's options for one of [`RENDERERS`] (the program and the window benchmark share them).
+pub fn native_options(renderer: eframe::Renderer) -> eframe::NativeOptions {
+    eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1600.0, 1000.0])
+            .with_min_inner_size([900.0, 560.0])
+            .with_title("SpikeLab")
+            .with_drag_and_drop(true),
+        renderer,
+        ..Default::default()
+    }
+}
+
+/// A panel frame that leaves its background to the window's clear colour. Without a GPU every
+/// layer of paint over the whole window costs about 15 ms of CPU a frame, so the window is
+/// cleared to the panel colour once and panels draw only what is on them.
+fn bare(frame: egui::Frame) -> egui::Frame {
+    frame.fill(egui::Color32::TRANSPARENT)
+}
+
 /// Something that would throw away unsaved edits, waiting for the user's answer.
 #[derive(Clone, Debug)]
 enum Pending {
@@ -719,19 +748,26 @@ impl SpikeLabApp {
         self.subscribe();
         self.send_requests();
 
-        egui::Panel::top("menu").show(ui, |ui| {
+        let panel = bare(egui::Frame::side_top_panel(ui.style()));
+        egui::Panel::top("menu").frame(panel).show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| self.menus(ui));
         });
-        egui::Panel::top("toolbar").show(ui, |ui| self.toolbar(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("side").resizable(true).default_size(300.0).show(ui, |ui| self.side_panel(ui));
+        egui::Panel::top("toolbar").frame(panel).show(ui, |ui| self.toolbar(ui));
+        egui::Panel::bottom("status").frame(panel).show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("side")
+            .frame(panel)
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| self.side_panel(ui));
         if self.lessons.open {
             egui::Panel::right("lessons")
+                .frame(panel)
                 .resizable(true)
                 .default_size(380.0)
                 .show(ui, |ui| self.lessons_panel(ui));
         }
-        egui::CentralPanel::default_margins().show(ui, |ui| {
+        let central = bare(egui::Frame::central_panel(ui.style()));
+        egui::CentralPanel::default_margins().frame(central).show(ui, |ui| {
             if let Some((level, text)) = self.notices.banner() {
                 let color = match level {
                     Level::Error => ui.visuals().error_fg_color,
@@ -764,6 +800,9 @@ impl SpikeLabApp {
                 .show_inside(ui, &mut viewer);
         });
         self.take_outbox();
+        if self.run.live.playing {
+            ctx.request_repaint_after(FRAME_INTERVAL);
+        }
         self.energy.window(&ctx, &self.run.live);
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
@@ -984,8 +1023,18 @@ impl SpikeLabApp {
             ui.separator();
             ui.label(format!("{:.0} steps/s", if live.playing { live.steps_per_second } else { 0.0 }));
             ui.separator();
-            ui.label(format!("{:.2} × real time", live.realtime_factor))
-                .on_hover_text("Biological seconds simulated per wall-clock second");
+            let factor = live.realtime_factor;
+            let text = RichText::new(format!("{factor:.2} × real time"));
+            match behind(self.run.speed, factor) {
+                Some(chosen) => ui.label(text.color(ui.visuals().warn_fg_color)).on_hover_text(format!(
+                    "The simulation cannot keep up with the chosen speed ({chosen}): over the last \
+                     second it ran at {factor:.2} × real time. Choose a slower speed, or make the \
+                     network smaller or dt larger."
+                )),
+                None => ui.label(text).on_hover_text(
+                    "Biological seconds simulated per wall-clock second, over the last second",
+                ),
+            };
             ui.separator();
             ui.label(format!("{:.0} spikes/s", live.spikes_per_second))
                 .on_hover_text("Spikes per wall-clock second");
@@ -1071,6 +1120,11 @@ impl eframe::App for SpikeLabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.ui_root(ui);
     }
+
+    /// The panels' colour: the panels themselves draw no background (see [`bare`]).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
+    }
 }
 
 struct Viewer<'a> {
@@ -1092,6 +1146,11 @@ impl TabViewer for Viewer<'_> {
         self.views.get(*tab).title().into()
     }
 
+    /// The window is cleared to the panel colour already (see [`bare`]).
+    fn clear_background(&self, _tab: &Tab) -> bool {
+        false
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, tab: &mut Tab) {
         self.rects.insert(*tab, ui.max_rect());
         self.views.get(*tab).ui(ui, self.live, self.shared);
@@ -1100,6 +1159,13 @@ impl TabViewer for Viewer<'_> {
     fn context_menu(&mut self, ui: &mut egui::Ui, tab: &mut Tab, _: egui_dock::NodePath) {
         export_buttons(ui, *tab, self.views.view(*tab).save_label(), self.exports);
     }
+}
+
+/// The chosen speed's name when the measured real-time factor falls more than 10% short of it.
+fn behind(speed: Speed, factor: f64) -> Option<&'static str> {
+    let Speed::MsPerSecond(ms) = speed else { return None };
+    let name = SPEEDS.iter().find(|(s, _)| *s == speed).map_or("the chosen speed", |(_, n)| *n);
+    (factor > 0.0 && factor < 0.9 * ms / 1000.0).then_some(name)
 }
 
 fn recent_file() -> Option<PathBuf> {

@@ -204,6 +204,8 @@ struct Worker {
     /// step-rate warning was given for this network.
     rate_check: (f64, Vec<u64>),
     warned: bool,
+    /// Whether the window was told that the network runs (see [`Worker::emit`]).
+    running_announced: std::cell::Cell<bool>,
 }
 
 /// Biological time between two checks of the populations' rates, ms.
@@ -242,12 +244,27 @@ impl Worker {
             network_sent: None,
             rate_check: (0.0, Vec::new()),
             warned: false,
+            running_announced: std::cell::Cell::new(false),
         }
     }
 
+    /// Sends an event and wakes the window, except for data from a running network: the window
+    /// redraws a running network at its own bounded rate ([`super::FRAME_INTERVAL`]) and takes
+    /// all batches since the last frame at once. The first batch of a run does wake it, so that
+    /// it knows to start that clock.
     fn emit(&self, event: Event) {
+        let data = match &event {
+            Event::Data(b) => Some(b.playing),
+            _ => None,
+        };
         let _ = self.events.send(event);
-        (self.repaint)();
+        let first_of_run = data == Some(true) && !self.running_announced.replace(true);
+        if data == Some(false) {
+            self.running_announced.set(false);
+        }
+        if data != Some(true) || first_of_run {
+            (self.repaint)();
+        }
     }
 
     fn run(mut self, model: Model) {

@@ -4,12 +4,13 @@
 //! parameter or the range changes. For models with a closed-form rate (LIF, QIF) the analytic
 //! curve and the rheobase are drawn over it.
 
+use super::axes;
 use super::{LiveData, Shared, View, empty_hint, population_color};
 use crate::analysis::{FiError, FiPoint, fi_curve, rate_analytic};
 use crate::export::Table;
 use crate::model::Population;
 use crate::neurons::Values;
-use egui_plot::{Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Legend, Line, PlotPoints, Points, VLine};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -239,9 +240,7 @@ impl View for FiView {
             ))
             .on_hover_text(format!("Analytic rate: {formula}"));
         }
-        Plot::new("fi curve")
-            .x_axis_label("input current (pA)")
-            .y_axis_label("steady-state rate (Hz)")
+        axes::plot("fi curve", axes::x("input current (pA)"), axes::y("steady-state rate (Hz)"))
             .legend(Legend::default())
             .show(ui, |plot_ui| {
                 if let Some(line) = analytic {

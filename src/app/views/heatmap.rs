@@ -3,11 +3,12 @@
 //! without a synapse are grey. Projections larger than the image are averaged over blocks of
 //! neurons, and the view says how large the blocks are.
 
+use super::axes;
 use super::{LiveData, Shared, View, chosen_projection, empty_hint, projection_items};
 use crate::app::runner::Command;
 use crate::export::Table;
 use egui::{Color32, ColorImage, TextureHandle, TextureOptions};
-use egui_plot::{HLine, MarkerShape, Plot, PlotImage, PlotPoint, Points, VLine};
+use egui_plot::{HLine, MarkerShape, PlotImage, PlotPoint, Points, VLine};
 
 /// Colour of cells without a synapse: a neutral grey that is not on the colour map.
 const ABSENT: Color32 = Color32::from_gray(70);
@@ -211,60 +212,58 @@ impl View for HeatmapView {
             .filter(|t| !network && t.projection == chosen)
             .map(|t| [col_of(t.post) as f64 + 0.5, total_pre - row_of(t.pre) as f64 - 0.5])
             .collect();
-        let mut plot = Plot::new("weights")
-            .x_axis_label("postsynaptic neuron (column)")
-            .y_axis_label("presynaptic neuron (row)")
+        let sorted = self.order != Order::Index;
+        // Row 0 is at the top. Sorted rows and columns have no neuron index on the axis.
+        let x = axes::x("postsynaptic neuron (column)")
+            .formatter(move |mark, _| if sorted { String::new() } else { format!("{:.0}", mark.value) });
+        let y = axes::y("presynaptic neuron (row)").formatter(move |mark, _| {
+            let i = total_pre - mark.value;
+            if !sorted && (0.0..=total_pre).contains(&i) { format!("{i:.0}") } else { String::new() }
+        });
+        let mut plot = axes::plot("weights", x, y)
+            .x_grid_spacer(axes::whole_numbers(axes::Along::X))
+            .y_grid_spacer(axes::whole_numbers(axes::Along::Y))
             .show_grid(false);
         if rows > 1.0 && cols > 1.0 {
             // Square cells, unless one side is a single neuron (then use the space).
             plot = plot.data_aspect(1.0);
         }
-        let sorted = self.order != Order::Index;
-        let response = plot
-            .y_axis_formatter(move |mark, _| {
-                // Row 0 is at the top. Sorted rows have no neuron index on the axis.
-                let i = total_pre - mark.value;
-                if !sorted && (0.0..=total_pre).contains(&i) { format!("{i:.0}") } else { String::new() }
-            })
-            .x_axis_formatter(
-                move |mark, _| if sorted { String::new() } else { format!("{:.0}", mark.value) },
-            )
-            .show(ui, |plot_ui| {
-                if let Some(t) = &self.texture {
-                    let (w, h) = (cols * ppc as f64, rows * ppr as f64);
-                    plot_ui.image(PlotImage::new(
-                        "weights",
-                        t.id(),
-                        PlotPoint::new(w / 2.0, h / 2.0),
-                        [w as f32, h as f32],
-                    ));
-                }
-                if network && !sorted {
-                    for (k, &offset) in data.offsets.iter().enumerate().skip(1) {
-                        let line = Color32::from_gray(200);
-                        plot_ui.hline(
-                            HLine::new(
-                                format!("start of {}", data.info.populations[k].0),
-                                total_pre - offset as f64,
-                            )
+        let response = plot.show(ui, |plot_ui| {
+            if let Some(t) = &self.texture {
+                let (w, h) = (cols * ppc as f64, rows * ppr as f64);
+                plot_ui.image(PlotImage::new(
+                    "weights",
+                    t.id(),
+                    PlotPoint::new(w / 2.0, h / 2.0),
+                    [w as f32, h as f32],
+                ));
+            }
+            if network && !sorted {
+                for (k, &offset) in data.offsets.iter().enumerate().skip(1) {
+                    let line = Color32::from_gray(200);
+                    plot_ui.hline(
+                        HLine::new(
+                            format!("start of {}", data.info.populations[k].0),
+                            total_pre - offset as f64,
+                        )
+                        .color(line),
+                    );
+                    plot_ui.vline(
+                        VLine::new(format!("start of {}", data.info.populations[k].0), offset as f64)
                             .color(line),
-                        );
-                        plot_ui.vline(
-                            VLine::new(format!("start of {}", data.info.populations[k].0), offset as f64)
-                                .color(line),
-                        );
-                    }
-                }
-                if !followed.is_empty() {
-                    plot_ui.points(
-                        Points::new("followed synapses", followed)
-                            .shape(MarkerShape::Circle)
-                            .filled(false)
-                            .radius(6.0)
-                            .color(Color32::from_rgb(0xFF, 0x40, 0x40)),
                     );
                 }
-            });
+            }
+            if !followed.is_empty() {
+                plot_ui.points(
+                    Points::new("followed synapses", followed)
+                        .shape(MarkerShape::Circle)
+                        .filled(false)
+                        .radius(6.0)
+                        .color(Color32::from_rgb(0xFF, 0x40, 0x40)),
+                );
+            }
+        });
         shared.plots.insert("weights", response.transform);
         let r = &response.response;
         let Some(pos) = r.hover_pos() else { return };

@@ -2,11 +2,12 @@
 //! parameters give (redrawn as they are edited), and the weight over time of the synapses
 //! followed from the heatmap.
 
+use super::axes;
 use super::heatmap::weight_unit;
 use super::{LiveData, Shared, View, chosen_projection, empty_hint, projection_items};
 use crate::analysis::stdp_dw;
 use crate::export::Table;
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
+use egui_plot::{Bar, BarChart, Legend, Line, PlotPoints, VLine};
 
 #[derive(Default)]
 pub struct LearningView;
@@ -98,10 +99,7 @@ fn histogram(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) 
     .on_hover_text("Every synapse of the projection, updated live while it learns");
     let bars: Vec<Bar> =
         h.centers().iter().zip(&h.counts).map(|(&x, &c)| Bar::new(x, c as f64).width(h.bin * 0.95)).collect();
-    Plot::new("weight histogram")
-        .x_grid_spacer(egui_plot::log_grid_spacer(5))
-        .x_axis_label(format!("weight ({unit})"))
-        .y_axis_label("synapses")
+    axes::plot("weight histogram", axes::x(&format!("weight ({unit})")), axes::y("synapses"))
         .allow_scroll(false)
         .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new("synapses", bars)));
 }
@@ -129,15 +127,14 @@ fn window(ui: &mut egui::Ui, stdp: &crate::model::Stdp, unit: &str) {
     let (mut post_after, mut post_before) = (curve(1.0), curve(-1.0));
     post_before.reverse();
     post_after.insert(0, [0.0, f64::NAN]);
-    Plot::new("stdp window")
-        .x_axis_label("Δt (ms)")
-        .y_axis_label(format!("Δw ({unit})"))
-        .allow_scroll(false)
-        .show(ui, |plot_ui| {
+    axes::plot("stdp window", axes::x("Δt (ms)"), axes::y(&format!("Δw ({unit})"))).allow_scroll(false).show(
+        ui,
+        |plot_ui| {
             plot_ui.line(Line::new("pre before post: potentiation", PlotPoints::new(post_after)));
             plot_ui.line(Line::new("post before pre: depression", PlotPoints::new(post_before)));
             plot_ui.vline(VLine::new("Δt = 0", 0.0).color(egui::Color32::GRAY));
-        });
+        },
+    );
 }
 
 fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
@@ -151,9 +148,7 @@ fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
         );
         return;
     }
-    Plot::new("followed synapses")
-        .x_axis_label("time (s)")
-        .y_axis_label(format!("weight ({unit})"))
+    axes::plot("followed synapses", axes::x("time (s)"), axes::y(&format!("weight ({unit})")))
         .legend(Legend::default())
         .show(ui, |plot_ui| {
             for t in traces {

@@ -2,6 +2,7 @@
 //! [`Tab`] lists them (after egui's demo library). Views never talk to each other: they read
 //! [`LiveData`] and read and write the [`Shared`] UI state.
 
+mod axes;
 mod fi;
 mod graph;
 mod heatmap;

@@ -4,13 +4,14 @@
 //! along it. Clicking puts the neuron there. The equations come from the model's kernel
 //! ([`PhaseField`]), so the picture is what runs.
 
+use super::axes;
 use super::{LiveData, Shared, View, empty_hint};
 use crate::app::runner::Command;
 use crate::export::Table;
 use crate::model::{Model, Population, StateVarInfo};
 use crate::neurons::{PhaseField, Values};
 use egui::Color32;
-use egui_plot::{Arrows, HLine, Legend, Line, MarkerShape, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Arrows, HLine, Legend, Line, MarkerShape, PlotPoints, Points, VLine};
 
 pub struct PhaseView {
     /// Input current of the drawn field, pA, and whether it follows the model's DC inputs.
@@ -306,12 +307,8 @@ fn portrait_plot(
     y_label: String,
     (x0, x1): (f64, f64),
     (y0, y1): (f64, f64),
-) -> Plot<'static> {
-    Plot::new(name)
-        // Steps of 5, 25, 125: labels every 25 mV fit a narrow plot (tens would not).
-        .x_grid_spacer(egui_plot::log_grid_spacer(5))
-        .x_axis_label("v (mV)")
-        .y_axis_label(y_label)
+) -> egui_plot::Plot<'static> {
+    axes::plot(name, axes::x("v (mV)"), axes::y(&y_label))
         .legend(Legend::default())
         .include_x(x0)
         .include_x(x1)

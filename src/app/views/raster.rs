@@ -5,12 +5,13 @@
 //! where several spikes share a pixel), and the image is drawn as one texture. The cost is
 //! proportional to the visible spikes, whatever the size of the network.
 
+use super::axes;
 use super::{
     LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
 };
 use crate::export::{ExportError, Table};
 use egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions};
-use egui_plot::{HLine, Plot, PlotImage, PlotPoint, Text};
+use egui_plot::{HLine, PlotImage, PlotPoint, Text};
 
 #[derive(Default)]
 pub struct RasterView {
@@ -171,12 +172,10 @@ impl View for RasterView {
         };
         let (x0, x1) = shared.live_window(data.time_ms);
         let follow = shared.follow;
-        let mut plot = Plot::new("raster")
-            .x_axis_label("time (ms)")
-            // Marks closer than a row apart would repeat one neuron's name.
-            .y_axis_formatter(
-                move |mark, _| if mark.step_size >= 1.0 { label_of(mark.value) } else { String::new() },
-            )
+        let y = axes::y("").formatter(move |mark, _| label_of(mark.value));
+        let mut plot = axes::plot("raster", axes::time(data.time_ms), y)
+            // Whole rows only: marks closer than a row apart would repeat one neuron's name.
+            .y_grid_spacer(axes::whole_numbers(axes::Along::Y))
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
             .show_grid(false)

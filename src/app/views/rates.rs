@@ -7,8 +7,9 @@ use super::{
 };
 // The binning is the analysis module's `population_rates`, done incrementally for live data;
 // the test below checks that the two agree.
+use super::axes;
 use crate::export::Table;
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Legend, Line, PlotPoints};
 
 pub struct RatesView {
     pub bin_ms: f64,
@@ -122,9 +123,7 @@ impl View for RatesView {
         });
         let (x0, x1) = shared.live_window(data.time_ms);
         let follow = shared.follow;
-        let mut plot = Plot::new("rates")
-            .x_axis_label("time (ms)")
-            .y_axis_label("rate (Hz per neuron)")
+        let mut plot = axes::plot("rates", axes::time(data.time_ms), axes::y("rate (Hz per neuron)"))
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
             .include_y(0.0)

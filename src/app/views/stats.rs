@@ -3,12 +3,13 @@
 //! rate's power spectrum or autocorrelation (oscillations show as a peak). All numbers come
 //! from [`crate::analysis`], the same functions as `spikelab run --json`.
 
+use super::axes;
 use super::{LiveData, Shared, View, empty_hint, population_color};
 use crate::analysis::{
     Histogram, autocorrelation, cv, isis, population_rate, power_spectrum, rates_per_neuron, spike_trains,
 };
 use crate::export::Table;
-use egui_plot::{Bar, BarChart, Line, Plot, PlotPoints, VLine};
+use egui_plot::{Bar, BarChart, Line, PlotPoints, VLine};
 use std::time::{Duration, Instant};
 
 pub struct StatsView {
@@ -243,7 +244,7 @@ impl View for StatsView {
         if self.spectrum {
             let points: Vec<[f64; 2]> =
                 s.spectrum.freq_hz.iter().zip(&s.spectrum.power).skip(1).map(|(&f, &p)| [f, p]).collect();
-            Plot::new("spectrum").x_axis_label("frequency (Hz)").y_axis_label("power (Hz²/Hz)").show(
+            axes::plot("spectrum", axes::x("frequency (Hz)"), axes::y("power (Hz²/Hz)")).show(
                 ui,
                 |plot_ui| {
                     plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color));
@@ -255,9 +256,7 @@ impl View for StatsView {
         } else {
             let points: Vec<[f64; 2]> =
                 s.autocorrelation.iter().enumerate().map(|(k, &r)| [k as f64 * bin, r]).collect();
-            Plot::new("autocorrelation")
-                .x_axis_label("lag (ms)")
-                .y_axis_label("autocorrelation")
+            axes::plot("autocorrelation", axes::x("lag (ms)"), axes::y("autocorrelation"))
                 .show(ui, |plot_ui| {
                     plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color))
                 });
@@ -272,10 +271,7 @@ fn bars(ui: &mut egui::Ui, id: &str, h: &Histogram, x: &str, y: &str, color: egu
         .zip(&h.counts)
         .map(|(&c, &n)| Bar::new(c, n as f64).width(h.bin * 0.95).fill(color))
         .collect();
-    Plot::new(id)
-        .x_grid_spacer(egui_plot::log_grid_spacer(5))
-        .x_axis_label(x)
-        .y_axis_label(y)
+    axes::plot(id, axes::x(x), axes::y(y))
         .allow_scroll(false)
         .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(y, bars).color(color)));
 }

@@ -2,6 +2,7 @@
 //! and the spikes marked. Long traces are reduced to the minimum and maximum of each screen
 //! pixel column before drawing, so the cost follows the plot's width, not the trace length.
 
+use super::axes;
 use super::{
     LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
     visible_x,
@@ -9,7 +10,7 @@ use super::{
 use crate::app::live::LiveTrace;
 use crate::export::Table;
 use egui::Color32;
-use egui_plot::{HLine, Legend, Line, MarkerShape, Plot, PlotPoints, Points};
+use egui_plot::{HLine, Legend, Line, MarkerShape, PlotPoints, Points};
 
 pub struct TracesView {
     /// The state variable shown ("v", "u", "g_exc", …).
@@ -155,9 +156,8 @@ impl TracesView {
         let unit = shown.first().map_or(String::new(), |t| t.unit.clone());
         let (x0, x1) = shared.live_window(data.time_ms);
         let follow = shared.follow;
-        let mut plot = Plot::new(id)
-            .x_axis_label("time (ms)")
-            .y_axis_label(format!("{} ({unit})", self.variable))
+        let y = axes::y(&format!("{} ({unit})", self.variable));
+        let mut plot = axes::plot(id, axes::time(data.time_ms), y)
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
             .legend(Legend::default());
