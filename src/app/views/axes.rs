@@ -1,6 +1,7 @@
 //! The axes every plot shares: grid marks at steps of 1, 2 or 5 × 10ⁿ chosen from the plot's
-//! size and the labels' width, so that an axis shows several labels however small its panel; each label rounded to
-//! the decimals its step needs and placed at the value it names; long times in seconds.
+//! size and the labels' width, so that an axis shows several labels however small its panel;
+//! each label rounded to the decimals its step needs and placed at the value it names; long
+//! times in seconds.
 //! egui_plot's own spacing steps by powers of ten only, which leaves a 300-point axis over
 //! 0–90 with the single label "0".
 
@@ -16,10 +17,10 @@ const Y_LABEL_GAP: f32 = 22.0;
 const GRID_MIN: f32 = 8.0;
 
 /// Biological time beyond which time axes count in seconds.
-pub const SECONDS_AFTER_MS: f64 = 10_000.0;
+const SECONDS_AFTER_MS: f64 = 10_000.0;
 
 /// The smallest 1, 2 or 5 × 10ⁿ that is at least `x` (positive and finite).
-pub fn nice_step(x: f64) -> f64 {
+fn nice_step(x: f64) -> f64 {
     let decade = 10f64.powf(x.log10().floor());
     [1.0, 2.0, 5.0, 10.0]
         .into_iter()
@@ -45,13 +46,19 @@ pub enum Along {
     Y,
 }
 
+impl Along {
+    fn gap(self) -> f32 {
+        match self {
+            Along::X => X_LABEL_GAP,
+            Along::Y => Y_LABEL_GAP,
+        }
+    }
+}
+
 /// The labelled step: the smallest nice step whose labels fit between their marks.
 fn label_step(per_point: f64, (lo, hi): (f64, f64), along: Along) -> f64 {
-    let (gap, widths) = match along {
-        Along::X => (X_LABEL_GAP, true),
-        Along::Y => (Y_LABEL_GAP, false),
-    };
-    let mut step = nice_step(per_point * gap as f64);
+    let widths = matches!(along, Along::X);
+    let mut step = nice_step(per_point * along.gap() as f64);
     for _ in 0..4 {
         let widest = [lo, hi].map(|v| label_width(&label(GridMark { value: v, step_size: step }, 1.0)));
         if !widths || step / per_point >= widest[0].max(widest[1]) as f64 {
@@ -97,29 +104,34 @@ fn label(mark: GridMark, scale: f64) -> String {
     format!("{value:.*}", decimals(step))
 }
 
-fn hints(hints: AxisHints<'static>, label_text: String, scale: f64, gap: f32) -> AxisHints<'static> {
+fn hints(along: Along, label_text: &str, scale: f64) -> AxisHints<'static> {
+    let gap = along.gap();
+    let hints = match along {
+        Along::X => AxisHints::new_x(),
+        Along::Y => AxisHints::new_y(),
+    };
     hints
-        .label(label_text)
+        .label(label_text.to_string())
         .label_spacing(Rangef::new(gap - 1.0, gap))
         .formatter(move |mark, _| label(mark, scale))
 }
 
 /// An x axis in the plot's own units.
 pub fn x(label_text: &str) -> AxisHints<'static> {
-    hints(AxisHints::new_x(), label_text.to_string(), 1.0, X_LABEL_GAP)
+    hints(Along::X, label_text, 1.0)
 }
 
 /// A y axis in the plot's own units.
 pub fn y(label_text: &str) -> AxisHints<'static> {
-    hints(AxisHints::new_y(), label_text.to_string(), 1.0, Y_LABEL_GAP)
+    hints(Along::Y, label_text, 1.0)
 }
 
 /// A time axis over plot units of ms, labelled in s once the run is past 10 s (`now_ms`).
 pub fn time(now_ms: f64) -> AxisHints<'static> {
     if now_ms > SECONDS_AFTER_MS {
-        hints(AxisHints::new_x(), "time (s)".into(), 1e-3, X_LABEL_GAP)
+        hints(Along::X, "time (s)", 1e-3)
     } else {
-        hints(AxisHints::new_x(), "time (ms)".into(), 1.0, X_LABEL_GAP)
+        hints(Along::X, "time (ms)", 1.0)
     }
 }
 
