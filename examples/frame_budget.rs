@@ -97,5 +97,38 @@ fn main() {
         at(0.95),
         at(1.0)
     );
+    let (triangles, area) = fill_of(&harness.ctx, harness.output());
+    println!(
+        "drawing a frame: {triangles} triangles covering {:.2} M pixels ({:.1} × the window)",
+        area / 1e6,
+        area / (1600.0 * 1000.0)
+    );
     println!("(biological time reached: {:.0} ms)", harness.state().live().time_ms);
+}
+
+/// What a frame asks of the renderer: its triangles and the pixels they cover (clipped to
+/// their clip rectangles). Without a GPU the pixels are the cost: each one is shaded and blended
+/// on the CPU. The test harness paints a backdrop of its own under the app (about one window's
+/// worth of pixels) that the real window does not have.
+fn fill_of(ctx: &egui::Context, output: &egui::FullOutput) -> (usize, f64) {
+    let prims = ctx.tessellate(output.shapes.clone(), output.pixels_per_point);
+    let (mut triangles, mut area) = (0, 0.0);
+    for p in &prims {
+        if let egui::epaint::Primitive::Mesh(mesh) = &p.primitive {
+            let clip = p.clip_rect;
+            for t in mesh.indices.chunks_exact(3) {
+                let [a, b, c] = [0, 1, 2].map(|k| mesh.vertices[t[k] as usize].pos);
+                let bbox = egui::Rect::from_points(&[a, b, c]);
+                let shown = bbox.intersect(clip);
+                if !shown.is_positive() {
+                    continue;
+                }
+                let whole = ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() as f64 / 2.0;
+                // The part inside the clip rectangle, in proportion to the bounding box's.
+                area += whole * (shown.area() / bbox.area().max(1e-6)).min(1.0) as f64;
+                triangles += 1;
+            }
+        }
+    }
+    (triangles, area * (output.pixels_per_point as f64).powi(2))
 }
