@@ -1,17 +1,18 @@
 //! What the real window costs: runs the workbench's eframe window on a preset with the default
 //! views, playing, and prints the simulation's speed in the window against the headless
 //! engine's (measured first, in the same run), the CPU each thread used, frames per second,
-//! and the latency from an input event to the end of the frame that shows it.
+//! and the latency from an input event to the frame that shows it being on screen.
 //!
 //!     cargo run --release --example window                  # brunel_ai, 30 s quiet, 30 s loaded
 //!     cargo run --release --example window -- cuba 20       # another preset, 20 s each
 //!
 //! It needs an X display; without one it starts its own Xvfb (software rendering, as on a lab
-//! machine without a GPU driver). Input events are real X events, sent with `xdotool`
-//! (pointer moves), so they travel the same way as a student's mouse; each latency runs from
-//! just before `xdotool` is started to the end of the frame (drawing and buffer swap included)
-//! that received the event, so it slightly overstates the true figure. The "loaded" run keeps
-//! the other core busy with a spinning process, as on a shared lab PC.
+//! machine without a GPU driver). Input events are real X pointer moves, sent through the
+//! server's XTEST extension, so they travel the same way as a student's mouse; each latency
+//! runs from just before the move is sent to the start of the frame after the one that
+//! received it (asked for at once, so it starts when that frame has been drawn and swapped),
+//! which slightly overstates the true figure. The "loaded" run keeps the other core busy with
+//! a spinning process, as on a shared lab PC.
 //!
 //! `WINDOW_VIEWS=network,learning,statistics` brings other views to the front;
 //! `WINDOW_THREADS=1` lists every thread's share of a core; `WINDOW_RENDERER=wgpu` measures
@@ -42,8 +43,20 @@ fn main() {
     println!("{name}: headless engine {headless:.1} ms of biological time per second of wall time");
     println!();
     println!(
-        "{:<8} {:>10} {:>9} {:>7} {:>6} {:>9} {:>6} {:>10} {:>10} {:>10} {:>4}",
-        "run", "sim ms/s", "of headl.", "sim", "UI", "renderer", "fps", "lat p50", "lat p95", "lat max", "n"
+        "{:<8} {:>10} {:>9} {:>7} {:>6} {:>9} {:>6} {:>9} {:>9} {:>10} {:>10} {:>10} {:>4}",
+        "run",
+        "sim ms/s",
+        "of headl.",
+        "sim",
+        "UI",
+        "renderer",
+        "fps",
+        "CPU/frm",
+        "eframe",
+        "lat p50",
+        "lat p95",
+        "lat max",
+        "n"
     );
     for loaded in [false, true] {
         let _spinner = loaded.then(Running::spinner);
@@ -60,7 +73,7 @@ fn main() {
             std::process::exit(1);
         };
         println!(
-            "{:<8} {:>10.1} {:>8.0}% {:>7.2} {:>6.2} {:>9.2} {:>6.1} {:>7.0} ms {:>7.0} ms {:>7.0} ms {:>4}",
+            "{:<8} {:>10.1} {:>8.0}% {:>7.2} {:>6.2} {:>9.2} {:>6.1} {:>6.0} ms {:>6.0} ms {:>7.0} ms {:>7.0} ms {:>7.0} ms {:>4}",
             if loaded { "loaded" } else { "quiet" },
             r.sim_ms_per_s,
             100.0 * r.sim_ms_per_s / headless,
@@ -68,6 +81,8 @@ fn main() {
             r.ui_core,
             r.render_core,
             r.fps,
+            1e3 * (r.ui_core + r.render_core) / r.fps,
+            r.frame_ms,
             r.p50,
             r.p95,
             r.max,
@@ -77,7 +92,10 @@ fn main() {
     println!();
     println!("sim, UI, renderer: share of one core used by the simulation thread, the UI thread and");
     println!("the software renderer's threads. Targets: quiet sim >= 90% of headless, UI + renderer");
-    println!("<= 0.30 of a core, input-to-frame latency p95 <= 100 ms quiet and loaded.");
+    println!("<= 0.30 of a core, input-to-frame latency p95 <= 100 ms quiet and loaded. Speed, CPU");
+    println!("and fps are measured over the first half of each run (no input), latency over the");
+    println!("second. CPU/frm: UI and renderer CPU per frame drawn; eframe: the frame time eframe");
+    println!("reports to the app (median; buffer swap excluded), which sets the redraw rate.");
 }
 
 fn load(name: &str) -> Model {
@@ -163,12 +181,14 @@ struct Report {
     p95: f64,
     max: f64,
     n: usize,
+    /// The median frame time eframe reported (its own measure, buffer swap excluded).
+    frame_ms: f64,
 }
 
 impl Report {
     fn line(&self) -> String {
         format!(
-            "REPORT {} {} {} {} {} {} {} {} {}",
+            "REPORT {} {} {} {} {} {} {} {} {} {}",
             self.sim_ms_per_s,
             self.sim_core,
             self.ui_core,
@@ -177,13 +197,14 @@ impl Report {
             self.p50,
             self.p95,
             self.max,
-            self.n
+            self.n,
+            self.frame_ms
         )
     }
 
     fn parse(line: &str) -> Option<Report> {
         let v: Vec<f64> = line.strip_prefix("REPORT ")?.split(' ').filter_map(|x| x.parse().ok()).collect();
-        (v.len() == 9).then(|| Report {
+        (v.len() == 10).then(|| Report {
             sim_ms_per_s: v[0],
             sim_core: v[1],
             ui_core: v[2],
@@ -193,6 +214,7 @@ impl Report {
             p95: v[6],
             max: v[7],
             n: v[8] as usize,
+            frame_ms: v[9],
         })
     }
 }
@@ -208,7 +230,8 @@ struct Probe {
     seen: Vec<Instant>,
     seen_frame: Option<Instant>,
     latencies_ms: Vec<f64>,
-    frame_start: Option<Instant>,
+    /// eframe's time for each frame, in seconds.
+    frame_s: Vec<f32>,
 }
 
 struct Window {
@@ -220,7 +243,12 @@ impl eframe::App for Window {
     fn raw_input_hook(&mut self, _ctx: &egui::Context, raw: &mut egui::RawInput) {
         let mut p = self.probe.lock().expect("probe");
         let now = Instant::now();
-        p.frame_start = Some(now);
+        // The frame that received the last moves has been drawn and swapped (this frame was
+        // asked for straight after it): their latencies end now.
+        if p.seen_frame.take().is_some() {
+            let seen = std::mem::take(&mut p.seen);
+            p.latencies_ms.extend(seen.iter().map(|t0| (now - *t0).as_secs_f64() * 1e3));
+        }
         let moves = raw.events.iter().filter(|e| matches!(e, egui::Event::PointerMoved(_))).count();
         for _ in 0..moves {
             if let Some(t0) = p.sent.pop_front() {
@@ -233,20 +261,13 @@ impl eframe::App for Window {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         {
             let mut p = self.probe.lock().expect("probe");
-            // The previous frame's time (drawing and swap included) ends the latencies of the
-            // moves it received.
-            if let (Some(start), Some(cpu)) = (p.seen_frame, frame.info().cpu_usage)
-                && p.frame_start != p.seen_frame
-            {
-                let end = start + Duration::from_secs_f32(cpu);
-                let seen = std::mem::take(&mut p.seen);
-                p.latencies_ms.extend(seen.iter().map(|t0| (end - *t0).as_secs_f64() * 1e3));
-                p.seen_frame = None;
-            }
             p.frames += 1;
+            if let Some(cpu) = frame.info().cpu_usage {
+                p.frame_s.push(cpu);
+            }
             p.bio_ms = self.app.live().time_ms;
             if p.seen_frame.is_some() {
-                // Make sure a next frame comes to close these latencies.
+                // A next frame straight after this one closes these latencies.
                 ui.ctx().request_repaint();
             }
         }
@@ -255,6 +276,42 @@ impl eframe::App for Window {
 
     fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
         self.app.clear_color(visuals)
+    }
+}
+
+/// A connection to the X server that moves the pointer as a mouse would (the XTEST extension,
+/// so the event takes the same path through the server as a student's hand).
+struct Pointer {
+    conn: x11rb::rust_connection::RustConnection,
+    root: u32,
+}
+
+impl Pointer {
+    fn connect() -> Option<Pointer> {
+        let connected = x11rb::connect(None);
+        let Ok((conn, screen)) = connected else {
+            eprintln!("no X connection for pointer moves: latency not measured");
+            return None;
+        };
+        let root = x11rb::connection::Connection::setup(&conn).roots[screen].root;
+        Some(Pointer { conn, root })
+    }
+
+    /// Moves the pointer and waits until the server has taken the request.
+    fn move_to(&mut self, x: i16, y: i16) -> bool {
+        use x11rb::protocol::{xproto, xtest};
+        use x11rb::wrapper::ConnectionExt;
+        let sent = xtest::fake_input(
+            &self.conn,
+            xproto::MOTION_NOTIFY_EVENT,
+            0,
+            x11rb::CURRENT_TIME,
+            self.root,
+            x,
+            y,
+            0,
+        );
+        sent.is_ok() && self.conn.sync().is_ok()
     }
 }
 
@@ -313,33 +370,44 @@ fn child(name: &str, seconds: f64) {
     }
 }
 
-/// Waits for the warm-up, then measures for `seconds` while moving the pointer every 150 to
-/// 350 ms, then closes the window.
+/// Waits for the warm-up, then measures for `seconds`: the first half watching (speed, CPU,
+/// frames; no input, as a class watching the projector), the second moving the pointer every
+/// 150 to 350 ms (latency; pointer moves bring extra frames for hover effects, which is why
+/// they are kept out of the first half). Then closes the window.
 fn drive(ctx: egui::Context, probe: Arc<Mutex<Probe>>, report: Arc<Mutex<Option<Report>>>, seconds: f64) {
     std::thread::sleep(WARM_UP);
     let ui_tid = std::process::id();
     let cpu0 = thread_cpu();
-    let (frames0, bio0) = {
+    let (frames0, bio0, frame_s0) = {
         let p = probe.lock().expect("probe");
-        (p.frames, p.bio_ms)
+        (p.frames, p.bio_ms, p.frame_s.len())
     };
     let started = Instant::now();
+    std::thread::sleep(Duration::from_secs_f64(seconds / 2.0));
+    let wall = started.elapsed().as_secs_f64();
+    let cpu1 = thread_cpu();
+    let (frames1, bio1, mut frame_s) = {
+        let p = probe.lock().expect("probe");
+        (p.frames, p.bio_ms, p.frame_s[frame_s0..].to_vec())
+    };
+    frame_s.sort_by(f32::total_cmp);
+
+    let pointer = Instant::now();
+    let mut mouse = Pointer::connect();
     let mut k = 0u64;
-    while started.elapsed().as_secs_f64() < seconds {
-        let (x, y) = (500 + 40 * (k % 2), 300);
-        let t0 = Instant::now();
-        probe.lock().expect("probe").sent.push_back(t0);
-        let moved = Command::new("xdotool").args(["mousemove", &x.to_string(), &y.to_string()]).status();
-        if !moved.is_ok_and(|s| s.success()) {
-            eprintln!("xdotool failed: install xdotool to measure input latency");
-            probe.lock().expect("probe").sent.clear();
+    while pointer.elapsed().as_secs_f64() < seconds / 2.0 {
+        let (x, y) = (500 + 40 * (k % 2) as i16, 300);
+        let mut p = probe.lock().expect("probe");
+        p.sent.push_back(Instant::now());
+        if !mouse.as_mut().is_some_and(|m| m.move_to(x, y)) {
+            p.sent.clear();
         }
+        drop(p);
         k += 1;
         // A spread of intervals, so that events do not line up with frames.
         std::thread::sleep(Duration::from_millis(150 + (k * 37) % 200));
     }
-    let wall = started.elapsed().as_secs_f64();
-    let cpu1 = thread_cpu();
+
     let (mut sim, mut ui, mut render) = (0.0, 0.0, 0.0);
     if std::env::var_os("WINDOW_THREADS").is_some() {
         for (tid, (name, used)) in &cpu1 {
@@ -364,15 +432,16 @@ fn drive(ctx: egui::Context, probe: Arc<Mutex<Probe>>, report: Arc<Mutex<Option<
         lat.get(((lat.len() as f64 * q).ceil() as usize).saturating_sub(1)).copied().unwrap_or(f64::NAN)
     };
     *report.lock().expect("report") = Some(Report {
-        sim_ms_per_s: (p.bio_ms - bio0) / wall,
+        sim_ms_per_s: (bio1 - bio0) / wall,
         sim_core: sim,
         ui_core: ui,
         render_core: render,
-        fps: (p.frames - frames0) as f64 / wall,
+        fps: (frames1 - frames0) as f64 / wall,
         p50: at(0.5),
         p95: at(0.95),
         max: lat.last().copied().unwrap_or(f64::NAN),
         n: lat.len(),
+        frame_ms: frame_s.get(frame_s.len() / 2).map_or(f64::NAN, |s| f64::from(*s) * 1e3),
     });
     drop(p);
     ctx.send_viewport_cmd(egui::ViewportCommand::Close);

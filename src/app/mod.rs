@@ -6,6 +6,7 @@
 //! sends it commands and takes whatever new data it has, never waiting for it.
 
 mod document;
+mod drawing;
 mod energy;
 mod exporting;
 mod inspector;
@@ -33,10 +34,6 @@ use views::{Place, Shared, Tab, Views};
 /// The preset the window opens on.
 pub const DEFAULT_PRESET: &str = "cuba.toml";
 
-/// Time between frames while a network runs (30 frames a second): enough to follow it, and
-/// the simulation keeps the rest of the machine. Input still redraws at once.
-pub const FRAME_INTERVAL: std::time::Duration = std::time::Duration::from_millis(33);
-
 /// The renderers to try, in order. OpenGL first: with software rendering (a lab PC without a
 /// GPU driver, Xvfb) it draws a frame in half the CPU time of wgpu's OpenGL path; wgpu is
 /// the fallback where OpenGL cannot start. `cargo run --release --example window` measures it.
@@ -51,6 +48,16 @@ pub fn native_options(renderer: eframe::Renderer) -> eframe::NativeOptions {
             .with_title("SpikeLab")
             .with_drag_and_drop(true),
         renderer,
+        // The redraw rate is bounded by `drawing.rs`, which also needs to time frames that the
+        // display's refresh does not hold back; compositing desktops prevent tearing.
+        glow_options: eframe::egui_glow::GlowConfiguration { vsync: false, ..Default::default() },
+        wgpu_options: eframe::WgpuConfiguration {
+            surface: eframe::SurfaceConfig {
+                present_mode: eframe::wgpu::PresentMode::AutoNoVsync,
+                ..eframe::WgpuConfiguration::default().surface
+            },
+            ..Default::default()
+        },
         ..Default::default()
     }
 }
@@ -112,6 +119,7 @@ pub struct SpikeLabApp {
     picker: FilePicker,
     lessons: lessons::LessonsPanel,
     energy: energy::EnergyMeter,
+    drawing: drawing::Drawing,
 }
 
 /// The run: the simulation thread, what the window has of its data, how it is driven, and
@@ -198,6 +206,7 @@ impl SpikeLabApp {
             picker: exporting::native_picker(),
             lessons: lessons::LessonsPanel::default(),
             energy: energy::EnergyMeter::default(),
+            drawing: drawing::Drawing::default(),
         };
         app.run.runner.send(Command::SetSpeed(app.run.speed));
         app.show_weights_if_plastic();
@@ -800,9 +809,7 @@ impl SpikeLabApp {
                 .show_inside(ui, &mut viewer);
         });
         self.take_outbox();
-        if self.run.live.playing {
-            ctx.request_repaint_after(FRAME_INTERVAL);
-        }
+        self.drawing.schedule(&ctx, self.run.live.playing);
         self.energy.window(&ctx, &self.run.live);
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
@@ -942,6 +949,8 @@ impl SpikeLabApp {
                     self.show_view(tab);
                 }
             }
+            ui.separator();
+            self.drawing.menu(ui);
         });
     }
 
@@ -1118,6 +1127,7 @@ impl SpikeLabApp {
 
 impl eframe::App for SpikeLabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.drawing.frame_started(std::time::Instant::now());
         self.ui_root(ui);
     }
 
