@@ -1124,3 +1124,104 @@ fn an_inputs_fields_come_from_its_kind_and_an_edit_reaches_the_engine() {
         app.live().info.model.inputs[0].stimulus.constant_current_pa() == Some(500.0)
     });
 }
+
+/// Every shape of the last frame, groups opened.
+fn shapes(h: &Harness<'_, SpikeLabApp>) -> Vec<egui::Shape> {
+    fn open(shape: &egui::Shape, out: &mut Vec<egui::Shape>) {
+        match shape {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| open(s, out)),
+            s => out.push(s.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &h.output().shapes {
+        open(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn recorded_neurons_get_a_colour_each_and_time_labels_sit_at_the_times_they_name() {
+    let mut h = app_on("cuba.toml");
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "traces arrive", |app| app.live().traces.iter().all(|t| t.values.len() > 100));
+    frames(&mut h, 100);
+    let transform = *h.state().shared().plots.get("traces").expect("the traces plot is drawn");
+    let frame = *transform.frame();
+    let drawn = shapes(&h);
+    // The three recorded neurons' lines: long paths inside the plot, one colour each.
+    let colours: std::collections::BTreeSet<[u8; 4]> = drawn
+        .iter()
+        .filter_map(|s| match s {
+            egui::Shape::Path(p)
+                if p.points.len() > 50 && p.points.iter().all(|q| frame.expand(1.0).contains(*q)) =>
+            {
+                match p.stroke.color {
+                    egui::epaint::ColorMode::Solid(c) => Some(c.to_array()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(colours.len(), 3, "three traces in three colours: {colours:?}");
+    // The time axis' labels, just under the plot: several, each centred on its value.
+    let ticks: Vec<(f64, f32)> = drawn
+        .iter()
+        .filter_map(|s| match s {
+            egui::Shape::Text(t) if (frame.bottom() - 1.0..frame.bottom() + 20.0).contains(&t.pos.y) => {
+                let value: f64 = t.galley.text().parse().ok()?;
+                (frame.x_range().contains(t.pos.x + t.galley.size().x / 2.0))
+                    .then_some((value, t.pos.x + t.galley.size().x / 2.0))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(ticks.len() >= 4, "time labels under the traces: {ticks:?}");
+    for (value, x) in ticks {
+        let at = transform.position_from_point(&egui_plot::PlotPoint::new(value, 0.0)).x;
+        assert!((x - at).abs() < 2.0, "the label {value} is centred at x = {x}, its value at {at}");
+    }
+}
+
+#[test]
+fn a_click_in_the_phase_plane_moves_the_neuron_at_once_paused_or_running() {
+    let mut h = app_on("izhikevich_patterns.toml");
+    open_view(&mut h, "Phase plane");
+    wait_until(&mut h, "v and u of the first neuron are recorded", |app| {
+        ["v", "u"]
+            .iter()
+            .all(|var| app.live().traces.iter().any(|t| t.pop == 0 && t.neuron == 0 && t.variable == *var))
+    });
+    // Paused: the neuron's marker is where the click put it, before any step.
+    let (v, u) = (-60.0, -18.0);
+    click_plot(&mut h, "phase plane", v, u);
+    h.step(); // the frame after the click
+    let transform = *h.state().shared().plots.get("phase plane").expect("drawn");
+    let at = transform.position_from_point(&egui_plot::PlotPoint::new(v, u));
+    let marked = shapes(&h).iter().any(|s| {
+        matches!(s, egui::Shape::Circle(c) if c.center.distance(at) < 2.0 && c.fill == egui::Color32::WHITE)
+    });
+    assert!(marked, "the marker moved with the click");
+    // Running: a click lands in the recorded path at once (the sample of the next step).
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the network runs", |app| app.live().time_ms > 200.0);
+    let t_click = h.state().live().time_ms;
+    click_plot(&mut h, "phase plane", v, u);
+    wait_until(&mut h, "50 ms more", |app| app.live().time_ms > t_click + 50.0);
+    let live = h.state().live();
+    let trace = |var: &str| {
+        live.traces.iter().find(|t| t.pop == 0 && t.neuron == 0 && t.variable == var).expect("trace").clone()
+    };
+    let (tv, tu) = (trace("v"), trace("u"));
+    assert_eq!(tv.interval_ms, tu.interval_ms);
+    let found = (0..tv.values.len()).any(|j| {
+        let t = tv.time_ms(j);
+        let k = ((t - tu.t0_ms) / tu.interval_ms).round();
+        t >= t_click
+            && k >= 0.0
+            && tu.values.get(k as usize).is_some_and(|&uu| (f64::from(uu) - u).abs() < 0.2)
+            && (f64::from(tv.values[j]) - v).abs() < 0.5
+    });
+    assert!(found, "no sample at ({v}, {u}) after the click at {t_click} ms");
+}

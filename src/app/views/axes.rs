@@ -110,10 +110,24 @@ fn hints(along: Along, label_text: &str, scale: f64) -> AxisHints<'static> {
         Along::X => AxisHints::new_x(),
         Along::Y => AxisHints::new_y(),
     };
-    hints
-        .label(label_text.to_string())
-        .label_spacing(Rangef::new(gap - 1.0, gap))
-        .formatter(move |mark, _| label(mark, scale))
+    hints.label(label_text.to_string()).label_spacing(Rangef::new(gap - 1.0, gap)).formatter(
+        move |mark, range| match along {
+            Along::X if at_right_end(mark, *range.end()) => String::new(),
+            _ => label(mark, scale),
+        },
+    )
+}
+
+/// Whether an x mark sits so near the axis' right end that its label, centred on it, would be
+/// cut off by the edge of the panel: it keeps its grid line and goes unlabelled.
+fn at_right_end(mark: GridMark, end: f64) -> bool {
+    end - mark.value < 0.45 * mark.step_size
+}
+
+/// A plot that has nothing to show yet spans `x` and `y`, so its axes read as the quantity will
+/// (rates from 0 Hz, potentials around rest) rather than egui_plot's ±500 around nothing.
+pub fn before_data(plot: Plot<'static>, x: (f64, f64), y: (f64, f64)) -> Plot<'static> {
+    plot.include_x(x.0).include_x(x.1).include_y(y.0).include_y(y.1)
 }
 
 /// An x axis in the plot's own units.
@@ -181,6 +195,15 @@ mod tests {
         // Times past 10 s in seconds: a mark at 12 500 ms with a 500 ms step reads "12.5".
         assert_eq!(label(GridMark { value: 12_500.0, step_size: 500.0 }, 1e-3), "12.5");
         assert_eq!(label(GridMark { value: -1e-17, step_size: 0.1 }, 1.0), "0.0");
+    }
+
+    #[test]
+    fn only_a_mark_at_the_right_end_loses_its_label() {
+        let mark = |value| GridMark { value, step_size: 50.0 };
+        assert!(at_right_end(mark(1000.0), 1000.0));
+        assert!(at_right_end(mark(1000.0), 1010.0));
+        assert!(!at_right_end(mark(950.0), 1000.0));
+        assert!(!at_right_end(mark(1000.0), 1030.0));
     }
 
     #[test]

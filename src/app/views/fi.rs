@@ -5,12 +5,12 @@
 //! curve and the rheobase are drawn over it.
 
 use super::axes;
-use super::{LiveData, Shared, View, empty_hint, population_color};
+use super::{LiveData, Mark, Shared, View, empty_hint, population_color};
 use crate::analysis::{FiError, FiPoint, fi_curve, rate_analytic};
 use crate::export::Table;
 use crate::model::Population;
 use crate::neurons::Values;
-use egui_plot::{Legend, Line, PlotPoints, Points, VLine};
+use egui_plot::{Line, PlotPoints, Points, VLine};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
@@ -240,27 +240,44 @@ impl View for FiView {
             ))
             .on_hover_text(format!("Analytic rate: {formula}"));
         }
-        axes::plot("fi curve", axes::x("input current (pA)"), axes::y("steady-state rate (Hz)"))
-            .legend(Legend::default())
-            .show(ui, |plot_ui| {
-                if let Some(line) = analytic {
-                    plot_ui.line(
-                        Line::new(
-                            format!("analytic ({})", population.model.display_name()),
-                            PlotPoints::new(line),
-                        )
-                        .color(egui::Color32::GRAY)
-                        .width(2.0),
-                    );
-                }
-                if let Some(r) = rheobase {
-                    plot_ui.vline(VLine::new("rheobase", r).color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00)));
-                }
-                if let Some(points) = points {
-                    let xy: Vec<[f64; 2]> = points.iter().map(|p| [p.current_pa, p.rate_hz]).collect();
-                    // Dots only, so that the analytic line stays visible under them.
-                    plot_ui.points(Points::new("simulated", xy).radius(3.5).color(color));
-                }
-            });
+        const RHEOBASE: egui::Color32 = egui::Color32::from_rgb(0xE6, 0x9F, 0x00);
+        let mut entries = vec![("simulated".to_string(), color, Mark::Dot)];
+        if analytic.is_some() {
+            entries.push((
+                format!("analytic ({})", population.model.display_name()),
+                egui::Color32::GRAY,
+                Mark::Line,
+            ));
+        }
+        if rheobase.is_some() {
+            entries.push(("rheobase".into(), RHEOBASE, Mark::Line));
+        }
+        super::key(ui, &entries);
+        let mut plot =
+            axes::plot("fi curve", axes::x("input current (pA)"), axes::y("steady-state rate (Hz)"))
+                .include_y(0.0);
+        if points.is_none() && analytic.is_none() {
+            plot = axes::before_data(plot, (sweep.from_pa, sweep.to_pa), (0.0, 10.0));
+        }
+        plot.show(ui, |plot_ui| {
+            if let Some(line) = analytic {
+                plot_ui.line(
+                    Line::new(
+                        format!("analytic ({})", population.model.display_name()),
+                        PlotPoints::new(line),
+                    )
+                    .color(egui::Color32::GRAY)
+                    .width(2.0),
+                );
+            }
+            if let Some(r) = rheobase {
+                plot_ui.vline(VLine::new("rheobase", r).color(RHEOBASE));
+            }
+            if let Some(points) = points {
+                let xy: Vec<[f64; 2]> = points.iter().map(|p| [p.current_pa, p.rate_hz]).collect();
+                // Dots only, so that the analytic line stays visible under them.
+                plot_ui.points(Points::new("simulated", xy).radius(3.5).color(color));
+            }
+        });
     }
 }

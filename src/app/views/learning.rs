@@ -4,10 +4,12 @@
 
 use super::axes;
 use super::heatmap::weight_unit;
-use super::{LiveData, Shared, View, chosen_projection, empty_hint, projection_items};
+use super::{
+    LiveData, Mark, Shared, View, chosen_projection, empty_hint, key, population_color, projection_items,
+};
 use crate::analysis::stdp_dw;
 use crate::export::Table;
-use egui_plot::{Bar, BarChart, Legend, Line, PlotPoints, VLine};
+use egui_plot::{Bar, BarChart, Line, PlotPoints, VLine};
 
 #[derive(Default)]
 pub struct LearningView;
@@ -148,10 +150,14 @@ fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
         );
         return;
     }
-    axes::plot("followed synapses", axes::x("time (s)"), axes::y(&format!("weight ({unit})")))
-        .legend(Legend::default())
-        .show(ui, |plot_ui| {
-            for t in traces {
+    let name = |t: &&crate::app::live::SynapseTrace| format!("pre {} → post {}", t.pre, t.post);
+    let entries: Vec<_> =
+        traces.iter().enumerate().map(|(k, t)| (name(t), population_color(k), Mark::Line)).collect();
+    key(ui, &entries);
+    axes::plot("followed synapses", axes::x("time (s)"), axes::y(&format!("weight ({unit})"))).show(
+        ui,
+        |plot_ui| {
+            for (k, t) in traces.iter().enumerate() {
                 // Long runs: draw at most ~2000 points per synapse.
                 let stride = (t.values.len() / 2000).max(1);
                 let points: Vec<[f64; 2]> = t
@@ -161,7 +167,8 @@ fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
                     .step_by(stride)
                     .map(|(j, &w)| [(t.t0_ms + j as f64 * t.interval_ms) / 1e3, w as f64])
                     .collect();
-                plot_ui.line(Line::new(format!("pre {} -> post {}", t.pre, t.post), PlotPoints::new(points)));
+                plot_ui.line(Line::new(name(t), PlotPoints::new(points)).color(population_color(k)));
             }
-        });
+        },
+    );
 }

@@ -257,7 +257,8 @@ impl Views {
     }
 }
 
-/// Colour of population `k` (Okabe & Ito's palette, readable by colour-blind viewers).
+/// Colour of population `k` (Okabe & Ito's palette, readable by colour-blind viewers); also
+/// the colour of the `k`th of several series that belong to no population (recorded neurons).
 pub fn population_color(k: usize) -> Color32 {
     const PALETTE: [Color32; 7] = [
         Color32::from_rgb(0x00, 0x72, 0xB2),
@@ -298,7 +299,8 @@ pub fn projection_items(ui: &mut egui::Ui, data: &LiveData, current: Option<usiz
 }
 
 /// Shown in place of an empty plot.
-/// The text wraps to the rect's width (less a margin), so a narrow plot shows all of it.
+/// The text wraps to the rect's width (less a margin), so a narrow plot shows all of it, and
+/// sits on the panel colour, so that no grid line runs through it.
 pub fn empty_hint(ui: &egui::Ui, rect: egui::Rect, text: &str) {
     let wrap = (rect.width() - 24.0).max(60.0);
     let galley = ui.painter().layout(
@@ -308,7 +310,60 @@ pub fn empty_hint(ui: &egui::Ui, rect: egui::Rect, text: &str) {
         wrap,
     );
     let at = rect.center() - galley.size() / 2.0;
+    let behind = egui::Rect::from_min_size(at, galley.size()).expand(6.0);
+    ui.painter().rect_filled(behind, 4.0, ui.visuals().panel_fill);
     ui.painter().galley(at, galley, ui.visuals().weak_text_color());
+}
+
+/// [`empty_hint`] inside a plot's frame, clear of its axes and their labels.
+pub fn plot_hint<R>(ui: &egui::Ui, plot: &egui_plot::PlotResponse<R>, text: &str) {
+    empty_hint(ui, *plot.transform.frame(), text);
+}
+
+/// How a series is drawn, for its entry in a [`key`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    Line,
+    Dashed,
+    Dot,
+    Ring,
+    Arrow,
+}
+
+/// A plot's key, on a row of its own above the plot (a legend inside the plot covers data):
+/// each series' name beside a sample of how it is drawn, in its colour. Wraps in a narrow panel.
+pub fn key(ui: &mut egui::Ui, entries: &[(String, Color32, Mark)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for (name, color, mark) in entries {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
+            let painter = ui.painter();
+            let stroke = egui::Stroke::new(2.0, *color);
+            let (l, r, c) = (rect.left_center(), rect.right_center(), rect.center());
+            match mark {
+                Mark::Line => {
+                    painter.line_segment([l, r], stroke);
+                }
+                Mark::Dashed => {
+                    for k in 0..3 {
+                        let x = rect.left() + 7.0 * k as f32;
+                        painter.line_segment([egui::pos2(x, c.y), egui::pos2(x + 4.0, c.y)], stroke);
+                    }
+                }
+                Mark::Dot => {
+                    painter.circle_filled(c, 4.0, *color);
+                }
+                Mark::Ring => {
+                    painter.circle_stroke(c, 4.0, egui::Stroke::new(1.5, *color));
+                }
+                Mark::Arrow => {
+                    painter.arrow(l, r - l, stroke);
+                }
+            }
+            ui.label(name);
+            ui.add_space(8.0);
+        }
+    });
 }
 
 /// While following, shows the live window `(x0, x1)`; returns the visible time range.

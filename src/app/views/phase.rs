@@ -5,13 +5,13 @@
 //! ([`PhaseField`]), so the picture is what runs.
 
 use super::axes;
-use super::{LiveData, Shared, View, empty_hint};
+use super::{LiveData, Mark, Shared, View, empty_hint, key};
 use crate::app::runner::Command;
 use crate::export::Table;
 use crate::model::{Model, Population, StateVarInfo};
 use crate::neurons::{PhaseField, Values};
 use egui::Color32;
-use egui_plot::{Arrows, HLine, Legend, Line, MarkerShape, PlotPoints, Points, VLine};
+use egui_plot::{Arrows, HLine, Line, MarkerShape, PlotPoints, Points, VLine};
 
 pub struct PhaseView {
     /// Input current of the drawn field, pA, and whether it follows the model's DC inputs.
@@ -23,7 +23,19 @@ pub struct PhaseView {
     tail_ms: f64,
     /// The fixed points of the phase line drawn last (v, stable), for tests.
     fixed: Vec<(f64, bool)>,
+    /// Where a click put the neuron (population, neuron, the time then, the point), shown at
+    /// once until the recorded path moves on: paused, no sample comes until the next step.
+    moved: Option<(usize, usize, f64, [f64; 2])>,
 }
+
+/// The colours of the portraits' parts (Okabe & Ito, as the populations).
+const ARROWS: Color32 = Color32::from_gray(110);
+const V_NULLCLINE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+const U_NULLCLINE: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
+const CUT_OFF: Color32 = Color32::from_rgb(200, 60, 60);
+const RESET: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
+const TRAJECTORY: Color32 = Color32::from_rgb(0xF0, 0xE4, 0x42);
+const FIXED_POINT: Color32 = Color32::from_gray(220);
 
 impl Default for PhaseView {
     fn default() -> Self {
@@ -33,6 +45,7 @@ impl Default for PhaseView {
             watching: None,
             tail_ms: 300.0,
             fixed: Vec::new(),
+            moved: None,
         }
     }
 }
@@ -178,23 +191,34 @@ impl View for PhaseView {
         let x_null = clip(xs.iter().zip(&null).map(|(&x, n)| [x, n.0]).collect());
         let y_null = clip(xs.iter().zip(&null).map(|(&x, n)| [x, n.1]).collect());
         let (origins, tips) = vector_field(&field, i, (x0, x1), (y0, y1));
-
+        let y_nullcline = format!("{y_name}-nullcline (d{y_name}/dt = 0)");
+        key(
+            ui,
+            &[
+                ("v-nullcline (dv/dt = 0)".into(), V_NULLCLINE, Mark::Line),
+                (y_nullcline.clone(), U_NULLCLINE, Mark::Line),
+                ("direction of motion".into(), ARROWS, Mark::Arrow),
+                ("spike cut-off".into(), CUT_OFF, Mark::Line),
+                ("trajectory".into(), TRAJECTORY, Mark::Line),
+                ("now".into(), Color32::WHITE, Mark::Dot),
+            ],
+        );
+        let moved = self.moved_to(data, pop, neuron);
         let response = portrait_plot("phase plane", format!("{y_name} ({y_unit})"), (x0, x1), (y0, y1)).show(
             ui,
             |plot_ui| {
                 plot_ui.arrows(
                     Arrows::new("direction of motion", PlotPoints::new(origins), PlotPoints::new(tips))
-                        .color(Color32::from_gray(110)),
+                        .color(ARROWS),
                 );
-                plot_ui.line(Line::new("v-nullcline (dv/dt = 0)", PlotPoints::new(x_null)).width(2.0));
                 plot_ui.line(
-                    Line::new(format!("{y_name}-nullcline (d{y_name}/dt = 0)"), PlotPoints::new(y_null))
+                    Line::new("v-nullcline (dv/dt = 0)", PlotPoints::new(x_null))
+                        .color(V_NULLCLINE)
                         .width(2.0),
                 );
-                plot_ui.vline(
-                    VLine::new("spike cut-off", field.phase.v_peak).color(Color32::from_rgb(200, 60, 60)),
-                );
-                draw_trail(plot_ui, trail);
+                plot_ui.line(Line::new(y_nullcline, PlotPoints::new(y_null)).color(U_NULLCLINE).width(2.0));
+                plot_ui.vline(VLine::new("spike cut-off", field.phase.v_peak).color(CUT_OFF));
+                draw_trail(plot_ui, trail, moved);
             },
         );
         shared.plots.insert("phase plane", response.transform);
@@ -203,6 +227,7 @@ impl View for PhaseView {
             && let Some(pos) = r.interact_pointer_pos()
         {
             let p = response.transform.value_from_position(pos);
+            self.moved = Some((pop, neuron, data.time_ms, [p.x, p.y]));
             for (variable, value) in [("v", p.x), (y_name, p.y)] {
                 shared.requests.push(Command::SetState {
                     pop,
@@ -216,6 +241,17 @@ impl View for PhaseView {
 }
 
 impl PhaseView {
+    /// Where the last click put this neuron, while no step has run since.
+    fn moved_to(&mut self, data: &LiveData, pop: usize, neuron: usize) -> Option<[f64; 2]> {
+        match self.moved {
+            Some((p, n, t, at)) if (p, n) == (pop, neuron) && t == data.time_ms => Some(at),
+            _ => {
+                self.moved = None;
+                None
+            }
+        }
+    }
+
     /// The fixed points (v in mV, and whether stable) of the phase line drawn last.
     pub fn fixed_points(&self) -> &[(f64, bool)] {
         &self.fixed
@@ -264,30 +300,45 @@ impl PhaseView {
         let stable: Vec<[f64; 2]> = fixed.iter().filter(|f| f.1).map(|f| [f.0, 0.0]).collect();
         self.fixed.clone_from(&fixed);
         let unstable: Vec<[f64; 2]> = fixed.iter().filter(|f| !f.1).map(|f| [f.0, 0.0]).collect();
+        key(
+            ui,
+            &[
+                ("dv/dt".into(), V_NULLCLINE, Mark::Line),
+                ("direction of motion".into(), ARROWS, Mark::Arrow),
+                ("stable fixed point".into(), FIXED_POINT, Mark::Dot),
+                ("unstable fixed point".into(), FIXED_POINT, Mark::Ring),
+                ("spike cut-off".into(), CUT_OFF, Mark::Line),
+                ("reset".into(), RESET, Mark::Line),
+                ("trajectory".into(), TRAJECTORY, Mark::Line),
+                ("now".into(), Color32::WHITE, Mark::Dot),
+            ],
+        );
+        let moved = self.moved_to(data, pop, neuron);
         let response =
             portrait_plot("phase line", "dv/dt (mV/ms)".into(), (x0, x1), (y0, y1)).show(ui, |plot_ui| {
-                plot_ui.hline(HLine::new("dv/dt = 0", 0.0).color(Color32::from_gray(110)));
+                plot_ui.hline(HLine::new("dv/dt = 0", 0.0).color(ARROWS));
                 plot_ui.arrows(
                     Arrows::new("direction of motion", PlotPoints::new(origins), PlotPoints::new(tips))
-                        .color(Color32::from_gray(150)),
+                        .color(ARROWS),
                 );
-                plot_ui.line(Line::new("dv/dt", PlotPoints::new(clipped)).width(2.0));
-                plot_ui
-                    .vline(VLine::new("spike cut-off", phase.v_peak).color(Color32::from_rgb(200, 60, 60)));
-                plot_ui.vline(VLine::new("reset", phase.v_reset).color(Color32::from_rgb(0x56, 0xB4, 0xE9)));
+                plot_ui.line(Line::new("dv/dt", PlotPoints::new(clipped)).color(V_NULLCLINE).width(2.0));
+                plot_ui.vline(VLine::new("spike cut-off", phase.v_peak).color(CUT_OFF));
+                plot_ui.vline(VLine::new("reset", phase.v_reset).color(RESET));
                 plot_ui.points(
                     Points::new("stable fixed point", stable)
                         .radius(6.0)
                         .filled(true)
+                        .color(FIXED_POINT)
                         .shape(MarkerShape::Circle),
                 );
                 plot_ui.points(
                     Points::new("unstable fixed point", unstable)
                         .radius(6.0)
                         .filled(false)
+                        .color(FIXED_POINT)
                         .shape(MarkerShape::Circle),
                 );
-                draw_trail(plot_ui, trail);
+                draw_trail(plot_ui, trail, moved);
             });
         shared.plots.insert("phase line", response.transform);
         let r = &response.response;
@@ -295,6 +346,7 @@ impl PhaseView {
             && let Some(pos) = r.interact_pointer_pos()
         {
             let v = response.transform.value_from_position(pos).x;
+            self.moved = Some((pop, neuron, data.time_ms, [v, field.derivatives(v, 0.0, i).0]));
             shared.requests.push(Command::SetState { pop, neuron, variable: "v".into(), value: v as f32 });
         }
     }
@@ -309,7 +361,6 @@ fn portrait_plot(
     (y0, y1): (f64, f64),
 ) -> egui_plot::Plot<'static> {
     axes::plot(name, axes::x("v (mV)"), axes::y(&y_label))
-        .legend(Legend::default())
         .include_x(x0)
         .include_x(x1)
         .include_y(y0)
@@ -318,12 +369,22 @@ fn portrait_plot(
         .allow_scroll(false)
 }
 
-/// The neuron's recent path, and where it is now.
-fn draw_trail(plot_ui: &mut egui_plot::PlotUi<'_>, trail: Vec<[f64; 2]>) {
-    if let Some(&last) = trail.last() {
-        plot_ui
-            .line(Line::new("trajectory", PlotPoints::new(trail)).color(Color32::from_rgb(0xF0, 0xE4, 0x42)));
-        plot_ui.points(Points::new("now", vec![last]).radius(5.0).color(Color32::WHITE));
+/// The neuron's recent path, and where it is now: where a click just `moved` it, joined to the
+/// path by a dashed jump, until the path catches up.
+fn draw_trail(plot_ui: &mut egui_plot::PlotUi<'_>, trail: Vec<[f64; 2]>, moved: Option<[f64; 2]>) {
+    let last = trail.last().copied();
+    if !trail.is_empty() {
+        plot_ui.line(Line::new("trajectory", PlotPoints::new(trail)).color(TRAJECTORY));
+    }
+    if let (Some(from), Some(to)) = (last, moved) {
+        plot_ui.line(
+            Line::new("jump", PlotPoints::new(vec![from, to]))
+                .color(TRAJECTORY)
+                .style(egui_plot::LineStyle::dashed_dense()),
+        );
+    }
+    if let Some(now) = moved.or(last) {
+        plot_ui.points(Points::new("now", vec![now]).radius(5.0).color(Color32::WHITE));
     }
 }
 

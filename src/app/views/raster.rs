@@ -7,7 +7,7 @@
 
 use super::axes;
 use super::{
-    LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
+    LiveData, Shared, View, plot_hint, population_color, stop_following_on_interaction, time_controls,
 };
 use crate::export::{ExportError, Table};
 use egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions};
@@ -273,7 +273,7 @@ impl View for RasterView {
             } else {
                 "No spikes in this window — press ▶ Play (Space) to run"
             };
-            empty_hint(ui, r.rect, hint);
+            plot_hint(ui, &response, hint);
         }
     }
 }

@@ -2,14 +2,14 @@
 //! population, computed by the shared analysis module.
 
 use super::{
-    LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
-    visible_x,
+    LiveData, Mark, Shared, View, key, plot_hint, population_color, stop_following_on_interaction,
+    time_controls, visible_x,
 };
 // The binning is the analysis module's `population_rates`, done incrementally for live data;
 // the test below checks that the two agree.
 use super::axes;
 use crate::export::Table;
-use egui_plot::{Legend, Line, PlotPoints};
+use egui_plot::{Line, PlotPoints};
 
 pub struct RatesView {
     pub bin_ms: f64,
@@ -126,11 +126,21 @@ impl View for RatesView {
         let mut plot = axes::plot("rates", axes::time(data.time_ms), axes::y("rate (Hz per neuron)"))
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
-            .include_y(0.0)
-            .legend(Legend::default());
+            .include_y(0.0);
         if follow {
             plot = plot.default_x_bounds(x0, x1);
         }
+        if data.spike_count == 0 {
+            plot = axes::before_data(plot, (x0, x1), (0.0, 10.0));
+        }
+        let entries: Vec<_> = data
+            .info
+            .populations
+            .iter()
+            .enumerate()
+            .map(|(k, (name, _))| (name.clone(), population_color(k), Mark::Line))
+            .collect();
+        key(ui, &entries);
         let bin = self.bin_ms;
         let response = plot.show(ui, |plot_ui| {
             let (lo, hi) = visible_x(plot_ui, follow, (x0, x1));
@@ -151,7 +161,7 @@ impl View for RatesView {
         let r = &response.response;
         stop_following_on_interaction(ui, r, shared);
         if !response.inner {
-            empty_hint(ui, r.rect, "No activity yet — press ▶ Play (Space)");
+            plot_hint(ui, &response, "No activity yet — press ▶ Play (Space)");
         }
     }
 }

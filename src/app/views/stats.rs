@@ -228,9 +228,9 @@ impl View for StatsView {
         let half = ((ui.available_height() - 8.0) / 2.0).max(80.0);
         ui.columns(2, |cols| {
             cols[0].set_max_height(half);
-            bars(&mut cols[0], "isi", &s.isi, "inter-spike interval (ms)", "intervals", color);
+            bars(&mut cols[0], "isi", &s.isi, ("inter-spike interval (ms)", 100.0), "intervals", color);
             cols[1].set_max_height(half);
-            bars(&mut cols[1], "rates", &s.rates, "firing rate (Hz)", "neurons", color);
+            bars(&mut cols[1], "rates", &s.rates, ("firing rate (Hz)", 20.0), "neurons", color);
         });
         ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.spectrum, true, "power spectrum")
@@ -244,34 +244,52 @@ impl View for StatsView {
         if self.spectrum {
             let points: Vec<[f64; 2]> =
                 s.spectrum.freq_hz.iter().zip(&s.spectrum.power).skip(1).map(|(&f, &p)| [f, p]).collect();
-            axes::plot("spectrum", axes::x("frequency (Hz)"), axes::y("power (Hz²/Hz)")).show(
-                ui,
-                |plot_ui| {
-                    plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color));
-                    if let Some((f, _)) = s.peak {
-                        plot_ui.vline(VLine::new(format!("peak {f:.1} Hz"), f).color(egui::Color32::GRAY));
-                    }
-                },
-            );
+            let nyquist = 500.0 / bin;
+            let mut plot = axes::plot("spectrum", axes::x("frequency (Hz)"), axes::y("power (Hz²/Hz)"))
+                .include_x(0.0)
+                .include_y(0.0);
+            if points.is_empty() {
+                plot = axes::before_data(plot, (0.0, nyquist), (0.0, 1.0));
+            }
+            plot.show(ui, |plot_ui| {
+                plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color));
+                if let Some((f, _)) = s.peak {
+                    plot_ui.vline(VLine::new(format!("peak {f:.1} Hz"), f).color(egui::Color32::GRAY));
+                }
+            });
         } else {
             let points: Vec<[f64; 2]> =
                 s.autocorrelation.iter().enumerate().map(|(k, &r)| [k as f64 * bin, r]).collect();
-            axes::plot("autocorrelation", axes::x("lag (ms)"), axes::y("autocorrelation"))
-                .show(ui, |plot_ui| {
-                    plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color))
-                });
+            let mut plot = axes::plot("autocorrelation", axes::x("lag (ms)"), axes::y("autocorrelation"));
+            if points.is_empty() {
+                plot = axes::before_data(plot, (0.0, 100.0), (-1.0, 1.0));
+            }
+            plot.show(ui, |plot_ui| {
+                plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color))
+            });
         }
     }
 }
 
-fn bars(ui: &mut egui::Ui, id: &str, h: &Histogram, x: &str, y: &str, color: egui::Color32) {
+/// A histogram of a quantity that is never negative; `(x, empty_to)` name its axis and where
+/// that axis ends while there is nothing to count.
+fn bars(
+    ui: &mut egui::Ui,
+    id: &str,
+    h: &Histogram,
+    (x, empty_to): (&str, f64),
+    y: &str,
+    color: egui::Color32,
+) {
     let bars: Vec<Bar> = h
         .centers()
         .iter()
         .zip(&h.counts)
         .map(|(&c, &n)| Bar::new(c, n as f64).width(h.bin * 0.95).fill(color))
         .collect();
-    axes::plot(id, axes::x(x), axes::y(y))
-        .allow_scroll(false)
-        .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(y, bars).color(color)));
+    let mut plot = axes::plot(id, axes::x(x), axes::y(y)).allow_scroll(false).include_x(0.0).include_y(0.0);
+    if h.counts.iter().all(|&n| n == 0) {
+        plot = axes::before_data(plot, (0.0, empty_to), (0.0, 1.0));
+    }
+    plot.show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(y, bars).color(color)));
 }

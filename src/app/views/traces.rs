@@ -4,13 +4,13 @@
 
 use super::axes;
 use super::{
-    LiveData, Shared, View, empty_hint, population_color, stop_following_on_interaction, time_controls,
-    visible_x,
+    LiveData, Mark, Shared, View, key, plot_hint, population_color, stop_following_on_interaction,
+    time_controls, visible_x,
 };
 use crate::app::live::LiveTrace;
 use crate::export::Table;
 use egui::Color32;
-use egui_plot::{HLine, Legend, Line, MarkerShape, PlotPoints, Points};
+use egui_plot::{HLine, Line, MarkerShape, PlotPoints, Points};
 
 pub struct TracesView {
     /// The state variable shown ("v", "u", "g_exc", …).
@@ -159,10 +159,34 @@ impl TracesView {
         let y = axes::y(&format!("{} ({unit})", self.variable));
         let mut plot = axes::plot(id, axes::time(data.time_ms), y)
             .link_axis("time", [true, false])
-            .link_cursor("time", [true, false])
-            .legend(Legend::default());
+            .link_cursor("time", [true, false]);
         if follow {
             plot = plot.default_x_bounds(x0, x1);
+        }
+        let thresholds: Vec<f64> = if self.variable == "v" {
+            let pops: std::collections::BTreeSet<usize> = shown.iter().map(|t| t.pop).collect();
+            pops.into_iter().filter_map(|p| threshold(data, p)).collect()
+        } else {
+            Vec::new()
+        };
+        if shown.iter().all(|t| t.values.is_empty()) {
+            // Potentials from below reset to above threshold; other variables from 0.
+            let y = match (self.variable.as_str(), shown.first().copied().or(data.traces.first())) {
+                ("v", Some(t)) => potential_range(data, t.pop),
+                _ => (0.0, 1.0),
+            };
+            plot = axes::before_data(plot, (x0, x1), y);
+        }
+        let mut entries: Vec<(String, Color32, Mark)> = shown
+            .iter()
+            .enumerate()
+            .map(|(k, t)| (trace_name(data, t), population_color(k), Mark::Line))
+            .collect();
+        if !thresholds.is_empty() {
+            entries.push(("threshold".into(), Color32::GRAY, Mark::Dashed));
+        }
+        if !entries.is_empty() {
+            key(ui, &entries);
         }
         if let Some(h) = height {
             plot = plot.height(h);
@@ -189,18 +213,17 @@ impl TracesView {
             let mut lines = 0;
             for (k, trace) in shown.iter().enumerate() {
                 let selected = shared.selected == Some((trace.pop, trace.neuron));
-                let name = data.info.populations.get(trace.pop).map_or("?", |(n, _)| n.as_str());
                 let points = decimate(trace, t0, t1, width_px);
                 if points.is_empty() {
                     continue;
                 }
                 lines += 1;
-                let color =
-                    if selected { Color32::from_rgb(255, 200, 0) } else { population_color(trace.pop) };
+                // One colour per trace, as in the key; the selected neuron's line is heavier.
+                let color = population_color(k);
                 plot_ui.line(
-                    Line::new(format!("{name} {}", trace.neuron), PlotPoints::from(points))
+                    Line::new(trace_name(data, trace), PlotPoints::from(points))
                         .color(color)
-                        .width(if selected { 2.0 } else { 1.2 }),
+                        .width(if selected { 2.4 } else { 1.2 }),
                 );
                 let list = std::mem::take(&mut marks[k]);
                 if !list.is_empty() {
@@ -212,19 +235,18 @@ impl TracesView {
                     );
                 }
             }
-            if self.variable == "v" {
-                for pop in shown.iter().map(|t| t.pop).collect::<std::collections::BTreeSet<_>>() {
-                    if let Some(th) = threshold(data, pop) {
-                        plot_ui.hline(
-                            HLine::new("threshold", th)
-                                .color(Color32::GRAY)
-                                .style(egui_plot::LineStyle::dashed_loose()),
-                        );
-                    }
-                }
+            for &th in &thresholds {
+                plot_ui.hline(
+                    HLine::new("threshold", th)
+                        .color(Color32::GRAY)
+                        .style(egui_plot::LineStyle::dashed_loose()),
+                );
             }
             lines
         });
+        if height.is_none() {
+            shared.plots.insert("traces", response.transform);
+        }
         let r = &response.response;
         stop_following_on_interaction(ui, r, shared);
         if response.inner == 0 {
@@ -233,7 +255,7 @@ impl TracesView {
             } else {
                 "Nothing recorded in this window yet — press ▶ Play (Space)"
             };
-            empty_hint(ui, r.rect, hint);
+            plot_hint(ui, &response, hint);
         }
     }
 
@@ -255,6 +277,22 @@ impl TracesView {
         }
         out
     }
+}
+
+/// A trace's name: its population and neuron ("exc 3").
+fn trace_name(data: &LiveData, trace: &LiveTrace) -> String {
+    let name = data.info.populations.get(trace.pop).map_or("?", |(n, _)| n.as_str());
+    format!("{name} {}", trace.neuron)
+}
+
+/// The potentials a population's neurons live between: from rest or reset, whichever is lower,
+/// to the spike threshold, with 10 mV either side.
+fn potential_range(data: &LiveData, pop: usize) -> (f64, f64) {
+    let Some(spec) = data.info.model.populations.get(pop) else { return (-80.0, -40.0) };
+    let values = crate::neurons::Values::of(spec);
+    let top = spec.model.spike_at(&values).unwrap_or(-40.0);
+    let low = spec.param("v_reset").into_iter().fold(spec.model.rest(&values).min(top - 20.0), f64::min);
+    (low - 10.0, top + 10.0)
 }
 
 /// The potential at which a spike is counted, for populations that have one.
