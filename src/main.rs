@@ -29,6 +29,9 @@ struct Cli {
     /// Bring these views to the front (repeatable); the views are listed in the help.
     #[arg(long, value_parser = parse_view, help = view_help())]
     view: Vec<Tab>,
+    /// Open in presentation mode: everything 1.5× larger, for a projector (F5 in the window).
+    #[arg(long)]
+    present: bool,
     /// Start lesson N (1 = the first) of the Lessons panel.
     #[arg(long)]
     lesson: Option<usize>,
@@ -92,7 +95,8 @@ fn main() {
             Ok(())
         }
         None => {
-            window(cli.file.as_deref(), cli.play, cli.view, cli.lesson.map(|n| (n, cli.step.unwrap_or(1))))
+            let lesson = cli.lesson.map(|n| (n, cli.step.unwrap_or(1)));
+            window(cli.file.as_deref(), cli.play, cli.present, cli.view, lesson)
         }
     };
     if let Err(e) = outcome {
@@ -102,7 +106,13 @@ fn main() {
 }
 
 /// Opens the workbench on a file, a preset, or the default preset.
-fn window(file: Option<&str>, play: bool, views: Vec<Tab>, lesson: Option<(usize, usize)>) -> Result<()> {
+fn window(
+    file: Option<&str>,
+    play: bool,
+    present: bool,
+    views: Vec<Tab>,
+    lesson: Option<(usize, usize)>,
+) -> Result<()> {
     let mut failures = Vec::new();
     for renderer in spikelab::app::RENDERERS {
         let options = spikelab::app::native_options(renderer);
@@ -130,6 +140,9 @@ fn window(file: Option<&str>, play: bool, views: Vec<Tab>, lesson: Option<(usize
                     app.go_to_step(step.saturating_sub(1));
                 }
                 app.show_views(&views);
+                if present {
+                    app.set_presentation(&cc.egui_ctx, true);
+                }
                 if play {
                     app.play();
                 }

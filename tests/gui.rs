@@ -1225,3 +1225,36 @@ fn a_click_in_the_phase_plane_moves_the_neuron_at_once_paused_or_running() {
     });
     assert!(found, "no sample at ({v}, {u}) after the click at {t_click} ms");
 }
+
+#[test]
+fn panels_hide_with_their_keys_and_reset_layout_puts_everything_back() {
+    let mut h = app_on("izhikevich_patterns.toml");
+    let inspector = |h: &Harness<'_, SpikeLabApp>| h.query_by_label("Population \"RS\"").is_some();
+    let lessons = |h: &Harness<'_, SpikeLabApp>| h.query_by_label("All lessons").is_some();
+    assert!(inspector(&h) && lessons(&h));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    h.step();
+    h.step();
+    assert!(!inspector(&h) && !lessons(&h), "Ctrl+B and Ctrl+L hide both side panels");
+    open_view(&mut h, "Phase plane");
+    let phase = |h: &Harness<'_, SpikeLabApp>| h.query_by_label_contains("Click in the plane").is_some();
+    assert!(phase(&h));
+    h.key_press(egui::Key::F5);
+    h.step();
+    assert_eq!(h.ctx.zoom_factor(), 1.5, "F5: presentation mode");
+    h.get_by_label("View").click();
+    h.step();
+    h.get_by_label("Reset layout").click();
+    h.step();
+    h.step();
+    assert!(inspector(&h) && lessons(&h), "both panels back");
+    assert!(!phase(&h) && h.query_by_label("stacked").is_some(), "the traces in front again, as at first");
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+    // Help lists the keys.
+    h.get_by_label("Help").click();
+    h.step();
+    h.get_by_label("Keyboard shortcuts").click();
+    h.step();
+    assert!(h.query_by_label("show or hide the model panel").is_some());
+}

@@ -349,12 +349,12 @@ impl SpikeLabApp {
             if !step.look.is_empty() {
                 ui.add_space(4.0);
                 ui.label(RichText::new("Look").strong().color(egui::Color32::from_rgb(0x56, 0xB4, 0xE9)));
-                ui.label(&step.look);
+                egui_commonmark::CommonMarkViewer::new().show(ui, &mut self.lessons.markdown, &step.look);
             }
             if !step.try_this.is_empty() {
                 ui.add_space(4.0);
                 ui.label(RichText::new("Try").strong().color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00)));
-                ui.label(&step.try_this);
+                egui_commonmark::CommonMarkViewer::new().show(ui, &mut self.lessons.markdown, &step.try_this);
             }
             if let Some(check) = &step.check {
                 ui.add_space(6.0);

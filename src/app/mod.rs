@@ -10,6 +10,7 @@ mod drawing;
 mod energy;
 mod exporting;
 mod inspector;
+mod layout;
 pub mod lessons;
 mod live;
 mod notices;
@@ -24,7 +25,7 @@ use crate::model::{Model, presets};
 use crate::sim::Applied;
 use document::Document;
 use egui::{Key, KeyboardShortcut, Modifiers, RichText};
-use egui_dock::{DockArea, DockState, NodeIndex, TabViewer};
+use egui_dock::{DockArea, DockState, TabViewer};
 pub use notices::Notice;
 use notices::{Level, Notices};
 use runner::{Command, Event, Runner, Speed};
@@ -120,6 +121,7 @@ pub struct SpikeLabApp {
     lessons: lessons::LessonsPanel,
     energy: energy::EnergyMeter,
     drawing: drawing::Drawing,
+    layout: layout::Layout,
 }
 
 /// The run: the simulation thread, what the window has of its data, how it is driven, and
@@ -171,10 +173,7 @@ impl SpikeLabApp {
         repaint: impl Fn() + Send + 'static,
     ) -> Self {
         let runner = Runner::start(model.clone(), repaint);
-        let mut dock = DockState::new(Tab::at(Place::Top));
-        let surface = dock.main_surface_mut();
-        let [_, below] = surface.split_below(NodeIndex::root(), 0.55, Tab::at(Place::BottomLeft));
-        surface.split_right(below, 0.5, Tab::at(Place::BottomRight));
+        let dock = layout::default_dock();
         let mut app = SpikeLabApp {
             doc: Document::new(model, path, source_name),
             run: Run {
@@ -207,6 +206,7 @@ impl SpikeLabApp {
             lessons: lessons::LessonsPanel::default(),
             energy: energy::EnergyMeter::default(),
             drawing: drawing::Drawing::default(),
+            layout: layout::Layout::default(),
         };
         app.run.runner.send(Command::SetSpeed(app.run.speed));
         app.show_weights_if_plastic();
@@ -244,6 +244,11 @@ impl SpikeLabApp {
 
     /// Brings views to the front together: a view that shares its tab group with one shown
     /// before it moves to a group that shows none of them yet (not the raster's, if possible).
+    /// Presentation mode: everything [`layout::PRESENTATION_ZOOM`] times larger, for a projector.
+    pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
+        self.layout.set_presentation(ctx, on);
+    }
+
     pub fn show_views(&mut self, tabs: &[Tab]) {
         let mut used = Vec::new();
         for &tab in tabs {
@@ -763,13 +768,15 @@ impl SpikeLabApp {
         });
         egui::Panel::top("toolbar").frame(panel).show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").frame(panel).show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("side")
-            .frame(panel)
-            .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| self.side_panel(ui));
+        if self.layout.model_panel {
+            egui::Panel::left(layout::MODEL_PANEL)
+                .frame(panel)
+                .resizable(true)
+                .default_size(300.0)
+                .show(ui, |ui| self.side_panel(ui));
+        }
         if self.lessons.open {
-            egui::Panel::right("lessons")
+            egui::Panel::right(layout::LESSONS_PANEL)
                 .frame(panel)
                 .resizable(true)
                 .default_size(380.0)
@@ -811,6 +818,10 @@ impl SpikeLabApp {
         self.take_outbox();
         self.drawing.schedule(&ctx, self.run.live.playing);
         self.energy.window(&ctx, &self.run.live);
+        self.layout.help_window(&ctx);
+        if std::mem::take(&mut self.layout.reset_requested) {
+            self.ws.dock = layout::default_dock();
+        }
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
         if ctx.input(|i| i.viewport().close_requested()) && self.doc.dirty && !self.allow_close {
@@ -864,6 +875,7 @@ impl SpikeLabApp {
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::ArrowRight)) {
             self.step_once();
         }
+        self.layout.shortcuts(ctx, &mut self.lessons.open);
     }
 
     fn menus(&mut self, ui: &mut egui::Ui) {
@@ -950,12 +962,16 @@ impl SpikeLabApp {
                 }
             }
             ui.separator();
+            self.layout.view_menu(ui, &mut self.lessons.open);
             self.drawing.menu(ui);
         });
+        ui.menu_button("Help", |ui| self.layout.help_menu(ui));
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
+            ui.toggle_value(&mut self.layout.model_panel, "☰ Model")
+                .on_hover_text("The model's parts and the inspector (Ctrl+B)");
             ui.toggle_value(&mut self.lessons.open, "📖 Lessons")
                 .on_hover_text("Guided lessons on the classic models, step by step");
             ui.toggle_value(&mut self.energy.open, "⚡ Energy").on_hover_text(

@@ -336,6 +336,12 @@ pub fn key(ui: &mut egui::Ui, entries: &[(String, Color32, Mark)]) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         for (name, color, mark) in entries {
+            // An entry is not split over two rows: it goes whole to the next one.
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let width = ui.painter().layout_no_wrap(name.clone(), font, Color32::WHITE).size().x;
+            if width + 22.0 > ui.available_width() && ui.available_width() < ui.max_rect().width() {
+                ui.end_row();
+            }
             let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
             let painter = ui.painter();
             let stroke = egui::Stroke::new(2.0, *color);
@@ -360,7 +366,7 @@ pub fn key(ui: &mut egui::Ui, entries: &[(String, Color32, Mark)]) {
                     painter.arrow(l, r - l, stroke);
                 }
             }
-            ui.label(name);
+            ui.add(egui::Label::new(name.as_str()).extend());
             ui.add_space(8.0);
         }
     });

@@ -30,10 +30,10 @@ pub struct PhaseView {
 
 /// The colours of the portraits' parts (Okabe & Ito, as the populations).
 const ARROWS: Color32 = Color32::from_gray(110);
-const V_NULLCLINE: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
+const V_NULLCLINE: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
 const U_NULLCLINE: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
 const CUT_OFF: Color32 = Color32::from_rgb(200, 60, 60);
-const RESET: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
+const RESET: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7);
 const TRAJECTORY: Color32 = Color32::from_rgb(0xF0, 0xE4, 0x42);
 const FIXED_POINT: Color32 = Color32::from_gray(220);
 

@@ -1,0 +1,197 @@
+//! How the window is laid out: which side panels are open, the dock of views, presentation
+//! mode (everything larger, for a projector), putting it all back as it was, and the Help menu.
+
+use super::views::{Place, Tab};
+use egui::{Key, KeyboardShortcut, Modifiers};
+use egui_dock::{DockState, NodeIndex};
+
+/// Everything drawn this much larger in presentation mode (readable from the back of a room).
+pub const PRESENTATION_ZOOM: f32 = 1.5;
+
+/// The side panels' ids (egui keeps their widths under these).
+pub const MODEL_PANEL: &str = "side";
+pub const LESSONS_PANEL: &str = "lessons";
+
+const TOGGLE_MODEL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
+const TOGGLE_LESSONS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+const TOGGLE_PRESENTATION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F5);
+
+/// The keys the window answers to, for Help → Keyboard shortcuts.
+pub const SHORTCUTS: [(&str, &str); 13] = [
+    ("Space", "run or pause"),
+    ("→", "one time step"),
+    ("Ctrl+R", "reset the run"),
+    ("Ctrl+O", "open a model file"),
+    ("Ctrl+S", "save the model"),
+    ("Ctrl+Z", "undo an edit"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "redo"),
+    ("Ctrl+B", "show or hide the model panel"),
+    ("Ctrl+L", "show or hide the lessons panel"),
+    ("F5", "presentation mode (everything larger)"),
+    ("Ctrl+= / Ctrl+-", "zoom in or out; Ctrl+0 back to normal size"),
+    ("Drag a plot, scroll on it", "pan and zoom it (stops following the run)"),
+    ("Double-click a plot", "fit it to its data again"),
+];
+
+/// The views as the window first opens: the raster on top, traces and rates below.
+pub fn default_dock() -> DockState<Tab> {
+    let mut dock = DockState::new(Tab::at(Place::Top));
+    let surface = dock.main_surface_mut();
+    let [_, below] = surface.split_below(NodeIndex::root(), 0.55, Tab::at(Place::BottomLeft));
+    surface.split_right(below, 0.5, Tab::at(Place::BottomRight));
+    dock
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpPage {
+    Shortcuts,
+    HowTo,
+    About,
+}
+
+#[derive(Debug)]
+pub struct Layout {
+    /// The model panel on the left (tree and inspector).
+    pub model_panel: bool,
+    pub presentation: bool,
+    pub help: Option<HelpPage>,
+    /// Set by the View menu: the owner puts the dock back as it first was.
+    pub reset_requested: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout { model_panel: true, presentation: false, help: None, reset_requested: false }
+    }
+}
+
+impl Layout {
+    /// The layout keys (not while a field is being typed in; the caller checks). `lessons` is
+    /// whether the lessons panel is open (the lessons keep it).
+    pub fn shortcuts(&mut self, ctx: &egui::Context, lessons: &mut bool) {
+        if ctx.input_mut(|i| i.consume_shortcut(&TOGGLE_MODEL)) {
+            self.model_panel = !self.model_panel;
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&TOGGLE_LESSONS)) {
+            *lessons = !*lessons;
+        }
+        if ctx.input_mut(|i| i.consume_shortcut(&TOGGLE_PRESENTATION)) {
+            self.set_presentation(ctx, !self.presentation);
+        }
+    }
+
+    pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
+        self.presentation = on;
+        ctx.set_zoom_factor(if on { PRESENTATION_ZOOM } else { 1.0 });
+    }
+
+    /// Both side panels open at their first widths, normal size, the dock as it first was
+    /// (the owner rebuilds it on `reset_requested`).
+    pub fn reset(&mut self, ctx: &egui::Context, lessons: &mut bool) {
+        self.model_panel = true;
+        *lessons = true;
+        self.set_presentation(ctx, false);
+        ctx.data_mut(|d| {
+            for id in [MODEL_PANEL, LESSONS_PANEL] {
+                d.remove::<egui::containers::panel::PanelState>(egui::Id::new(id));
+            }
+        });
+        self.reset_requested = true;
+    }
+
+    /// The View menu's layout entries.
+    pub fn view_menu(&mut self, ui: &mut egui::Ui, lessons: &mut bool) {
+        let ctx = ui.ctx().clone();
+        let shortcut = |s: &KeyboardShortcut| ctx.format_shortcut(s);
+        ui.add(egui::Checkbox::new(&mut self.model_panel, "Model panel")).on_hover_text(format!(
+            "The model's parts and the inspector, on the left ({})",
+            shortcut(&TOGGLE_MODEL)
+        ));
+        ui.add(egui::Checkbox::new(lessons, "Lessons panel"))
+            .on_hover_text(format!("The lessons, on the right ({})", shortcut(&TOGGLE_LESSONS)));
+        let mut presentation = self.presentation;
+        if ui
+            .checkbox(&mut presentation, "Presentation mode")
+            .on_hover_text(format!(
+                "Everything {PRESENTATION_ZOOM}× larger, for a projector ({}); Ctrl+= and Ctrl+- zoom further",
+                shortcut(&TOGGLE_PRESENTATION)
+            ))
+            .changed()
+        {
+            self.set_presentation(&ctx, presentation);
+        }
+        if ui
+            .button("Reset layout")
+            .on_hover_text("Panels, views and text size as when the window first opened")
+            .clicked()
+        {
+            self.reset(&ctx, lessons);
+            ui.close();
+        }
+    }
+
+    pub fn help_menu(&mut self, ui: &mut egui::Ui) {
+        for (page, title, hover) in [
+            (HelpPage::HowTo, "Getting started", "How to run, inspect, edit and save a network"),
+            (HelpPage::Shortcuts, "Keyboard shortcuts", "Every key the window answers to"),
+            (HelpPage::About, "About SpikeLab", "Version and licence"),
+        ] {
+            if ui.button(title).on_hover_text(hover).clicked() {
+                self.help = Some(page);
+                ui.close();
+            }
+        }
+    }
+
+    /// The open Help page, in a window of its own.
+    pub fn help_window(&mut self, ctx: &egui::Context) {
+        let Some(page) = self.help else { return };
+        let title = match page {
+            HelpPage::Shortcuts => "Keyboard shortcuts",
+            HelpPage::HowTo => "Getting started",
+            HelpPage::About => "About SpikeLab",
+        };
+        let mut open = true;
+        egui::Window::new(title).open(&mut open).collapsible(false).resizable(false).show(
+            ctx,
+            |ui| match page {
+                HelpPage::Shortcuts => {
+                    egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                        for (keys, what) in SHORTCUTS {
+                            ui.strong(keys);
+                            ui.label(what);
+                            ui.end_row();
+                        }
+                    });
+                }
+                HelpPage::HowTo => {
+                    ui.set_max_width(460.0);
+                    for line in HOW_TO {
+                        ui.label(line);
+                        ui.add_space(4.0);
+                    }
+                }
+                HelpPage::About => {
+                    ui.heading(format!("SpikeLab {}", env!("CARGO_PKG_VERSION")));
+                    ui.label("A workbench for spiking neural networks: build one, run it, watch it.");
+                    ui.label("The 8×8 digits are from the UCI repository (CC BY 4.0); see assets/.");
+                }
+            },
+        );
+        if !open {
+            self.help = None;
+        }
+    }
+}
+
+const HOW_TO: [&str; 6] = [
+    "Run: ▶ Play (Space) runs the network; ⏭ Step (→) advances one time step; Reset (Ctrl+R) starts again.",
+    "Look: click a neuron in the raster to select it; its membrane potential appears under Traces and its \
+     phase portrait under Phase plane. The View menu brings any view to the front.",
+    "Change: choose a population, projection or input on the left and edit its values in the inspector; \
+     the running network follows at once, and Ctrl+Z undoes.",
+    "Build: the Network view is a graph editor: right-click for new populations and inputs, drag from a \
+     node's output to another node's input to connect them.",
+    "Keep: File → Save writes the model as a TOML file; File → Export saves what a view shows (CSV, NPY, PNG).",
+    "Learn: the Lessons panel (Ctrl+L) walks through the classic models step by step and checks your answers.",
+];
