@@ -339,7 +339,8 @@ pub fn key(ui: &mut egui::Ui, entries: &[(String, Color32, Mark)]) {
             // An entry is not split over two rows: it goes whole to the next one.
             let font = egui::TextStyle::Body.resolve(ui.style());
             let width = ui.painter().layout_no_wrap(name.clone(), font, Color32::WHITE).size().x;
-            if width + 22.0 > ui.available_width() && ui.available_width() < ui.max_rect().width() {
+            let left = ui.available_size_before_wrap().x;
+            if width + 34.0 > left && left < ui.max_rect().width() {
                 ui.end_row();
             }
             let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 12.0), egui::Sense::hover());
