@@ -1258,3 +1258,24 @@ fn panels_hide_with_their_keys_and_reset_layout_puts_everything_back() {
     h.step();
     assert!(h.query_by_label("show or hide the model panel").is_some());
 }
+
+#[test]
+fn a_save_that_fails_says_where_and_why_and_keeps_the_changes() {
+    let mut h = app_on("lif_neuron.toml");
+    // An edit, then Save As into a folder that does not exist.
+    type_into(&mut h, "tau_m", "15");
+    wait_until(&mut h, "the edit is made", |app| app.is_dirty());
+    let model = h.state().model().clone();
+    let target = scratch_dir("failed-save").join("no such folder").join("mine.toml");
+    answer_dialogs_with(&mut h, &target);
+    h.get_by_label("File").click();
+    h.step();
+    h.get_by_label("Save As…").click();
+    wait_until(&mut h, "the save is answered", |app| app.error().is_some());
+    let message = h.state().error().expect("a message").to_string();
+    assert!(message.contains("Could not save") && message.contains("mine.toml"), "{message}");
+    assert!(message.contains("the folder") && message.contains("does not exist"), "{message}");
+    assert!(h.state().is_dirty(), "still unsaved");
+    assert_eq!(h.state().model(), &model, "the edit is kept");
+    assert!(!target.exists());
+}

@@ -58,7 +58,7 @@ pub enum ModelError {
     #[error("cannot read {}: {}", path.display(), io_words(cause))]
     Read { path: PathBuf, cause: std::io::Error },
     /// The model could not be written to the file.
-    #[error("cannot write {}: {}", path.display(), io_words(cause))]
+    #[error("cannot write {}: {}", path.display(), write_words(path, cause))]
     Write { path: PathBuf, cause: std::io::Error },
     /// The text is not a valid model; every problem found is listed.
     #[error("{}", render(source_name, problems))]
@@ -80,6 +80,19 @@ impl ModelError {
 }
 
 /// An I/O error in words, without the operating system's error number.
+/// Why a file could not be written: a missing folder is named, since "no such file" is what
+/// the system says when the file's folder is missing.
+fn write_words(path: &std::path::Path, e: &std::io::Error) -> String {
+    match path.parent() {
+        Some(dir)
+            if e.kind() == std::io::ErrorKind::NotFound && !dir.as_os_str().is_empty() && !dir.exists() =>
+        {
+            format!("the folder {} does not exist", dir.display())
+        }
+        _ => io_words(e),
+    }
+}
+
 fn io_words(e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
     match e.kind() {
