@@ -115,7 +115,13 @@ fn window(
 ) -> Result<()> {
     let mut failures = Vec::new();
     for renderer in spikelab::app::RENDERERS {
-        let options = spikelab::app::native_options(renderer);
+        let settings_file = spikelab::app::settings::default_file();
+        let mut options = spikelab::app::native_options(renderer);
+        if let Some(size) =
+            settings_file.as_deref().and_then(|f| spikelab::app::settings::Settings::load(f).window)
+        {
+            options.viewport = options.viewport.with_inner_size(size);
+        }
         let file = file.map(str::to_string);
         let views = views.clone();
         let outcome = eframe::run_native(
@@ -135,6 +141,9 @@ fn window(
                         spikelab::app::SpikeLabApp::new(model, source, f, repaint)
                     }
                 };
+                if let Some(file) = settings_file {
+                    app.remember_settings_in(&cc.egui_ctx, file);
+                }
                 if let Some((n, step)) = lesson {
                     app.start_lesson(n.saturating_sub(1));
                     app.go_to_step(step.saturating_sub(1));

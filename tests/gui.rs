@@ -1279,3 +1279,27 @@ fn a_save_that_fails_says_where_and_why_and_keeps_the_changes() {
     assert_eq!(h.state().model(), &model, "the edit is kept");
     assert!(!target.exists());
 }
+
+#[test]
+fn the_layout_and_lesson_progress_are_remembered_for_the_next_session() {
+    let file = scratch_dir("settings").join("settings.toml");
+    std::fs::write(&file, "passed = [[\"01_lif.toml\", 0]]\n").expect("an earlier session's file");
+    let mut h = app_on("lif_neuron.toml");
+    let ctx = h.ctx.clone();
+    h.state_mut().remember_settings_in(&ctx, file.clone());
+    h.step();
+    assert!(h.query_by_label_contains("(1/5 ✔)").is_some(), "lesson 1's first answer is kept");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
+    h.step();
+    h.step();
+    let saved = spikelab::app::settings::Settings::load(&file);
+    assert!(!saved.model_panel && saved.lessons_panel, "{saved:?}");
+    assert_eq!(saved.passed, vec![("01_lif.toml".to_string(), 0)]);
+    // The next session opens as this one was left.
+    let mut next = app_on("lif_neuron.toml");
+    let ctx = next.ctx.clone();
+    next.state_mut().remember_settings_in(&ctx, file);
+    next.step();
+    next.step();
+    assert!(next.query_by_label("Population \"neuron\"").is_none(), "the model panel stays hidden");
+}

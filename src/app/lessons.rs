@@ -38,6 +38,20 @@ pub struct LessonsPanel {
     markdown: egui_commonmark::CommonMarkCache,
 }
 
+impl LessonsPanel {
+    /// The answered steps, as (lesson file, step), sorted (for the settings file).
+    pub fn progress(&self) -> Vec<(String, usize)> {
+        let mut v: Vec<_> = self.passed.iter().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// Takes back the progress of an earlier session.
+    pub fn restore_progress(&mut self, passed: &[(String, usize)]) {
+        self.passed.extend(passed.iter().cloned());
+    }
+}
+
 impl Default for LessonsPanel {
     fn default() -> Self {
         let dir = Some(lessons::source_dir()).filter(|d| d.is_dir());

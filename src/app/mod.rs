@@ -15,6 +15,7 @@ pub mod lessons;
 mod live;
 mod notices;
 pub mod runner;
+pub mod settings;
 pub mod views;
 
 pub use exporting::{Export, FilePicker, FileRequest};
@@ -122,6 +123,11 @@ pub struct SpikeLabApp {
     energy: energy::EnergyMeter,
     drawing: drawing::Drawing,
     layout: layout::Layout,
+    /// Where the layout and lesson progress are remembered (none: not remembered), what was
+    /// written there last and when.
+    settings_file: Option<PathBuf>,
+    saved: settings::Settings,
+    saved_at: Option<std::time::Instant>,
 }
 
 /// The run: the simulation thread, what the window has of its data, how it is driven, and
@@ -207,6 +213,9 @@ impl SpikeLabApp {
             energy: energy::EnergyMeter::default(),
             drawing: drawing::Drawing::default(),
             layout: layout::Layout::default(),
+            settings_file: None,
+            saved: settings::Settings::default(),
+            saved_at: None,
         };
         app.run.runner.send(Command::SetSpeed(app.run.speed));
         app.show_weights_if_plastic();
@@ -244,6 +253,39 @@ impl SpikeLabApp {
 
     /// Brings views to the front together: a view that shares its tab group with one shown
     /// before it moves to a group that shows none of them yet (not the raster's, if possible).
+    /// Remembers the layout, the window's size and the lesson progress in `file` from now on,
+    /// starting from what it holds.
+    pub fn remember_settings_in(&mut self, ctx: &egui::Context, file: PathBuf) {
+        let s = settings::Settings::load(&file);
+        self.layout.model_panel = s.model_panel;
+        self.lessons.open = s.lessons_panel;
+        self.layout.set_presentation(ctx, s.presentation);
+        self.lessons.restore_progress(&s.passed);
+        self.saved = s;
+        self.settings_file = Some(file);
+    }
+
+    /// Writes the settings when they changed: at most once a second, and at once as the window
+    /// closes.
+    fn keep_settings(&mut self, ctx: &egui::Context, closing: bool) {
+        let Some(file) = &self.settings_file else { return };
+        let zoom = ctx.zoom_factor();
+        let window = ctx.input(|i| i.viewport().inner_rect).map(|r| [r.width() * zoom, r.height() * zoom]);
+        let now = settings::Settings {
+            model_panel: self.layout.model_panel,
+            lessons_panel: self.lessons.open,
+            presentation: self.layout.presentation,
+            window: window.or(self.saved.window),
+            passed: self.lessons.progress(),
+        };
+        let due = closing || self.saved_at.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(1));
+        if now != self.saved && due {
+            now.save(file);
+            self.saved = now;
+            self.saved_at = Some(std::time::Instant::now());
+        }
+    }
+
     /// Presentation mode: everything [`layout::PRESENTATION_ZOOM`] times larger, for a projector.
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         self.layout.set_presentation(ctx, on);
@@ -824,6 +866,8 @@ impl SpikeLabApp {
         }
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
+        let closing = ctx.input(|i| i.viewport().close_requested()) || self.allow_close;
+        self.keep_settings(&ctx, closing);
         if ctx.input(|i| i.viewport().close_requested()) && self.doc.dirty && !self.allow_close {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.pending = Some(Pending::Quit);
@@ -1195,10 +1239,7 @@ fn behind(speed: Speed, factor: f64) -> Option<&'static str> {
 }
 
 fn recent_file() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("spikelab").join("recent.txt"))
+    settings::config_dir().map(|d| d.join("recent.txt"))
 }
 
 fn load_recent() -> Vec<PathBuf> {
