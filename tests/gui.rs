@@ -387,8 +387,8 @@ fn the_learning_view_shows_every_weight_and_the_stdp_window_follows_the_inspecto
     assert!((dw(&after) - dw(&before) / 2.0).abs() < 1e-12 * dw(&before).abs().max(1e-12));
 }
 
-#[test]
-fn the_phase_plane_draws_a_neurons_path_and_a_click_sets_its_state() {
+/// The Izhikevich patterns with the phase plane in front, once it has v and u of its neuron.
+fn phase_plane_of_izhikevich_patterns() -> Harness<'static, SpikeLabApp> {
     let mut h = app_on("izhikevich_patterns.toml");
     open_view(&mut h, "Phase plane");
     wait_until(&mut h, "v and u of the first neuron are recorded", |app| {
@@ -396,6 +396,12 @@ fn the_phase_plane_draws_a_neurons_path_and_a_click_sets_its_state() {
             .iter()
             .all(|var| app.live().traces.iter().any(|t| t.pop == 0 && t.neuron == 0 && t.variable == *var))
     });
+    h
+}
+
+#[test]
+fn the_phase_plane_draws_a_neurons_path_and_a_click_sets_its_state() {
+    let mut h = phase_plane_of_izhikevich_patterns();
     click_plot(&mut h, "phase plane", -52.0, -9.0);
     h.get_by_label("⏭ Step").click();
     wait_until(&mut h, "a step after the click", |app| app.live().steps >= 1);
@@ -1186,13 +1192,7 @@ fn recorded_neurons_get_a_colour_each_and_time_labels_sit_at_the_times_they_name
 
 #[test]
 fn a_click_in_the_phase_plane_moves_the_neuron_at_once_paused_or_running() {
-    let mut h = app_on("izhikevich_patterns.toml");
-    open_view(&mut h, "Phase plane");
-    wait_until(&mut h, "v and u of the first neuron are recorded", |app| {
-        ["v", "u"]
-            .iter()
-            .all(|var| app.live().traces.iter().any(|t| t.pop == 0 && t.neuron == 0 && t.variable == *var))
-    });
+    let mut h = phase_plane_of_izhikevich_patterns();
     // Paused: the neuron's marker is where the click put it, before any step.
     let (v, u) = (-60.0, -18.0);
     click_plot(&mut h, "phase plane", v, u);
