@@ -382,8 +382,15 @@ impl SpikeLabApp {
                     ui.label(RichText::new(mark).size(18.0).color(color));
                     ui.label(RichText::new(&check.goal).strong().color(color));
                 });
+                // The tick stays once earned; say so when the value measured now does not pass,
+                // so that a tick beside "measuring…" does not read as this measurement passing.
                 let now = self.lessons.outcome.as_ref().map_or("press ▶ Play to check".to_string(), |o| {
-                    format!("now: {}{}", o.measured, if o.passed { " ✔" } else { "" })
+                    let note = match (o.passed, passed) {
+                        (true, _) => " ✔",
+                        (false, true) => " (answered earlier: the tick stays)",
+                        (false, false) => "",
+                    };
+                    format!("now: {}{note}", o.measured)
                 });
                 ui.weak(now);
             }
