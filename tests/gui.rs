@@ -1290,8 +1290,7 @@ fn the_layout_and_lesson_progress_are_remembered_for_the_next_session() {
     h.step();
     assert!(h.query_by_label_contains("(1/5 ✔)").is_some(), "lesson 1's first answer is kept");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
-    h.step();
-    h.step();
+    frames(&mut h, 1200); // settings are looked at once a second
     let saved = spikelab::app::settings::Settings::load(&file);
     assert!(!saved.model_panel && saved.lessons_panel, "{saved:?}");
     assert_eq!(saved.passed, vec![("01_lif.toml".to_string(), 0)]);

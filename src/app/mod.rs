@@ -124,10 +124,10 @@ pub struct SpikeLabApp {
     drawing: drawing::Drawing,
     layout: layout::Layout,
     /// Where the layout and lesson progress are remembered (none: not remembered), what was
-    /// written there last and when.
+    /// written there last, and when they were last compared with it.
     settings_file: Option<PathBuf>,
     saved: settings::Settings,
-    saved_at: Option<std::time::Instant>,
+    settings_checked_at: Option<std::time::Instant>,
 }
 
 /// The run: the simulation thread, what the window has of its data, how it is driven, and
@@ -215,7 +215,7 @@ impl SpikeLabApp {
             layout: layout::Layout::default(),
             settings_file: None,
             saved: settings::Settings::default(),
-            saved_at: None,
+            settings_checked_at: None,
         };
         app.run.runner.send(Command::SetSpeed(app.run.speed));
         app.show_weights_if_plastic();
@@ -265,10 +265,15 @@ impl SpikeLabApp {
         self.settings_file = Some(file);
     }
 
-    /// Writes the settings when they changed: at most once a second, and at once as the window
-    /// closes.
+    /// Writes the settings when they changed, looking at most once a second (and as the window
+    /// closes), not every frame.
     fn keep_settings(&mut self, ctx: &egui::Context, closing: bool) {
         let Some(file) = &self.settings_file else { return };
+        let due = closing
+            || self.settings_checked_at.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(1));
+        if !due {
+            return;
+        }
         let zoom = ctx.zoom_factor();
         let window = ctx.input(|i| i.viewport().inner_rect).map(|r| [r.width() * zoom, r.height() * zoom]);
         let now = settings::Settings {
@@ -278,11 +283,10 @@ impl SpikeLabApp {
             window: window.or(self.saved.window),
             passed: self.lessons.progress(),
         };
-        let due = closing || self.saved_at.is_none_or(|t| t.elapsed() > std::time::Duration::from_secs(1));
-        if now != self.saved && due {
+        self.settings_checked_at = Some(std::time::Instant::now());
+        if now != self.saved {
             now.save(file);
             self.saved = now;
-            self.saved_at = Some(std::time::Instant::now());
         }
     }
 
