@@ -825,24 +825,19 @@ fn a_network_is_built_by_hand_in_the_graph_editor_runs_and_undoes_back_to_empty(
     assert_eq!(h.state().model().populations.len(), 2);
     let names: Vec<String> = h.state().model().populations.iter().map(|p| p.name.clone()).collect();
     assert_eq!(names, ["neurons", "neurons 2"]);
-    // Connect: drag from the first population's exc pin to the second's input pin.
+    // Connect: drag from the first population's exc pin and drop it anywhere on the second.
     // The label of that name furthest left (or right): the first (or second) population's.
-    let pin = |label: &str, rightmost: bool| {
+    let at = |h: &Harness<'_, SpikeLabApp>, label: &str, rightmost: bool| {
         let sign = if rightmost { 1.0 } else { -1.0 };
         h.get_all_by_label(label)
             .map(|n| n.rect())
             .max_by(|a, b| (a.center().x * sign).total_cmp(&(b.center().x * sign)))
-            .expect("pin label")
+            .expect("a label")
     };
-    let exc = pin("exc", false);
-    let input = pin("in", true);
-    // Output pins sit just right of their label, input pins just left of theirs.
-    drag(
-        &mut h,
-        egui::pos2(exc.right() + 4.0, exc.center().y),
-        egui::pos2(input.left() - 14.0, input.center().y),
-    );
-    assert_eq!(h.state().model().projections.len(), 1, "dragging between pins connects");
+    let exc = at(&h, "exc", false);
+    let body = at(&h, "10 × LIF", true);
+    drag(&mut h, exc.center(), body.center());
+    assert_eq!(h.state().model().projections.len(), 1, "a wire dropped on a node connects");
     let p = &h.state().model().projections[0];
     assert_eq!((p.pre.as_str(), p.post.as_str()), ("neurons", "neurons 2"));
     // The new projection is in the inspector: make it strong, then run.
@@ -890,11 +885,11 @@ fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     wait_until(&mut h, "the network runs", |app| {
         app.live().time_ms > 100.0 && app.live().info.populations.len() == 2
     });
-    let spot = |r: egui::Rect| egui::pos2(r.right() + 40.0, r.bottom() + 10.0);
+    // The second node, by its title.
+    let spot = |r: egui::Rect| r.center();
     // Renaming "neurons 2" to "neurons" would give two populations one name: refused.
     let before = h.state().model().clone();
-    let body =
-        h.get_all_by_label("10 × LIF").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
+    let body = h.get_all_by_label("neurons 2").map(|n| n.rect()).next();
     right_click(&mut h, spot(body.expect("the second node")));
     h.get_by_role(Role::TextInput).focus();
     h.step();
@@ -908,6 +903,7 @@ fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     let error = h.state().error().expect("the reason is shown").to_string();
     assert!(error.contains("refused") && error.contains("neurons"), "{error}");
     // A new name is taken, and it is renamed everywhere.
+    let body = h.get_all_by_label("neurons 2").map(|n| n.rect()).next();
     right_click(&mut h, spot(body.expect("the second node")));
     h.get_by_role(Role::TextInput).focus();
     h.step();
@@ -919,8 +915,7 @@ fn nodes_are_renamed_and_deleted_from_their_menu_while_the_network_runs() {
     h.step();
     assert!(h.state().model().population("target").is_some(), "renamed in place");
     // Delete a node from its menu while running: the rest keeps running.
-    let body =
-        h.get_all_by_label("10 × LIF").map(|n| n.rect()).max_by(|a, b| a.center().x.total_cmp(&b.center().x));
+    let body = h.get_all_by_label("target").map(|n| n.rect()).next();
     right_click(&mut h, spot(body.expect("the second node")));
     h.get_by_label("Delete").click();
     h.step();
@@ -1301,4 +1296,80 @@ fn the_layout_and_lesson_progress_are_remembered_for_the_next_session() {
     next.step();
     next.step();
     assert!(next.query_by_label("Population \"neuron\"").is_none(), "the model panel stays hidden");
+}
+
+#[test]
+fn the_network_editor_opens_on_the_whole_graph_with_pin_markers_clear_of_labels_and_loops_over_nodes() {
+    let mut h = app_on("three_neurons");
+    open_view(&mut h, "Network");
+    let view = h.state().view_rect(Tab::from_key("network").expect("a network view")).expect("shown");
+    // Every node is inside the view from the first frame.
+    for name in ["A", "B", "C", "input drive"] {
+        let node = h.get_by_role_and_label(Role::Pane, name).rect();
+        assert!(view.contains_rect(node), "{name} at {node:?} is outside the view {view:?}");
+    }
+    // No pin marker (a filled circle or square) covers a pin's label.
+    let labels: Vec<egui::Rect> = shapes(&h)
+        .iter()
+        .filter_map(|s| match s {
+            egui::Shape::Text(t) if ["exc", "inh", "in"].contains(&t.galley.text()) => {
+                Some(t.galley.rect.translate(t.pos.to_vec2()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(labels.len() >= 3 * 3, "in, exc and inh on three populations: {labels:?}");
+    let markers: Vec<egui::Rect> = shapes(&h)
+        .iter()
+        .filter_map(|s| match s {
+            egui::Shape::Circle(c) if c.radius < 10.0 && view.contains(c.center) => {
+                Some(egui::Rect::from_center_size(c.center, egui::Vec2::splat(2.0 * c.radius)))
+            }
+            egui::Shape::Rect(r)
+                if r.rect.width() < 12.0 && r.rect.height() < 12.0 && view.contains(r.rect.center()) =>
+            {
+                Some(r.rect)
+            }
+            _ => None,
+        })
+        .collect();
+    for label in &labels {
+        for marker in &markers {
+            assert!(!label.intersects(*marker), "a marker at {marker:?} covers the label at {label:?}");
+        }
+    }
+    // The inhibitory wire B -> C is deleted from its menu.
+    let blue = egui::Color32::from_rgb(0x50, 0x90, 0xE0);
+    let middle = shapes(&h)
+        .iter()
+        .find_map(|s| match s {
+            egui::Shape::Path(p) if p.stroke.color == egui::epaint::ColorMode::Solid(blue) => {
+                Some(p.points[p.points.len() / 2])
+            }
+            _ => None,
+        })
+        .expect("a blue wire");
+    right_click(&mut h, middle);
+    h.get_by_role_and_label(Role::Button, "Delete").click();
+    h.step();
+    h.step();
+    let left: Vec<String> = h.state().model().projections.iter().map(|p| p.label()).collect();
+    assert_eq!(left, ["A->B", "A->C"]);
+
+    // CUBA: the excitatory population's projection onto itself is a red loop over its node.
+    let mut h = app_on("cuba");
+    open_view(&mut h, "Network");
+    let exc = h.get_by_role_and_label(Role::Pane, "exc").rect();
+    let red = egui::Color32::from_rgb(0xE0, 0x50, 0x50);
+    let near = |p: egui::Pos2| exc.expand(8.0).contains(p);
+    let looped = shapes(&h).iter().any(|s| match s {
+        egui::Shape::Path(p)
+            if p.stroke.color == egui::epaint::ColorMode::Solid(red) && p.points.len() > 2 =>
+        {
+            let top = p.points.iter().map(|q| q.y).fold(f32::INFINITY, f32::min);
+            near(p.points[0]) && near(*p.points.last().expect("points")) && top < exc.top() - 10.0
+        }
+        _ => false,
+    });
+    assert!(looped, "no red wire leaves exc, rises over it and comes back to it");
 }

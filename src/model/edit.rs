@@ -161,6 +161,18 @@ pub fn delete(m: &mut Model, node: &Part) {
     }
 }
 
+/// Removes projection `k`, and the weight recorders that named it (unless another projection
+/// carries the same label).
+pub fn delete_projection(m: &mut Model, k: usize) {
+    if k >= m.projections.len() {
+        return;
+    }
+    let label = m.projections.remove(k).label();
+    if !m.projections.iter().any(|p| p.label() == label) {
+        m.weight_recorders.retain(|w| w.projection != label);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +185,18 @@ mod tests {
         assert!(m.populations.iter().all(|p| p.name != "inh"));
         assert!(m.projections.iter().all(|p| p.pre != "inh" && p.post != "inh"));
         assert!(m.inputs.iter().all(|i| i.target != "inh"));
+        m.validate().unwrap();
+    }
+
+    #[test]
+    fn deleting_a_projection_takes_its_weight_recorder_and_leaves_a_valid_model() {
+        let mut m = Model::from_toml(preset("stdp_song2000").unwrap(), "song").unwrap();
+        let recorded = m.weight_recorders[0].projection.clone();
+        let k = m.projections.iter().position(|p| p.label() == recorded).expect("a recorded projection");
+        let before = m.projections.len();
+        delete_projection(&mut m, k);
+        assert_eq!(m.projections.len(), before - 1);
+        assert!(m.weight_recorders.iter().all(|w| w.projection != recorded));
         m.validate().unwrap();
     }
 
