@@ -145,6 +145,22 @@ fn clicking_a_neuron_in_the_raster_selects_and_watches_it() {
     });
 }
 
+#[test]
+fn a_lone_output_neuron_has_a_band_of_the_raster_that_a_click_selects() {
+    // Song et al.'s network: 1000 inputs above one neuron. One row in 1001 would be a pixel.
+    let mut h = app_on("stdp_song2000.toml");
+    frames(&mut h, 200);
+    let rect = h.state().shared().raster_rect.expect("raster drawn");
+    // The neuron's band is the bottom 7% of the plot: click halfway into it.
+    click_at(&mut h, egui::pos2(rect.center().x, rect.bottom() - 0.035 * rect.height()));
+    assert_eq!(h.state().shared().selected, Some((1, 0)), "the output neuron is selected");
+    // Just above the band lie the last inputs.
+    click_at(&mut h, egui::pos2(rect.center().x, rect.bottom() - 0.1 * rect.height()));
+    let (pop, neuron) = h.state().shared().selected.expect("an input is selected");
+    assert_eq!(pop, 0);
+    assert!(neuron > 950, "input {neuron}, expected one of the last");
+}
+
 #[derive(Debug)]
 struct Dropped(PathBuf);
 
@@ -1372,4 +1388,41 @@ fn the_network_editor_opens_on_the_whole_graph_with_pin_markers_clear_of_labels_
         _ => false,
     });
     assert!(looped, "no red wire leaves exc, rises over it and comes back to it");
+}
+
+#[test]
+fn a_lesson_gives_the_view_it_is_about_the_largest_place() {
+    let mut h = app_on("cuba.toml");
+    let list: Vec<(String, Vec<String>)> = h
+        .state()
+        .lessons()
+        .list()
+        .iter()
+        .filter_map(|l| l.as_ref().ok())
+        .map(|l| (l.file_name.clone(), l.lesson.views.clone()))
+        .collect();
+    for (index, (file, views)) in list.iter().enumerate() {
+        h.state_mut().start_lesson(index);
+        frames(&mut h, 100);
+        let shown: Vec<(Tab, egui::Rect)> = views
+            .iter()
+            .map(|v| {
+                let tab = Tab::from_key(v).expect("a view");
+                (tab, h.state().view_rect(tab).unwrap_or_else(|| panic!("{file}: {v} is not on screen")))
+            })
+            .collect();
+        let area = |r: &egui::Rect| r.width() * r.height();
+        let (first, main) = shown[0];
+        for (tab, rect) in &shown[1..] {
+            assert!(
+                area(&main) > 1.5 * area(rect),
+                "{file}: {first:?} {main:?} is not larger than {tab:?} {rect:?}"
+            );
+            assert!(!main.intersects(rect.shrink(1.0)), "{file}: {tab:?} is hidden behind {first:?}");
+        }
+    }
+    // Lesson 2 is about the phase plane, lesson 6 about learning.
+    let of = |n: &str| list.iter().find(|(f, _)| f.contains(n)).map(|(_, v)| v[0].clone());
+    assert_eq!(of("izhikevich").as_deref(), Some("phase"));
+    assert_eq!(of("stdp").as_deref(), Some("learning"));
 }

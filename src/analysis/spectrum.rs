@@ -96,6 +96,54 @@ impl Spectrum {
             .filter(|&(_, p)| p > 0.0)
     }
 
+    /// The spectrum averaged over a moving band of width_hz (at least one bin): a Daniell
+    /// smoother (Press et al., Numerical Recipes, 3rd ed., §13.4). A single periodogram's bins
+    /// scatter like χ² with two degrees of freedom, so the largest of a thousand noise bins is
+    /// about seven times their mean; averaging m bins shrinks that scatter by √m, and a peak
+    /// that stands out of the smoothed spectrum is an oscillation, not noise. Band edges
+    /// average the bins that exist.
+    pub fn smoothed(&self, width_hz: f64) -> Spectrum {
+        let df = self.resolution_hz();
+        let half = if df > 0.0 && width_hz.is_finite() {
+            ((width_hz / df - 1.0) / 2.0).round().max(0.0) as usize
+        } else {
+            0
+        };
+        if half == 0 {
+            return self.clone();
+        }
+        let n = self.power.len();
+        let mut prefix = vec![0.0; n + 1];
+        for (k, p) in self.power.iter().enumerate() {
+            prefix[k + 1] = prefix[k] + p;
+        }
+        let power = (0..n)
+            .map(|k| {
+                let (a, b) = (k.saturating_sub(half), (k + half + 1).min(n));
+                (prefix[b] - prefix[a]) / (b - a) as f64
+            })
+            .collect();
+        Spectrum { freq_hz: self.freq_hz.clone(), power }
+    }
+
+    /// How far a peak of power `peak_power` stands out: its ratio to the median power of the
+    /// bins above min_hz (`None` without such bins or without power there).
+    pub fn contrast(&self, peak_power: f64, min_hz: f64) -> Option<f64> {
+        let mut above: Vec<f64> = self
+            .freq_hz
+            .iter()
+            .zip(&self.power)
+            .filter(|(f, p)| **f > min_hz && p.is_finite())
+            .map(|(_, &p)| p)
+            .collect();
+        if above.is_empty() {
+            return None;
+        }
+        let mid = above.len() / 2;
+        let (_, median, _) = above.select_nth_unstable_by(mid, f64::total_cmp);
+        (*median > 0.0).then(|| peak_power / *median)
+    }
+
     /// Frequency resolution (bin width), Hz; 0 for an empty spectrum.
     pub fn resolution_hz(&self) -> f64 {
         self.freq_hz.get(1).copied().unwrap_or(0.0)
@@ -171,6 +219,41 @@ mod tests {
         let mean = s.power[1..].iter().sum::<f64>() / (s.power.len() - 1) as f64;
         let expected = 2.0 / 12.0 * 5e-4;
         assert!((mean - expected).abs() < 0.03 * expected, "{mean} vs {expected}");
+    }
+
+    #[test]
+    fn smoothing_keeps_a_sine_peak_and_flattens_noise() {
+        // 4 s at 0.5 ms of uniform noise plus a sine at 120 Hz (an exact bin, 0.25 Hz wide).
+        // Unsmoothed, the noise alone has bins many times its median; smoothed over 5 Hz
+        // (21 bins) its largest band is 2-3x the median (2.1 for this seed, at most 3.0 over
+        // 39 seeds), and the sine still stands far out.
+        let mut state: u64 = 99;
+        let mut noise = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+        };
+        let n = 8000;
+        let pure: Vec<f64> = (0..n).map(|_| noise()).collect();
+        let raw = power_spectrum(&pure, 0.5);
+        let (_, p) = raw.peak(5.0).expect("noise has a largest bin");
+        assert!(raw.contrast(p, 5.0).expect("power") > 5.0, "a raw periodogram's noise peaks high");
+        let smooth = raw.smoothed(5.0);
+        let (_, p) = smooth.peak(5.0).expect("a largest band");
+        let c = smooth.contrast(p, 5.0).expect("power");
+        assert!(c < 3.0, "smoothed noise contrast {c}");
+        // The sine of amplitude 0.3 puts 0.045 of variance in one bin (0.25 Hz): density 0.18
+        // against a noise floor of 2·(1/12)·5e-4: the smoothed band averages it over 21 bins.
+        let mixed: Vec<f64> = pure
+            .iter()
+            .enumerate()
+            .map(|(k, v)| v + 0.3 * (2.0 * PI * 120.0 * k as f64 * 5e-4).sin())
+            .collect();
+        let smooth = power_spectrum(&mixed, 0.5).smoothed(5.0);
+        let (f, p) = smooth.peak(5.0).expect("a peak");
+        assert!((f - 120.0).abs() <= 2.5, "peak at {f} Hz");
+        assert!(smooth.contrast(p, 5.0).expect("power") > 10.0);
+        // A single bin's width leaves the spectrum as it was.
+        assert_eq!(raw.smoothed(raw.resolution_hz()).power, raw.power);
     }
 
     #[test]

@@ -174,7 +174,13 @@ impl Layout {
                 HelpPage::About => {
                     ui.heading(format!("SpikeLab {}", env!("CARGO_PKG_VERSION")));
                     ui.label("A workbench for spiking neural networks: build one, run it, watch it.");
-                    ui.label("The 8×8 digits are from the UCI repository (CC BY 4.0); see assets/.");
+                    ui.label("Licence: MIT or Apache-2.0, at your choice (LICENSE-MIT, LICENSE-APACHE).");
+                    ui.add_space(6.0);
+                    ui.strong("Citing the models");
+                    ui.label("Cite the paper of each model you use, not only this program:");
+                    for line in MODEL_PAPERS {
+                        ui.label(format!("• {line}"));
+                    }
                 }
             },
         );
@@ -183,6 +189,18 @@ impl Layout {
         }
     }
 }
+
+/// Where each built-in model comes from, as About lists it.
+const MODEL_PAPERS: [&str; 8] = [
+    "LIF: Lapicque (1907); Gerstner et al., Neuronal Dynamics (2014), ch. 1",
+    "Izhikevich: Izhikevich (2003), IEEE Trans. Neural Netw. 14:1569",
+    "AdEx: Brette & Gerstner (2005), J. Neurophysiol. 94:3637",
+    "Hodgkin–Huxley: Hodgkin & Huxley (1952), J. Physiol. 117:500",
+    "Balanced network: Brunel (2000), J. Comput. Neurosci. 8:183",
+    "CUBA and COBA: Vogels & Abbott (2005), J. Neurosci. 25:10786; Brette et al. (2007), J. Comput. Neurosci. 23:349",
+    "STDP: Song, Miller & Abbott (2000), Nat. Neurosci. 3:919",
+    "Short-term plasticity: Tsodyks & Markram (1997), PNAS 94:719",
+];
 
 const HOW_TO: [&str; 6] = [
     "Run: ▶ Play (Space) runs the network; ⏭ Step (→) advances one time step; Reset (Ctrl+R) starts again.",

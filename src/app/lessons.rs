@@ -196,7 +196,7 @@ impl SpikeLabApp {
     /// Views and selection the lesson asks for.
     fn arrange_for_lesson(&mut self, loaded: &LoadedLesson) {
         let views: Vec<Tab> = loaded.lesson.views.iter().filter_map(|v| Tab::from_key(v)).collect();
-        self.show_views(&views);
+        self.lesson_views(&views);
         if let Some((pop, neuron)) = &loaded.lesson.select
             && let Some(k) = self.doc.model().populations.iter().position(|p| &p.name == pop)
         {

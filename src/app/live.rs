@@ -175,11 +175,6 @@ impl LiveData {
         let pop = self.offsets.partition_point(|&o| o <= row).saturating_sub(1);
         Some((pop, row - self.offsets[pop]))
     }
-
-    /// The raster row of a neuron.
-    pub fn row_of(&self, pop: usize, neuron: usize) -> usize {
-        self.offsets.get(pop).copied().unwrap_or(0) + neuron
-    }
 }
 
 /// Appends a batch's series to the kept ones: new series are added whole, known ones get their

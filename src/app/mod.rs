@@ -48,6 +48,8 @@ pub fn native_options(renderer: eframe::Renderer) -> eframe::NativeOptions {
             .with_inner_size([1600.0, 1000.0])
             .with_min_inner_size([900.0, 560.0])
             .with_title("SpikeLab")
+            .with_app_id("spikelab")
+            .with_icon(icon())
             .with_drag_and_drop(true),
         renderer,
         // The redraw rate is bounded by `drawing.rs`, which also needs to time frames that the
@@ -62,6 +64,14 @@ pub fn native_options(renderer: eframe::Renderer) -> eframe::NativeOptions {
         },
         ..Default::default()
     }
+}
+
+/// The window's icon (the same picture as the desktop entry's, `assets/icons/spikelab.svg`).
+fn icon() -> egui::IconData {
+    // Drawn from the SVG by `rsvg-convert -w 64 -h 64`; a PNG shipped in the binary cannot be
+    // malformed at run time, and a test decodes it.
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/spikelab-64.png"))
+        .unwrap_or_default()
 }
 
 /// A panel frame that leaves its background to the window's clear colour. Without a GPU every
@@ -251,8 +261,12 @@ impl SpikeLabApp {
         self.show_views(&[tab]);
     }
 
-    /// Brings views to the front together: a view that shares its tab group with one shown
-    /// before it moves to a group that shows none of them yet (not the raster's, if possible).
+    /// Arranges a lesson's views: the first, the one the lesson is about, in the largest
+    /// group (the raster's, at the top), each of the others in a group of its own.
+    pub fn lesson_views(&mut self, tabs: &[Tab]) {
+        self.arrange(tabs, true);
+    }
+
     /// Remembers the layout, the window's size and the lesson progress in `file` from now on,
     /// starting from what it holds.
     pub fn remember_settings_in(&mut self, ctx: &egui::Context, file: PathBuf) {
@@ -295,26 +309,43 @@ impl SpikeLabApp {
         self.layout.set_presentation(ctx, on);
     }
 
+    /// Brings views to the front together: a view that shares its tab group with one shown
+    /// before it moves to a group that shows none of them yet (not the raster's, if possible).
     pub fn show_views(&mut self, tabs: &[Tab]) {
+        self.arrange(tabs, false);
+    }
+
+    /// Brings `tabs` to the front, each in a group of its own; with `first_to_main` the first
+    /// goes to the main group, the largest (the raster's), and the others leave it.
+    fn arrange(&mut self, tabs: &[Tab], first_to_main: bool) {
+        // The main group: the largest on screen, or the raster's before anything was drawn.
+        let area = |leaf: &egui_dock::LeafNode<Tab>| leaf.rect.width() * leaf.rect.height();
+        let main = self
+            .ws
+            .dock
+            .iter_leaves()
+            .filter(|(_, leaf)| area(leaf) > 0.0)
+            .max_by(|a, b| area(a.1).total_cmp(&area(b.1)))
+            .map(|(p, _)| p)
+            .or_else(|| {
+                Tab::at(Place::Top).first().and_then(|t| self.ws.dock.find_tab(t)).map(|p| p.node_path())
+            });
         let mut used = Vec::new();
-        for &tab in tabs {
+        for (k, &tab) in tabs.iter().enumerate() {
             let Some(path) = self.ws.dock.find_tab(&tab) else {
                 self.ws.dock.push_to_focused_leaf(tab);
                 continue;
             };
-            if used.contains(&path.node_path()) {
-                // The main group (the raster's) keeps its view.
-                let main =
-                    Tab::at(Place::Top).first().and_then(|t| self.ws.dock.find_tab(t)).map(|p| p.node_path());
-                let free = self
-                    .ws
-                    .dock
-                    .iter_leaves()
-                    .map(|(p, _)| p)
-                    .find(|p| !used.contains(p) && Some(*p) != main);
-                if let Some(destination) = free {
-                    self.ws.dock.move_tab(path, (destination, egui_dock::TabInsert::Append));
-                }
+            let here = Some(path.node_path());
+            let destination = if first_to_main && k == 0 {
+                main.filter(|_| here != main)
+            } else if used.contains(&path.node_path()) || (first_to_main && here == main) {
+                self.ws.dock.iter_leaves().map(|(p, _)| p).find(|p| !used.contains(p) && Some(*p) != main)
+            } else {
+                None
+            };
+            if let Some(destination) = destination {
+                self.ws.dock.move_tab(path, (destination, egui_dock::TabInsert::Append));
             }
             if let Some(path) = self.ws.dock.find_tab(&tab) {
                 let _ = self.ws.dock.set_active_tab(path);
@@ -1275,5 +1306,16 @@ fn export_buttons(ui: &mut egui::Ui, tab: Tab, label: &str, exports: &mut Vec<(T
     if ui.button("Save picture (PNG)…").on_hover_text("This view as it is on screen").clicked() {
         exports.push((tab, Export::Picture));
         ui.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_icon_decodes() {
+        let icon = super::icon();
+        assert_eq!((icon.width, icon.height), (64, 64));
+        assert_eq!(icon.rgba.len(), 64 * 64 * 4);
+        assert!(icon.rgba.chunks(4).any(|p| p[3] == 255), "an opaque pixel");
     }
 }

@@ -16,6 +16,9 @@ pub struct LearningView;
 
 /// Largest |Δt| drawn in the STDP window, in time constants.
 const WINDOW_TAUS: f64 = 5.0;
+/// The STDP window's Δt axis spans at least ±this, ms, whatever τ±: an axis that followed τ
+/// would make a longer τ+ look like a narrower depression side.
+const WINDOW_MS: f64 = 100.0;
 
 impl View for LearningView {
     fn file_stem(&self) -> &'static str {
@@ -116,7 +119,8 @@ fn window(ui: &mut egui::Ui, stdp: &crate::model::Stdp, unit: &str) {
     ui.label(format!("STDP window{at}: one pair, Δt = t_post − t_pre")).on_hover_text(
         "Weight change of one spike pair, from the projection's current A±, τ± (edit them in the inspector)",
     );
-    let extent = WINDOW_TAUS * tau;
+    // Fixed while τ± fit in it, then in steps of 50 ms.
+    let extent = WINDOW_MS.max((WINDOW_TAUS * tau / 50.0).ceil() * 50.0);
     let n = 400;
     let curve = |sign: f64| -> Vec<[f64; 2]> {
         (1..=n)
@@ -129,14 +133,15 @@ fn window(ui: &mut egui::Ui, stdp: &crate::model::Stdp, unit: &str) {
     let (mut post_after, mut post_before) = (curve(1.0), curve(-1.0));
     post_before.reverse();
     post_after.insert(0, [0.0, f64::NAN]);
-    axes::plot("stdp window", axes::x("Δt (ms)"), axes::y(&format!("Δw ({unit})"))).allow_scroll(false).show(
-        ui,
-        |plot_ui| {
+    axes::plot("stdp window", axes::x("Δt (ms)"), axes::y(&format!("Δw ({unit})")))
+        .allow_scroll(false)
+        .include_x(-extent)
+        .include_x(extent)
+        .show(ui, |plot_ui| {
             plot_ui.line(Line::new("pre before post: potentiation", PlotPoints::new(post_after)));
             plot_ui.line(Line::new("post before pre: depression", PlotPoints::new(post_before)));
             plot_ui.vline(VLine::new("Δt = 0", 0.0).color(egui::Color32::GRAY));
-        },
-    );
+        });
 }
 
 fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {

@@ -40,10 +40,16 @@ struct LiveColumns {
 
 impl LiveColumns {
     /// Bins the spikes not yet binned and returns the first visible column and the image.
-    fn update(&mut self, data: &LiveData, x0: f64, x1: f64, w: usize, h: usize) -> (i64, ColorImage, usize) {
+    fn update(
+        &mut self,
+        data: &LiveData,
+        rows: &Rows,
+        (x0, x1): (f64, f64),
+        w: usize,
+        h: usize,
+    ) -> (i64, ColorImage, usize) {
         // The window's width is fixed while following; round away float noise from x1 - x0.
         let col_ms = ((x1 - x0) * 1e6).round() / 1e6 / w as f64;
-        let total = data.total_neurons;
         let key = (w, h, col_ms.to_bits(), data.generation);
         let first = (x0 / col_ms).floor() as i64;
         let stale = self.key != key
@@ -60,7 +66,7 @@ impl LiveColumns {
             self.next_spike = data.first_spike_index() + from as u64;
         }
         let dt = data.info.dt_ms;
-        let sy = h as f64 / total.max(1) as f64;
+        let sy = h as f64 / rows.total;
         for s in data.spikes_after(self.next_spike) {
             let col = ((s.step as f64 * dt) / col_ms).floor() as i64;
             if col < first {
@@ -71,9 +77,9 @@ impl LiveColumns {
                 let slot = self.newest.rem_euclid(self.cols as i64) as usize;
                 self.cells[slot * h..(slot + 1) * h].fill(0);
             }
-            let row = data.offsets.get(s.pop as usize).copied().unwrap_or(0) + s.neuron as usize;
+            let (top, height) = rows.of(s.pop as usize, s.neuron as usize);
             let slot = col.rem_euclid(self.cols as i64) as usize;
-            for py in tick(row as f64, sy, h) {
+            for py in tick(top, height, sy, h) {
                 let i = slot * h + py;
                 let count = (self.cells[i] & 0xff).saturating_add(1).min(255);
                 self.cells[i] = ((s.pop as u16) << 8) | count;
@@ -99,16 +105,84 @@ impl LiveColumns {
     }
 }
 
-/// Pixel rows of a spike of the neuron whose row starts at `row` (in rows from the top of the
-/// image), `sy` pixels per row: one pixel for dense rasters, a tick over most of the row's
-/// height when rows are tall enough to see it.
-fn tick(row: f64, sy: f64, h: usize) -> std::ops::Range<usize> {
+/// Pixel rows of a spike of the neuron whose row spans [top, top + height] (plot units from
+/// the top of the image), `sy` pixels per unit: one pixel for dense rasters, a tick over most
+/// of the row's height when rows are tall enough to see it.
+fn tick(top: f64, height: f64, sy: f64, h: usize) -> std::ops::Range<usize> {
     let clamp = |y: f64| (y.max(0.0) as usize).min(h - 1);
-    if sy < 3.0 {
-        let py = clamp((row + 0.5) * sy);
+    if height * sy < 3.0 {
+        let py = clamp((top + 0.5 * height) * sy);
         py..py + 1
     } else {
-        clamp((row + 0.15) * sy)..clamp((row + 0.85) * sy) + 1
+        clamp((top + 0.15 * height) * sy)..clamp((top + 0.85 * height) * sy) + 1
+    }
+}
+
+/// Where each neuron's row lies on the raster's y axis, in plot units from the top. A
+/// population takes a band of one unit per neuron, but never less than [`MIN_BAND`] of the
+/// whole, so that one output neuron beside a thousand inputs is a readable row, not a pixel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rows {
+    /// Top of each population's band, and the height of one of its rows.
+    bands: Vec<(f64, f64)>,
+    sizes: Vec<usize>,
+    /// Height of all bands together (the plot's y range is [0, total]).
+    pub total: f64,
+}
+
+/// The smallest share of the raster's height a population gets.
+pub const MIN_BAND: f64 = 0.08;
+
+impl Rows {
+    pub fn new(sizes: &[usize]) -> Rows {
+        let neurons: usize = sizes.iter().sum();
+        let least = if sizes.len() > 1 { MIN_BAND * neurons as f64 } else { 0.0 };
+        let mut top = 0.0;
+        let bands = sizes
+            .iter()
+            .map(|&n| {
+                let band = (n as f64).max(least);
+                let here = (top, band / n.max(1) as f64);
+                top += band;
+                here
+            })
+            .collect();
+        Rows { bands, sizes: sizes.to_vec(), total: f64::max(top, 1.0) }
+    }
+
+    /// Top and height of a neuron's row (units from the top).
+    pub fn of(&self, pop: usize, neuron: usize) -> (f64, f64) {
+        let (top, height) = self.bands.get(pop).copied().unwrap_or((0.0, 1.0));
+        (top + neuron as f64 * height, height)
+    }
+
+    /// Top and height of a population's band.
+    pub fn band(&self, pop: usize) -> (f64, f64) {
+        let (top, height) = self.bands.get(pop).copied().unwrap_or((0.0, 0.0));
+        (top, height * self.sizes.get(pop).copied().unwrap_or(0) as f64)
+    }
+
+    /// The neuron whose row holds the point `from_top` units below the top.
+    pub fn at(&self, from_top: f64) -> Option<(usize, usize)> {
+        let pop = self.bands.partition_point(|&(top, _)| top <= from_top).checked_sub(1)?;
+        let (top, height) = self.bands[pop];
+        let neuron = ((from_top - top) / height).floor();
+        (neuron >= 0.0 && (neuron as usize) < self.sizes[pop]).then_some((pop, neuron as usize))
+    }
+
+    /// Grid marks on the y axis: whole units, but one mark at the centre of each row taller
+    /// than a unit (several marks in one row would repeat its neuron's name).
+    fn marks(&self, mut marks: Vec<egui_plot::GridMark>) -> Vec<egui_plot::GridMark> {
+        for m in &mut marks {
+            if let Some((pop, neuron)) = self.at(self.total - m.value)
+                && self.bands[pop].1 > 1.0
+            {
+                let (top, height) = self.of(pop, neuron);
+                m.value = self.total - top - 0.5 * height;
+            }
+        }
+        marks.dedup_by(|a, b| a.value == b.value);
+        marks
     }
 }
 
@@ -153,29 +227,23 @@ impl View for RasterView {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         time_controls(ui, shared);
-        let total = data.total_neurons as f64;
-        let names: Vec<String> = data.info.populations.iter().map(|(n, _)| n.clone()).collect();
-        let offsets = data.offsets.clone();
         let sizes: Vec<usize> = data.info.populations.iter().map(|(_, s)| *s).collect();
+        let rows = Rows::new(&sizes);
+        let total = rows.total;
+        let names: Vec<String> = data.info.populations.iter().map(|(n, _)| n.clone()).collect();
+        let (label_rows, mark_rows) = (rows.clone(), rows.clone());
         let label_of = move |y: f64| -> String {
-            let row = (total - y).floor();
-            if row < 0.0 || row >= total {
-                return String::new();
-            }
-            let row = row as usize;
-            let pop = offsets.partition_point(|&o| o <= row).saturating_sub(1);
-            format!(
-                "{} {}",
-                names.get(pop).map_or("", String::as_str),
-                row - offsets.get(pop).copied().unwrap_or(0)
-            )
+            label_rows.at(total - y).map_or(String::new(), |(pop, n)| {
+                format!("{} {n}", names.get(pop).map_or("", String::as_str))
+            })
         };
         let (x0, x1) = shared.live_window(data.time_ms);
         let follow = shared.follow;
         let y = axes::y("").formatter(move |mark, _| label_of(mark.value));
+        let whole = axes::whole_numbers(axes::Along::Y);
         let mut plot = axes::plot("raster", axes::time(data.time_ms), y)
             // Whole rows only: marks closer than a row apart would repeat one neuron's name.
-            .y_grid_spacer(axes::whole_numbers(axes::Along::Y))
+            .y_grid_spacer(move |input| mark_rows.marks(whole(input)))
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
             .show_grid(false)
@@ -202,23 +270,22 @@ impl View for RasterView {
             // Following: bin only new spikes into fixed time columns. Otherwise (zoomed or
             // panned by hand): bin what is visible.
             let (drawn, left, right) = if follow {
-                let (first, image, drawn) = self.live.update(data, min[0], max[0], w, h);
+                let (first, image, drawn) = self.live.update(data, &rows, (min[0], max[0]), w, h);
                 self.upload(plot_ui.ctx(), image);
                 let col_ms = ((max[0] - min[0]) * 1e6).round() / 1e6 / w as f64;
                 (drawn, first as f64 * col_ms, (first + w as i64) as f64 * col_ms)
             } else {
-                (self.render(plot_ui.ctx(), data, min, max, w, h), min[0], max[0])
+                (self.render(plot_ui.ctx(), data, &rows, (min, max), (w, h)), min[0], max[0])
             };
             if let Some(texture) = &self.texture {
                 let center = PlotPoint::new((left + right) / 2.0, (min[1] + max[1]) / 2.0);
                 let extent = [(right - left) as f32, (max[1] - min[1]) as f32];
                 plot_ui.image(PlotImage::new("spikes", texture.id(), center, extent));
             }
-            for (k, (name, &offset)) in
-                data.info.populations.iter().map(|(n, _)| n).zip(&data.offsets).enumerate()
-            {
-                let top = total - offset as f64;
-                let bottom = top - sizes[k] as f64;
+            for (k, (name, _)) in data.info.populations.iter().enumerate() {
+                let (from_top, band) = rows.band(k);
+                let top = total - from_top;
+                let bottom = top - band;
                 if k > 0 {
                     plot_ui.hline(HLine::new("", top).color(Color32::GRAY).width(1.0));
                 }
@@ -230,7 +297,8 @@ impl View for RasterView {
                 );
             }
             if let Some((pop, neuron)) = shared.selected {
-                let y = total - data.row_of(pop, neuron) as f64 - 0.5;
+                let (top, height) = rows.of(pop, neuron);
+                let y = total - top - 0.5 * height;
                 plot_ui.hline(HLine::new("selected", y).color(Color32::from_rgb(255, 200, 0)).width(1.5));
             }
             drawn
@@ -242,11 +310,7 @@ impl View for RasterView {
         // The transform of the frame just drawn maps the pointer to time and row.
         let hover = r.hover_pos().and_then(|pos| {
             let p = response.transform.value_from_position(pos);
-            let row = (total - p.y).floor();
-            if row < 0.0 || row >= total {
-                return None;
-            }
-            let (pop, neuron) = data.neuron_of_row(row as usize)?;
+            let (pop, neuron) = rows.at(total - p.y)?;
             Some(Hover { pop, neuron, time_ms: p.x })
         });
         if let Some(h) = &hover {
@@ -286,32 +350,31 @@ impl RasterView {
         &mut self,
         ctx: &egui::Context,
         data: &LiveData,
-        min: [f64; 2],
-        max: [f64; 2],
-        w: usize,
-        h: usize,
+        rows: &Rows,
+        (min, max): ([f64; 2], [f64; 2]),
+        (w, h): (usize, usize),
     ) -> usize {
-        let total = data.total_neurons as f64;
+        let total = rows.total;
         let dt = data.info.dt_ms;
         // One u16 per pixel: population in the high byte, spike count (saturating) in the low.
         self.cells.clear();
         self.cells.resize(w * h, 0);
         self.touched.clear();
         let (sx, sy) = (w as f64 / (max[0] - min[0]).max(1e-9), h as f64 / (max[1] - min[1]).max(1e-9));
-        // Row r is drawn at y = total - r - 0.5, so its pixel row is (max_y - total + r + 0.5)·sy.
-        let (row_lo, row_hi) = ((total - max[1] - 0.5).max(0.0), total - min[1] - 0.5);
-        let y_shift = max[1] - total + 0.5;
-        let offsets = &data.offsets;
+        // A row from `top` units below the plot's top is drawn from y = total - top, so its
+        // pixel row is (max_y - total + top)·sy; rows wholly outside [min_y, max_y] are skipped.
+        let (visible_top, visible_bottom) = (total - max[1], total - min[1]);
+        let y_shift = max[1] - total;
         let t_shift = min[0] / dt;
         let sx_step = sx * dt;
         let mut drawn = 0;
         for s in data.spikes_between(min[0], max[0]) {
-            let row = (offsets.get(s.pop as usize).copied().unwrap_or(0) + s.neuron as usize) as f64;
-            if row < row_lo || row > row_hi {
+            let (top, height) = rows.of(s.pop as usize, s.neuron as usize);
+            if top + height < visible_top || top > visible_bottom {
                 continue;
             }
             let px = ((s.step as f64 - t_shift) * sx_step) as usize;
-            for py in tick(y_shift - 0.5 + row, sy, h) {
+            for py in tick(y_shift + top, height, sy, h) {
                 // Column-major: spikes come in time order, so successive writes stay in one column.
                 let i = px.min(w - 1) * h + py;
                 let cell = self.cells[i];
@@ -347,5 +410,46 @@ impl RasterView {
             .filter(|s| s.pop as usize == h.pop && s.neuron as usize == h.neuron)
             .map(|s| s.step as f64 * dt)
             .min_by(|a, b| (a - h.time_ms).abs().total_cmp(&(b - h.time_ms).abs()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_neuron_beside_a_thousand_gets_a_readable_band() {
+        let rows = Rows::new(&[1000, 1]);
+        assert_eq!(rows.band(0), (0.0, 1000.0));
+        let (top, height) = rows.of(1, 0);
+        assert_eq!(top, 1000.0);
+        assert!((height - MIN_BAND * 1001.0).abs() < 1e-9, "output row {height} units");
+        assert!(height / rows.total > 0.07, "the output row is {:.3} of the height", height / rows.total);
+        // Every point of a row maps back to its neuron, and nothing outside maps at all.
+        for (pop, neuron) in [(0, 0), (0, 517), (0, 999), (1, 0)] {
+            let (top, height) = rows.of(pop, neuron);
+            for f in [0.01, 0.5, 0.99] {
+                assert_eq!(rows.at(top + f * height), Some((pop, neuron)));
+            }
+        }
+        assert_eq!(rows.at(-0.1), None);
+        assert_eq!(rows.at(rows.total + 0.1), None);
+        // Large populations keep one unit per neuron; a single population is never stretched.
+        assert_eq!(Rows::new(&[3200, 800]).total, 4000.0);
+        assert_eq!(Rows::new(&[3]).total, 3.0);
+    }
+
+    #[test]
+    fn a_tall_row_gets_one_mark_at_its_centre() {
+        let rows = Rows::new(&[1000, 1]);
+        let marks = (0..=1080)
+            .step_by(20)
+            .map(|v| egui_plot::GridMark { value: v as f64, step_size: 20.0 })
+            .collect();
+        let marks = rows.marks(marks);
+        let (top, height) = rows.of(1, 0);
+        let in_output: Vec<f64> =
+            marks.iter().map(|m| m.value).filter(|&v| rows.at(rows.total - v) == Some((1, 0))).collect();
+        assert_eq!(in_output, vec![rows.total - top - 0.5 * height]);
     }
 }

@@ -63,9 +63,20 @@ pub struct Stats {
     pub rates: Histogram,
     pub mean_rate_hz: f64,
     pub spectrum: crate::analysis::Spectrum,
+    /// The spectrum averaged over [`SMOOTH_HZ`] bands, where peaks are looked for.
+    pub smoothed: crate::analysis::Spectrum,
     pub autocorrelation: Vec<f64>,
-    pub peak: Option<(f64, f64)>,
+    /// The smoothed spectrum's largest peak above [`MIN_PEAK_HZ`]: frequency, power, and its
+    /// contrast (ratio to the median power above [`MIN_PEAK_HZ`]).
+    pub peak: Option<(f64, f64, f64)>,
+    /// [`crate::analysis::synchrony`] of the population rate (the lessons' checks use it).
+    pub synchrony: Option<f64>,
 }
+
+/// Width of the band the spectrum is averaged over before its peak is looked for, Hz.
+pub const SMOOTH_HZ: f64 = 5.0;
+/// Peaks are looked for above this frequency: an oscillation, not the slow drift near 0 Hz.
+pub const MIN_PEAK_HZ: f64 = 5.0;
 
 /// Statistics of population `pop` (or one of its neurons) over [t1 − window, t1].
 pub fn compute(
@@ -94,8 +105,8 @@ pub fn compute(
     };
     let rate = population_rate(spikes, pop as u32, *size, dt, bin_ms, t0, t1);
     let spectrum = power_spectrum(&rate, bin_ms);
-    // The peak of interest is an oscillation, not the slow drift near 0 Hz.
-    let peak = spectrum.peak(5.0);
+    let smoothed = spectrum.smoothed(SMOOTH_HZ);
+    let peak = smoothed.peak(MIN_PEAK_HZ).and_then(|(f, p)| Some((f, p, smoothed.contrast(p, MIN_PEAK_HZ)?)));
     let lags = (100.0 / bin_ms).round() as usize;
     Some(Stats {
         t0_ms: t0,
@@ -106,8 +117,10 @@ pub fn compute(
         rates: Histogram::auto(&rates, BINS),
         mean_rate_hz,
         spectrum,
+        smoothed,
         autocorrelation: autocorrelation(&rate, lags).unwrap_or_default(),
         peak,
+        synchrony: crate::analysis::synchrony(&rate),
     })
 }
 
@@ -217,14 +230,21 @@ impl View for StatsView {
             .map_or(format!("{name} ({size} neuron{})", if *size == 1 { "" } else { "s" }), |n| {
                 format!("{} neuron {n}", pops[self.pop].0)
             });
-        ui.label(format!(
-            "{who}, {:.0}–{:.0} ms: {} spikes, mean rate {:.2} Hz, CV of ISI {}",
-            s.t0_ms,
-            s.t1_ms,
-            s.spikes,
-            s.mean_rate_hz,
-            s.cv.map_or("– (too few spikes)".into(), |c| format!("{c:.2}"))
-        ));
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "{who}, {:.0}–{:.0} ms: {} spikes, mean rate {:.2} Hz, CV of ISI {},",
+                s.t0_ms,
+                s.t1_ms,
+                s.spikes,
+                s.mean_rate_hz,
+                s.cv.map_or("– (too few spikes)".into(), |c| format!("{c:.2}"))
+            ));
+            ui.label(format!("synchrony {}", s.synchrony.map_or("–".into(), |c| format!("{c:.2}"))))
+                .on_hover_text(format!(
+                    "CV of the population rate in {bin} ms bins: 0 for a perfectly flat rate, \
+                     about 1/√(spikes per bin) for independent neurons, 1 or more for volleys"
+                ));
+        });
         let half = ((ui.available_height() - 8.0) / 2.0).max(80.0);
         ui.columns(2, |cols| {
             cols[0].set_max_height(half);
@@ -237,13 +257,22 @@ impl View for StatsView {
                 .on_hover_text("Power spectral density of the population rate: oscillations give peaks");
             ui.selectable_value(&mut self.spectrum, false, "autocorrelation")
                 .on_hover_text("Autocorrelation of the population rate: oscillations give ripples");
-            if let Some((f, _)) = s.peak {
-                ui.label(format!("largest peak above 5 Hz: {f:.1} Hz"));
+            if let Some((f, _, contrast)) = s.peak {
+                ui.label(format!(
+                    "largest peak above {MIN_PEAK_HZ} Hz: {f:.0} Hz, {contrast:.0}× the median power"
+                ))
+                .on_hover_text(format!(
+                    "Peaks are looked for in the spectrum averaged over {SMOOTH_HZ} Hz bands (the dark \
+                         line). Averaged white noise seldom peaks above 3× its median; a higher peak is a \
+                         rhythm of the network, sharp for an oscillation, broad for a damped one"
+                ));
             }
         });
         if self.spectrum {
             let points: Vec<[f64; 2]> =
                 s.spectrum.freq_hz.iter().zip(&s.spectrum.power).skip(1).map(|(&f, &p)| [f, p]).collect();
+            let smoothed: Vec<[f64; 2]> =
+                s.smoothed.freq_hz.iter().zip(&s.smoothed.power).skip(1).map(|(&f, &p)| [f, p]).collect();
             let nyquist = 500.0 / bin;
             let mut plot = axes::plot("spectrum", axes::x("frequency (Hz)"), axes::y("power (Hz²/Hz)"))
                 .include_x(0.0)
@@ -252,8 +281,15 @@ impl View for StatsView {
                 plot = axes::before_data(plot, (0.0, nyquist), (0.0, 1.0));
             }
             plot.show(ui, |plot_ui| {
-                plot_ui.line(Line::new("population rate", PlotPoints::new(points)).color(color));
-                if let Some((f, _)) = s.peak {
+                plot_ui.line(
+                    Line::new("population rate", PlotPoints::new(points)).color(color.gamma_multiply(0.35)),
+                );
+                plot_ui.line(
+                    Line::new(format!("averaged over {SMOOTH_HZ} Hz"), PlotPoints::new(smoothed))
+                        .color(color)
+                        .width(2.0),
+                );
+                if let Some((f, _, _)) = s.peak {
                     plot_ui.vline(VLine::new(format!("peak {f:.1} Hz"), f).color(egui::Color32::GRAY));
                 }
             });
