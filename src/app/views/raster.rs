@@ -243,7 +243,13 @@ impl View for RasterView {
         let whole = axes::whole_numbers(axes::Along::Y);
         let mut plot = axes::plot("raster", axes::time(data.time_ms), y)
             // Whole rows only: marks closer than a row apart would repeat one neuron's name.
-            .y_grid_spacer(move |input| mark_rows.marks(whole(input)))
+            .y_grid_spacer(move |input| {
+                // A label on the top edge would stick out above the plot, under the time controls.
+                let (lo, hi) = input.bounds;
+                let mut marks = mark_rows.marks(whole(input));
+                marks.retain(|m| m.value < hi - 0.02 * (hi - lo));
+                marks
+            })
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false])
             .show_grid(false)
