@@ -1300,6 +1300,10 @@ fn the_layout_and_lesson_progress_are_remembered_for_the_next_session() {
     h.state_mut().remember_settings_in(&ctx, file.clone());
     h.step();
     assert!(h.query_by_label_contains("(1/5 ✔)").is_some(), "lesson 1's first answer is kept");
+    let stats = Tab::from_key("statistics").expect("a view");
+    assert!(h.state().view_rect(stats).is_none(), "statistics starts behind rates");
+    open_view(&mut h, "Statistics");
+    assert!(h.state().view_rect(stats).is_some());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::B);
     frames(&mut h, 1200); // settings are looked at once a second
     let saved = spikelab::app::settings::Settings::load(&file);
@@ -1312,6 +1316,7 @@ fn the_layout_and_lesson_progress_are_remembered_for_the_next_session() {
     next.step();
     next.step();
     assert!(next.query_by_label("Population \"neuron\"").is_none(), "the model panel stays hidden");
+    assert!(next.state().view_rect(stats).is_some(), "statistics is still in front");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use super::views::{Place, Tab};
 use egui::{Key, KeyboardShortcut, Modifiers};
 use egui_dock::{DockState, NodeIndex};
+use serde::{Deserialize, Serialize};
 
 /// Everything drawn this much larger in presentation mode (readable from the back of a room).
 pub const PRESENTATION_ZOOM: f32 = 1.5;
@@ -40,6 +41,109 @@ pub fn default_dock() -> DockState<Tab> {
     let [_, below] = surface.split_below(NodeIndex::root(), 0.55, Tab::at(Place::BottomLeft));
     surface.split_right(below, 0.5, Tab::at(Place::BottomRight));
     dock
+}
+
+/// The dock's main area as the settings file keeps it, views named by their keys: a view that
+/// no longer exists, or one named twice, is left out when it is read back, so an old or edited
+/// file gives a usable layout. Floating windows are not kept (their views come back docked).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pane {
+    /// A group of tabs and the one in front.
+    Tabs { views: Vec<String>, active: usize },
+    /// Two panes, `first` above `second` (`below`) or left of it, `first` taking `fraction`.
+    Split { below: bool, fraction: f32, first: Box<Pane>, second: Box<Pane> },
+}
+
+impl Pane {
+    /// The main area of `dock`; `None` if it holds no view.
+    pub fn of(dock: &DockState<Tab>) -> Option<Pane> {
+        fn walk(tree: &egui_dock::Tree<Tab>, i: NodeIndex) -> Option<Pane> {
+            let split = |s: &egui_dock::SplitNode, below| match (walk(tree, i.left()), walk(tree, i.right()))
+            {
+                (Some(a), Some(b)) => {
+                    Some(Pane::Split { below, fraction: s.fraction, first: Box::new(a), second: Box::new(b) })
+                }
+                (a, b) => a.or(b),
+            };
+            match tree.len().gt(&i.0).then(|| &tree[i])? {
+                egui_dock::Node::Empty => None,
+                egui_dock::Node::Leaf(leaf) => Some(Pane::Tabs {
+                    views: leaf.tabs.iter().map(|t| t.key().to_string()).collect(),
+                    active: leaf.active.0,
+                })
+                .filter(|_| !leaf.tabs.is_empty()),
+                egui_dock::Node::Vertical(s) => split(s, true),
+                egui_dock::Node::Horizontal(s) => split(s, false),
+            }
+        }
+        walk(dock.main_surface(), NodeIndex::root())
+    }
+
+    /// The dock this describes, with unknown and repeated views left out; `None` if none is left.
+    pub fn dock(&self) -> Option<DockState<Tab>> {
+        let pane = self.clean(&mut Vec::new())?;
+        let mut dock = DockState::new(pane.first_views());
+        pane.place(dock.main_surface_mut(), NodeIndex::root());
+        Some(dock)
+    }
+
+    /// This pane without unknown views, views already in `seen`, and empty groups.
+    fn clean(&self, seen: &mut Vec<Tab>) -> Option<Pane> {
+        match self {
+            Pane::Tabs { views, active } => {
+                let front = views.get(*active).and_then(|k| Tab::from_key(k));
+                let mut kept = Vec::new();
+                for tab in views.iter().filter_map(|k| Tab::from_key(k)) {
+                    if !seen.contains(&tab) {
+                        seen.push(tab);
+                        kept.push(tab);
+                    }
+                }
+                let active = kept.iter().position(|t| Some(*t) == front).unwrap_or(0);
+                let views = kept.iter().map(|t| t.key().to_string()).collect();
+                (!kept.is_empty()).then_some(Pane::Tabs { views, active })
+            }
+            Pane::Split { below, fraction, first, second } => match (first.clean(seen), second.clean(seen)) {
+                (Some(a), Some(b)) => Some(Pane::Split {
+                    below: *below,
+                    fraction: if fraction.is_finite() { fraction.clamp(0.1, 0.9) } else { 0.5 },
+                    first: Box::new(a),
+                    second: Box::new(b),
+                }),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+
+    /// The views of the first group (top left), which a split leaves where it was.
+    fn first_views(&self) -> Vec<Tab> {
+        match self {
+            Pane::Tabs { views, .. } => views.iter().filter_map(|k| Tab::from_key(k)).collect(),
+            Pane::Split { first, .. } => first.first_views(),
+        }
+    }
+
+    /// Makes node `at` (which holds this pane's first views) into this pane.
+    fn place(&self, tree: &mut egui_dock::Tree<Tab>, at: NodeIndex) {
+        match self {
+            Pane::Tabs { active, .. } => {
+                if let egui_dock::Node::Leaf(leaf) = &mut tree[at] {
+                    leaf.active = egui_dock::TabIndex(*active);
+                }
+            }
+            Pane::Split { below, fraction, first, second } => {
+                let tabs = second.first_views();
+                let [a, b] = if *below {
+                    tree.split_below(at, *fraction, tabs)
+                } else {
+                    tree.split_right(at, *fraction, tabs)
+                };
+                first.place(tree, a);
+                second.place(tree, b);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,3 +317,79 @@ const HOW_TO: [&str; 6] = [
     "Keep: File → Save writes the model as a TOML file; File → Export saves what a view shows (CSV, NPY, PNG).",
     "Learn: the Lessons panel (Ctrl+L) walks through the classic models step by step and checks your answers.",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tabs(pane: &Pane) -> Vec<Vec<String>> {
+        match pane {
+            Pane::Tabs { views, .. } => vec![views.clone()],
+            Pane::Split { first, second, .. } => [tabs(first), tabs(second)].concat(),
+        }
+    }
+
+    #[test]
+    fn a_layout_comes_back_as_it_was_kept() {
+        let mut dock = default_dock();
+        // Move statistics on top of the raster's group, in front, and narrow the top.
+        let stats = Tab::from_key("statistics").expect("a view");
+        let main = dock.find_tab(&Tab::at(Place::Top)[0]).expect("the raster").node_path();
+        let from = dock.find_tab(&stats).expect("statistics");
+        dock.move_tab(from, (main, egui_dock::TabInsert::Append));
+        let at = dock.find_tab(&stats).expect("moved");
+        dock.set_active_tab(at).expect("a tab");
+        if let egui_dock::Node::Vertical(s) = &mut dock.main_surface_mut()[NodeIndex::root()] {
+            s.fraction = 0.7;
+        }
+        let kept = Pane::of(&dock).expect("views");
+        let text = toml::to_string(&crate::app::settings::Settings {
+            layout: Some(kept.clone()),
+            ..Default::default()
+        })
+        .expect("TOML");
+        let read: crate::app::settings::Settings = toml::from_str(&text).expect("read back");
+        let again = read.layout.expect("a layout").dock().expect("a dock");
+        assert_eq!(Pane::of(&again), Some(kept.clone()));
+        let Pane::Split { below: true, fraction, first, .. } = &kept else { panic!("{kept:?}") };
+        assert_eq!(*fraction, 0.7);
+        let Pane::Tabs { views, active } = first.as_ref() else { panic!("{first:?}") };
+        assert_eq!(views[*active], "statistics", "statistics in front");
+        // Every view is still somewhere, once.
+        let mut all: Vec<String> = tabs(&kept).concat();
+        all.sort();
+        let mut expected: Vec<String> = Tab::keys().into_iter().map(String::from).collect();
+        expected.sort();
+        assert_eq!(all, expected);
+    }
+
+    #[test]
+    fn unknown_repeated_and_empty_views_are_left_out_of_a_kept_layout() {
+        let group = |views: &[&str], active| Pane::Tabs {
+            views: views.iter().map(|v| v.to_string()).collect(),
+            active,
+        };
+        let pane = Pane::Split {
+            below: false,
+            fraction: f32::NAN,
+            first: Box::new(group(&["raster", "no_such_view", "raster"], 2)),
+            second: Box::new(Pane::Split {
+                below: true,
+                fraction: 2.0,
+                first: Box::new(group(&["no_such_view"], 0)),
+                second: Box::new(group(&["traces", "rates"], 1)),
+            }),
+        };
+        let back = Pane::of(&pane.dock().expect("a dock")).expect("views");
+        assert_eq!(
+            back,
+            Pane::Split {
+                below: false,
+                fraction: 0.5,
+                first: Box::new(group(&["raster"], 0)),
+                second: Box::new(group(&["traces", "rates"], 1)),
+            }
+        );
+        assert_eq!(group(&["gone"], 0).dock().map(|d| Pane::of(&d)), None);
+    }
+}

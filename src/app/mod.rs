@@ -275,6 +275,9 @@ impl SpikeLabApp {
         self.lessons.open = s.lessons_panel;
         self.layout.set_presentation(ctx, s.presentation);
         self.lessons.restore_progress(&s.passed);
+        if let Some(dock) = s.layout.as_ref().and_then(layout::Pane::dock) {
+            self.ws.dock = dock;
+        }
         self.saved = s;
         self.settings_file = Some(file);
     }
@@ -296,6 +299,7 @@ impl SpikeLabApp {
             presentation: self.layout.presentation,
             window: window.or(self.saved.window),
             passed: self.lessons.progress(),
+            layout: layout::Pane::of(&self.ws.dock),
         };
         self.settings_checked_at = Some(std::time::Instant::now());
         if now != self.saved {

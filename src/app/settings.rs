@@ -1,5 +1,5 @@
 //! What the window remembers between sessions: which side panels were open, presentation mode,
-//! the window's size and the lesson steps already answered. Kept as TOML beside the recent
+//! the window's size, the arrangement of the views and the lesson steps already answered. Kept as TOML beside the recent
 //! files (`~/.config/spikelab/settings.toml`); a missing or unreadable file means the defaults,
 //! never an error, since these are conveniences.
 //!
@@ -19,6 +19,8 @@ pub struct Settings {
     pub window: Option<[f32; 2]>,
     /// Lesson steps answered, as (lesson file, step from 0).
     pub passed: Vec<(String, usize)>,
+    /// The views' arrangement in the dock.
+    pub layout: Option<super::layout::Pane>,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             presentation: false,
             window: None,
             passed: Vec::new(),
+            layout: None,
         }
     }
 }
@@ -79,7 +82,9 @@ mod tests {
             presentation: true,
             window: Some([1280.0, 720.0]),
             passed: vec![("01_lif.toml".into(), 2)],
+            layout: super::super::layout::Pane::of(&super::super::layout::default_dock()),
         };
+        assert!(s.layout.is_some());
         s.save(&file);
         assert_eq!(Settings::load(&file), s);
         std::fs::write(&file, "model_panel = \"yes\"\n[[[").expect("write");
