@@ -1426,6 +1426,20 @@ fn a_lesson_gives_the_view_it_is_about_the_largest_place() {
             assert!(!main.intersects(rect.shrink(1.0)), "{file}: {tab:?} is hidden behind {first:?}");
         }
     }
+    // As `--lesson 6` does: the lesson starts before the window's first frame.
+    let model = Model::from_toml(presets::preset("cuba.toml").expect("preset"), "cuba").expect("valid");
+    let mut app = SpikeLabApp::new(model, None, "cuba", || {});
+    let stdp = list.iter().position(|(f, _)| f.contains("stdp")).expect("the STDP lesson");
+    app.start_lesson(stdp);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 720.0])
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
+    frames(&mut h, 200);
+    let learning =
+        h.state().view_rect(Tab::from_key("learning").expect("a view")).expect("learning on screen");
+    let raster = h.state().view_rect(Tab::from_key("raster").expect("a view")).expect("raster on screen");
+    assert!(learning.top() < raster.top(), "learning {learning:?} is not above the raster {raster:?}");
+    assert!(learning.width() * learning.height() > 1.5 * raster.width() * raster.height());
     // Lesson 2 is about the phase plane, lesson 6 about learning.
     let of = |n: &str| list.iter().find(|(f, _)| f.contains(n)).map(|(_, v)| v[0].clone());
     assert_eq!(of("izhikevich").as_deref(), Some("phase"));

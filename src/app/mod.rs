@@ -323,7 +323,11 @@ impl SpikeLabApp {
     /// goes to the main group, the largest (the raster's), and the others leave it.
     fn arrange(&mut self, tabs: &[Tab], first_to_main: bool) {
         // The main group: the largest on screen, or the raster's before anything was drawn.
-        let area = |leaf: &egui_dock::LeafNode<Tab>| leaf.rect.width() * leaf.rect.height();
+        // (A leaf not drawn yet has Rect::NOTHING, whose "area" is +inf·+inf.)
+        let area = |leaf: &egui_dock::LeafNode<Tab>| {
+            let r = leaf.rect;
+            if r.is_finite() && r.is_positive() { r.width() * r.height() } else { 0.0 }
+        };
         let main = self
             .ws
             .dock
