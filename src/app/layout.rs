@@ -20,7 +20,7 @@ const TOGGLE_PRESENTATION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::N
 /// The keys the window answers to, for Help → Keyboard shortcuts.
 pub const SHORTCUTS: [(&str, &str); 13] = [
     ("Space", "run or pause"),
-    ("→", "one time step"),
+    ("Right arrow", "one time step"),
     ("Ctrl+R", "reset the run"),
     ("Ctrl+O", "open a model file"),
     ("Ctrl+S", "save the model"),
@@ -307,14 +307,14 @@ const MODEL_PAPERS: [&str; 8] = [
 ];
 
 const HOW_TO: [&str; 6] = [
-    "Run: ▶ Play (Space) runs the network; ⏭ Step (→) advances one time step; Reset (Ctrl+R) starts again.",
+    "Run: ▶ Play (Space) runs the network; ⏭ Step (right arrow) advances one time step; Reset (Ctrl+R) starts again.",
     "Look: click a neuron in the raster to select it; its membrane potential appears under Traces and its \
      phase portrait under Phase plane. The View menu brings any view to the front.",
     "Change: choose a population, projection or input on the left and edit its values in the inspector; \
      the running network follows at once, and Ctrl+Z undoes.",
     "Build: the Network view is a graph editor: right-click for new populations and inputs, drag from a \
      node's output to another node's input to connect them.",
-    "Keep: File → Save writes the model as a TOML file; File → Export saves what a view shows (CSV, NPY, PNG).",
+    "Keep: File > Save writes the model as a TOML file; File > Export saves what a view shows (CSV, NPY, PNG).",
     "Learn: the Lessons panel (Ctrl+L) walks through the classic models step by step and checks your answers.",
 ];
 

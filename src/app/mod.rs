@@ -1169,6 +1169,9 @@ impl SpikeLabApp {
     }
 
     fn side_panel(&mut self, ui: &mut egui::Ui) {
+        // A solid scroll bar, not egui's faint floating one: a long inspector at 720 pixels
+        // must show that it goes on.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.heading(&self.doc.model().name);
             if !self.doc.model().description.is_empty() {

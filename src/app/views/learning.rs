@@ -155,7 +155,7 @@ fn followed(ui: &mut egui::Ui, data: &LiveData, projection: usize, unit: &str) {
         );
         return;
     }
-    let name = |t: &&crate::app::live::SynapseTrace| format!("pre {} → post {}", t.pre, t.post);
+    let name = |t: &&crate::app::live::SynapseTrace| format!("pre {} to post {}", t.pre, t.post);
     let entries: Vec<_> =
         traces.iter().enumerate().map(|(k, t)| (name(t), population_color(k), Mark::Line)).collect();
     key(ui, &entries);
