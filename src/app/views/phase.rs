@@ -142,7 +142,7 @@ impl View for PhaseView {
             self.current_pa = injected_current(model, pop, neuron, data.time_ms);
         }
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!("{} neuron {neuron}", population.name))
+            ui.label(format!("population {}, neuron {neuron}", population.name))
                 .on_hover_text("Click a neuron in the raster to show another one");
             ui.separator();
             ui.label("input current");
