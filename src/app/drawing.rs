@@ -7,8 +7,10 @@
 //! asks for the next frame at once and times it from one frame's start to the next, which takes
 //! in the buffer swap, where a software renderer does most of its work (eframe's own frame time
 //! leaves the swap out, and reads 7 ms where a frame costs 37 ms of CPU). While a network runs
-//! the window redraws at most as often as keeps drawing to a quarter of the time: 30 frames a
-//! second on a GPU, about 8 without one. Input is never held back: egui redraws at once for a
+//! the window redraws at most as often as keeps drawing to a fifth of the time: 30 frames a
+//! second on a GPU, about 10 without one. A fifth, not more: the software renderer's own
+//! threads add to the UI thread's time, and together they must stay under 30% of a core
+//! (at a quarter, `examples/window.rs` measured 0.32–0.34 of a core on brunel_ai). Input is never held back: egui redraws at once for a
 //! click or a key.
 //!
 //! The timing needs frames that are not held back by the display's refresh, so the window runs
@@ -32,7 +34,7 @@ const PROBE_EVERY: u32 = 10;
 /// Running frames' times kept, for their median.
 const KEPT: usize = 9;
 /// The share of the time a running network's redraws may take.
-const DRAWING_SHARE: f32 = 0.25;
+const DRAWING_SHARE: f32 = 0.2;
 /// The fastest redraw while running (30 frames a second), and the slowest (5).
 const FASTEST: Duration = Duration::from_millis(33);
 const SLOWEST: Duration = Duration::from_millis(200);
@@ -183,15 +185,15 @@ mod tests {
     }
 
     #[test]
-    fn slow_frames_keep_drawing_to_a_quarter_of_the_time_and_drop_smoothing() {
+    fn slow_frames_keep_drawing_to_a_fifth_of_the_time_and_drop_smoothing() {
         let d = after(0.011, 0.025, KEPT);
         assert!(d.slow());
         assert!(!d.smooth_lines());
         let ms = d.interval().as_secs_f64() * 1e3;
-        assert!((ms - 100.0).abs() < 1.0, "{ms}");
+        assert!((ms - 125.0).abs() < 1.0, "{ms}");
         assert_eq!(after(0.011, 0.5, KEPT).interval(), SLOWEST);
         // Before any running frame is timed, the opening frames set the pace.
-        assert!((after(0.011, 0.0, 0).interval().as_secs_f64() - 0.044).abs() < 1e-3);
+        assert!((after(0.011, 0.0, 0).interval().as_secs_f64() - 0.055).abs() < 1e-3);
     }
 
     #[test]
