@@ -762,6 +762,12 @@ fn the_energy_meter_counts_the_engines_events_and_the_closed_form_dense_work() {
     assert_eq!(counts.dense_macs, 4000 * 4000 * 10_000);
     assert_eq!(counts.neuron_updates, 4000 * 10_000);
     h.get_by_label_contains("of the dense network's synaptic work");
+    // After exactly one second, Loihi's joules so far and per second are the same figure,
+    // about 40 µJ as lesson 8 says.
+    let loihi = counts.synaptic_events as f64 * 23.6e-12;
+    assert!((30e-6..50e-6).contains(&loihi), "{loihi} J");
+    let text = format!("{:.3} µJ", loihi * 1e6);
+    assert_eq!(h.query_all_by_label(&text).count(), 2, "{text} so far and per second");
 }
 
 #[test]
@@ -1299,7 +1305,7 @@ fn the_layout_and_lesson_progress_are_remembered_for_the_next_session() {
     let ctx = h.ctx.clone();
     h.state_mut().remember_settings_in(&ctx, file.clone());
     h.step();
-    assert!(h.query_by_label_contains("(1/5 ✔)").is_some(), "lesson 1's first answer is kept");
+    assert!(h.query_by_label_contains("(1/5\u{a0}✔)").is_some(), "lesson 1's first answer is kept");
     let stats = Tab::from_key("statistics").expect("a view");
     assert!(h.state().view_rect(stats).is_none(), "statistics starts behind rates");
     open_view(&mut h, "Statistics");

@@ -96,7 +96,11 @@ impl EnergyMeter {
         }
         ui.separator();
         ui.label(RichText::new("Energy (change a figure to see its effect)").strong());
-        egui::Grid::new("energy figures").num_columns(4).striped(true).show(ui, |ui| {
+        egui::Grid::new("energy figures").num_columns(5).striped(true).show(ui, |ui| {
+            for label in ["", "", "", "so far", "per second"] {
+                ui.label(RichText::new(label).strong());
+            }
+            ui.end_row();
             for (figure, joules) in FIGURES.iter().zip(&mut self.joules) {
                 ui.label(figure.name).on_hover_text(figure.source);
                 let (scale, unit) = if *joules < 1e-12 { (1e15, " fJ") } else { (1e12, " pJ") };
@@ -114,6 +118,8 @@ impl EnergyMeter {
                 });
                 let used = crate::analysis::EnergyFigure { joules: *joules, ..*figure };
                 ui.label(energy(c.energy(&used)));
+                ui.label(if seconds > 0.0 { energy(c.energy(&used) / seconds) } else { "–".into() })
+                    .on_hover_text("Per second of biological time: what one second of this activity costs");
                 ui.end_row();
             }
         });

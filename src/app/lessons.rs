@@ -300,7 +300,7 @@ impl SpikeLabApp {
                                     .filter(|(s, _)| self.lessons.passed.contains(&(l.file_name.clone(), *s)))
                                     .count();
                                 let checks = l.lesson.steps.iter().filter(|s| s.check.is_some()).count();
-                                let label = format!("{}  ({done}/{checks} ✔)", l.lesson.title);
+                                let label = format!("{}  ({done}/{checks}\u{a0}✔)", l.lesson.title);
                                 if ui.selectable_label(here, label).on_hover_text(&l.lesson.summary).clicked()
                                 {
                                     start = Some(k);
