@@ -5,11 +5,13 @@
 //!   read by `model`, `sim` and the views instead of naming models;
 //! - [`sim`]: what runs (flat arrays, event-driven spike delivery, recorders), no GUI code;
 //! - [`analysis`]: rates, ISI and CV over recorded spikes, shared by every front end;
+//! - [`data`]: datasets, the encoders that turn them into spikes, event streams and files;
 //! - [`export`]: CSV, `.npy` and PNG files for other tools;
 //! - [`app`]: the workbench window (egui/eframe), reading the engine from its own thread.
 
 pub mod analysis;
 pub mod app;
+pub mod data;
 pub mod export;
 pub mod lessons;
 pub mod model;
