@@ -1451,3 +1451,34 @@ fn a_lesson_gives_the_view_it_is_about_the_largest_place() {
     assert_eq!(of("izhikevich").as_deref(), Some("phase"));
     assert_eq!(of("stdp").as_deref(), Some("learning"));
 }
+
+#[test]
+fn choosing_latency_coding_in_the_inspector_gives_one_spike_per_bright_pixel() {
+    let text = presets::preset("digits_rate").expect("the preset");
+    let model = Model::from_toml(text, "digits_rate")
+        .and_then(|m| m.with_setting("inputs.digits.order", "in_order"))
+        .expect("valid");
+    let mut h = window_on(model, "digits_rate");
+    h.get_by_label_contains("digits -> pixels").click();
+    h.step();
+    h.get_by_label("encoding").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "latency").click();
+    h.step();
+    let encoding = |app: &SpikeLabApp| match &app.model().inputs[0].stimulus {
+        spikelab::model::Stimulus::Dataset { encoding, .. } => *encoding,
+        _ => panic!("a dataset input"),
+    };
+    assert_eq!(encoding(h.state()), spikelab::model::Encoding::Latency);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the first digit and its gap have passed", |app| {
+        app.live().info.model.inputs[0] == app.model().inputs[0] && app.live().time_ms > 125.0
+    });
+    // The first sample in order is digit 0: one spike for each pixel brighter than 0.2.
+    let digits = spikelab::data::Dataset::digits().expect("digits");
+    let bright = digits.intensities(0).iter().filter(|&&x| x > 0.2).count();
+    let first = h.state().live().spikes.iter().filter(|s| s.step <= 1000 + 1).count();
+    assert_eq!(first, bright, "spikes of the first sample");
+    let lit = h.state().live().spikes.iter().filter(|s| (1000 + 2..1200).contains(&s.step)).count();
+    assert_eq!(lit, 0, "nothing in the gap");
+}

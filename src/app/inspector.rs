@@ -395,6 +395,31 @@ fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Edited> {
                 change = Some(Edited);
             }
         }
+        if let crate::model::Stimulus::Dataset { encoding, threshold, .. } = &mut i.stimulus {
+            use crate::model::Encoding;
+            let label = ui.label("encoding").on_hover_text("How each image becomes spikes");
+            egui::ComboBox::from_id_salt("encoding")
+                .selected_text(encoding.key())
+                .show_ui(ui, |ui| {
+                    for e in [Encoding::Rate, Encoding::Latency, Encoding::Delta] {
+                        if ui.selectable_value(encoding, e, e.key()).changed() {
+                            change = Some(Edited);
+                        }
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            ui.end_row();
+            if *encoding != Encoding::Rate {
+                let default = if *encoding == Encoding::Latency { 0.2 } else { 0.3 };
+                let mut t = threshold.unwrap_or(default);
+                let tip = "Latency: the intensity (0–1) at or below which a pixel stays silent. Delta: the change of ln intensity that makes an event";
+                if number(ui, "threshold", &mut t, "", 0.01, tip, true) {
+                    *threshold = Some(t);
+                    change = Some(Edited);
+                }
+            }
+        }
     });
     change
 }

@@ -31,6 +31,18 @@ pub struct Split {
 const DIGITS_GZ: &[u8] = include_bytes!("../../assets/data/digits.csv.gz");
 
 impl Dataset {
+    /// The dataset a model file names (`dataset = "digits"`), read once per program.
+    pub fn named(name: &str) -> Option<&'static Dataset> {
+        static DIGITS: std::sync::OnceLock<Option<Dataset>> = std::sync::OnceLock::new();
+        match name {
+            "digits" => DIGITS.get_or_init(|| Dataset::digits().ok()).as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The names [`Dataset::named`] knows.
+    pub const NAMES: [&'static str; 1] = ["digits"];
+
     /// The UCI 8×8 handwritten digits: 1,797 images, pixels 0–16, labels 0–9.
     pub fn digits() -> Result<Dataset, DataError> {
         let mut text = String::new();

@@ -72,8 +72,28 @@ pub fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
             sigma: Quantity::pa(50.0),
             tau: Quantity::ms(5.0),
         },
+        InputKind::Dataset => Stimulus::Dataset {
+            dataset: "digits".into(),
+            encoding: crate::model::Encoding::Rate,
+            weight: default_weight(model, target),
+            receptor: None,
+            present: Some(Quantity::ms(100.0)),
+            gap: Some(Quantity::ms(20.0)),
+            order: None,
+            max_rate: Some(Quantity::hz(100.0)),
+            latency_tau: None,
+            threshold: None,
+        },
     };
-    Input { name, stimulus, target: target.to_string(), neurons: Vec::new(), start, stop }
+    // A dataset drives one neuron per pixel: the first ones of a larger target.
+    let neurons = match (&stimulus, model.population(target)) {
+        (Stimulus::Dataset { encoding, dataset, .. }, Some((_, p))) => crate::data::Dataset::named(dataset)
+            .map(|d| encoding.neurons(d) as u64)
+            .filter(|&n| p.size > n)
+            .map_or(Vec::new(), |n| (0..n).collect()),
+        _ => Vec::new(),
+    };
+    Input { name, stimulus, target: target.to_string(), neurons, start, stop }
 }
 
 /// A modest weight in the unit of the target's synapses.
@@ -223,9 +243,13 @@ mod tests {
         let p = new_projection(&m, "neurons", "exc", Receptor::Excitatory);
         assert_eq!(p.weight, Dist::Constant(Quantity::ns(1.0)));
         m.projections.push(p);
-        for kind in InputKind::ALL {
+        for kind in InputKind::ALL.into_iter().filter(|&k| k != InputKind::Dataset) {
             m.inputs.push(new_input(&m, kind, "neurons"));
         }
+        // A dataset needs a neuron per pixel: onto COBA's 3200 it drives the first 64.
+        let images = new_input(&m, InputKind::Dataset, "exc");
+        assert_eq!(images.neurons, (0..64).collect::<Vec<u64>>());
+        m.inputs.push(images);
         m.validate().unwrap();
         assert_eq!(fresh_name("neurons", |n| m.population(n).is_some()), "neurons 2");
     }

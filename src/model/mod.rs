@@ -340,6 +340,7 @@ pub enum InputKind {
     Pulse,
     Sine,
     Noise,
+    Dataset,
 }
 
 /// What an input delivers.
@@ -428,6 +429,70 @@ pub enum Stimulus {
         sigma: Quantity,
         tau: Quantity,
     },
+    /// The images of a dataset, one after another, as spikes onto one target neuron per
+    /// pixel (rate, latency) or per sensor pixel and polarity (delta: ON events onto the
+    /// first half of the targets, OFF onto the second); see [`crate::data::encode`]. Each
+    /// sample is shown for `present` (default 100 ms), then `gap` of silence (default 0 ms),
+    /// in `order` (default shuffled by the model's seed). Rate coding: a full pixel fires at
+    /// `max_rate` (default 100 Hz); latency: time constant `latency_tau` (default 20 ms) and
+    /// `threshold` (default 0.2); delta: `threshold` of ln intensity (default 0.3), the three
+    /// sweeps sharing `present`.
+    Dataset {
+        /// "digits", the shipped 8×8 digits.
+        dataset: String,
+        encoding: Encoding,
+        weight: Quantity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receptor: Option<Receptor>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        present: Option<Quantity>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gap: Option<Quantity>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order: Option<SampleOrder>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_rate: Option<Quantity>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        latency_tau: Option<Quantity>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        threshold: Option<f64>,
+    },
+}
+
+/// How a dataset input turns an image into spikes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// Poisson spikes at a rate proportional to intensity.
+    Rate,
+    /// One spike a pixel, brighter earlier.
+    Latency,
+    /// ON and OFF events of an event camera watching the image move.
+    Delta,
+}
+
+impl Encoding {
+    /// How many target neurons it drives for images of `d`: one per pixel, or for delta
+    /// coding one per sensor pixel ([`crate::data::Saccades::sensor`]) and polarity.
+    pub fn neurons(self, d: &crate::data::Dataset) -> usize {
+        match self {
+            Encoding::Rate | Encoding::Latency => d.pixels_per_image(),
+            Encoding::Delta => {
+                let (w, h) = crate::data::Saccades::default().sensor(d.width, d.height);
+                2 * w * h
+            }
+        }
+    }
+}
+
+/// The order a dataset input shows its samples in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SampleOrder {
+    /// Shuffled with the model's seed: the same run for the same seed.
+    Shuffled,
+    /// As they are in the dataset.
+    InOrder,
 }
 
 impl Stimulus {
@@ -439,6 +504,7 @@ impl Stimulus {
             Stimulus::Pulse { .. } => InputKind::Pulse,
             Stimulus::Sine { .. } => InputKind::Sine,
             Stimulus::Noise { .. } => InputKind::Noise,
+            Stimulus::Dataset { .. } => InputKind::Dataset,
         }
     }
 
@@ -462,6 +528,13 @@ impl Stimulus {
                 out.extend(mean.as_mut().map(|q| ("mean", q)));
                 out.push(("sigma", sigma));
                 out.push(("tau", tau));
+            }
+            Stimulus::Dataset { weight, present, gap, max_rate, latency_tau, .. } => {
+                out.push(("weight", weight));
+                out.extend(present.as_mut().map(|q| ("present", q)));
+                out.extend(gap.as_mut().map(|q| ("gap", q)));
+                out.extend(max_rate.as_mut().map(|q| ("max_rate", q)));
+                out.extend(latency_tau.as_mut().map(|q| ("latency_tau", q)));
             }
         }
         out
@@ -491,9 +564,9 @@ impl Input {
         out.into_iter()
             .map(|(name, q)| {
                 let dimension = match name {
-                    "rate" | "frequency" => Dimension::Rate,
+                    "rate" | "frequency" | "max_rate" => Dimension::Rate,
                     "amplitude" | "offset" | "mean" | "sigma" => Dimension::Current,
-                    "tau" | "start" | "stop" => Dimension::Time,
+                    "tau" | "start" | "stop" | "present" | "gap" | "latency_tau" => Dimension::Time,
                     "phase" => Dimension::Dimensionless,
                     _ => q.dimension(),
                 };

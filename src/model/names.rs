@@ -70,6 +70,17 @@ impl StdpRule {
     }
 }
 
+impl super::Encoding {
+    /// Its name in model files: `encoding = "rate"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            super::Encoding::Rate => "rate",
+            super::Encoding::Latency => "latency",
+            super::Encoding::Delta => "delta",
+        }
+    }
+}
+
 impl InputKind {
     /// The fields of its [`super::Stimulus`] variant, as model files write them beside the
     /// common ones (a unit test checks these against serde).
@@ -80,6 +91,18 @@ impl InputKind {
             InputKind::Dc | InputKind::Pulse => &["amplitude"],
             InputKind::Sine => &["amplitude", "frequency", "phase", "offset"],
             InputKind::Noise => &["mean", "sigma", "tau"],
+            InputKind::Dataset => &[
+                "dataset",
+                "encoding",
+                "weight",
+                "receptor",
+                "present",
+                "gap",
+                "order",
+                "max_rate",
+                "latency_tau",
+                "threshold",
+            ],
         }
     }
 
@@ -91,13 +114,14 @@ impl InputKind {
             InputKind::Dc | InputKind::Pulse => &["amplitude"],
             InputKind::Sine => &["amplitude", "frequency"],
             InputKind::Noise => &["sigma", "tau"],
+            InputKind::Dataset => &["dataset", "encoding", "weight"],
         }
     }
 
     /// What it delivers to its targets: the one place that says so for each kind.
     pub fn delivers(self) -> Delivers {
         match self {
-            InputKind::Poisson | InputKind::Spikes => Delivers::Spikes,
+            InputKind::Poisson | InputKind::Spikes | InputKind::Dataset => Delivers::Spikes,
             InputKind::Dc | InputKind::Pulse => Delivers::Current { time_varying: false },
             InputKind::Sine | InputKind::Noise => Delivers::Current { time_varying: true },
         }
@@ -109,13 +133,14 @@ impl InputKind {
     }
 
     /// Every kind, in the order of the enum (model files' error messages list them so).
-    pub const ALL: [InputKind; 6] = [
+    pub const ALL: [InputKind; 7] = [
         InputKind::Poisson,
         InputKind::Spikes,
         InputKind::Dc,
         InputKind::Pulse,
         InputKind::Sine,
         InputKind::Noise,
+        InputKind::Dataset,
     ];
 
     /// Its name in model files: `kind = "dc"`.
@@ -127,6 +152,7 @@ impl InputKind {
             InputKind::Pulse => "pulse",
             InputKind::Sine => "sine",
             InputKind::Noise => "noise",
+            InputKind::Dataset => "dataset",
         }
     }
 
@@ -138,6 +164,7 @@ impl InputKind {
             InputKind::Pulse => "current pulse",
             InputKind::Sine => "sine current",
             InputKind::Noise => "noise current",
+            InputKind::Dataset => "dataset images",
         }
     }
 }

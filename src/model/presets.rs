@@ -19,6 +19,7 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("short_term_plasticity.toml", include_str!("../../assets/presets/short_term_plasticity.toml")),
     ("synapses.toml", include_str!("../../assets/presets/synapses.toml")),
     ("spike_trains.toml", include_str!("../../assets/presets/spike_trains.toml")),
+    ("digits_rate.toml", include_str!("../../assets/presets/digits_rate.toml")),
 ];
 
 /// The text of a preset by file name, with or without `.toml`.

@@ -110,6 +110,10 @@ pub(crate) const RULES: Names = Names {
 };
 pub(crate) const STDP_RULES: Names =
     Names { what: "STDP rule", options: Options::Fixed(&["additive", "multiplicative"]) };
+pub(crate) const ENCODINGS: Names =
+    Names { what: "encoding", options: Options::Fixed(&["rate", "latency", "delta"]) };
+pub(crate) const SAMPLE_ORDERS: Names =
+    Names { what: "sample order", options: Options::Fixed(&["shuffled", "in_order"]) };
 pub(crate) const INPUT_KINDS: Names = Names { what: "input kind", options: Options::Listed(input_kinds) };
 
 fn input_kinds() -> Vec<&'static str> {
@@ -244,6 +248,19 @@ pub(crate) const INPUT: Schema = Schema {
         f("mean", Qty, "the mean current", "mean = \"0 pA\""),
         f("sigma", Qty, "the standard deviation of the current", "sigma = \"50 pA\""),
         f("tau", Qty, "the correlation time", "tau = \"5 ms\""),
+        f("dataset", Text, "the dataset shown (\"digits\": the shipped 8×8 digits)", "dataset = \"digits\""),
+        f("encoding", Choice(&ENCODINGS), "how images become spikes", "encoding = \"rate\""),
+        f("present", Qty, "how long each sample is shown", "present = \"100 ms\""),
+        f("gap", Qty, "the silence between samples", "gap = \"20 ms\""),
+        f("order", Choice(&SAMPLE_ORDERS), "the order samples are shown in", "order = \"shuffled\""),
+        f("max_rate", Qty, "the rate of a full pixel (rate coding)", "max_rate = \"100 Hz\""),
+        f("latency_tau", Qty, "the time constant of latency coding", "latency_tau = \"20 ms\""),
+        f(
+            "threshold",
+            Number,
+            "the threshold of latency coding (intensity, 0–1) or of delta coding (change of ln intensity)",
+            "threshold = 0.2",
+        ),
         f("start", Qty, "when it switches on", "start = \"100 ms\""),
         f("stop", Qty, "when it switches off", "stop = \"200 ms\""),
     ],

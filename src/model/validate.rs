@@ -701,6 +701,90 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                 c.add(format!("{at}.tau"), "the correlation time must be positive");
             }
         }
+        Stimulus::Dataset {
+            dataset,
+            encoding,
+            weight: w,
+            present,
+            gap,
+            max_rate,
+            latency_tau,
+            threshold,
+            ..
+        } => {
+            weight(c, w);
+            match crate::data::Dataset::named(dataset) {
+                None => c.add(
+                    format!("{at}.dataset"),
+                    format!("no dataset \"{dataset}\"; the datasets are {:?}", crate::data::Dataset::NAMES),
+                ),
+                Some(d) => {
+                    let needed = encoding.neurons(d);
+                    let what = match encoding {
+                        Encoding::Delta => {
+                            let (w, h) = crate::data::Saccades::default().sensor(d.width, d.height);
+                            format!("2 polarities × {w} × {h} sensor pixels")
+                        }
+                        _ => format!("one per pixel of {} × {} images", d.width, d.height),
+                    };
+                    let driven = if input.neurons.is_empty() {
+                        target.map(|t| t.size as usize)
+                    } else {
+                        Some(input.neurons.len())
+                    };
+                    if let Some(n) = driven
+                        && n != needed
+                    {
+                        let key = if input.neurons.is_empty() { "target" } else { "neurons" };
+                        c.add(
+                            format!("{at}.{key}"),
+                            format!(
+                                "{} coding of \"{dataset}\" drives {needed} neurons ({what}), not {n}",
+                                encoding.key()
+                            ),
+                        );
+                    }
+                }
+            }
+            if let Some(q) = present
+                && time(c, format!("{at}.present"), q).is_some_and(|v| v < dt)
+            {
+                c.add(
+                    format!("{at}.present"),
+                    format!("each sample must be shown for at least one time step ({dt} ms)"),
+                );
+            }
+            if let Some(q) = gap {
+                time(c, format!("{at}.gap"), q);
+            }
+            if let Some(q) = max_rate {
+                let v = rate(c, format!("{at}.max_rate"), q);
+                if v * dt * 1e-3 > 1.0 {
+                    c.add(
+                        format!("{at}.max_rate"),
+                        format!("{q} is more than one spike a time step ({dt} ms)"),
+                    );
+                }
+            }
+            if let Some(q) = latency_tau
+                && c.quantity(&format!("{at}.latency_tau"), q, Dimension::Time).is_some_and(|v| v <= 0.0)
+            {
+                c.add(format!("{at}.latency_tau"), "the time constant must be positive");
+            }
+            if let Some(v) = threshold {
+                match encoding {
+                    Encoding::Latency if !(*v > 0.0 && *v < 1.0) => c.add(
+                        format!("{at}.threshold"),
+                        format!("latency coding's threshold is an intensity between 0 and 1 (both excluded), got {v}"),
+                    ),
+                    Encoding::Delta if !(*v > 0.0 && v.is_finite()) => c.add(
+                        format!("{at}.threshold"),
+                        format!("delta coding's threshold is a change of ln intensity, > 0, got {v}"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
     }
 }
 

@@ -79,6 +79,19 @@ pub fn estimate_run(model: &Model, duration_ms: f64) -> RunEstimate {
                 );
                 Some(targets * sources.unwrap_or(1) as f64 * rate * seconds)
             }
+            // At most: every target at the full rate, or one spike each a sample (latency),
+            // or a few events each a sample (delta).
+            Stimulus::Dataset { encoding, max_rate, present, .. } => {
+                let targets = model.population(&i.target).map_or(0.0, |(_, p)| p.size as f64);
+                let samples = seconds * 1000.0 / present.map_or(100.0, |q| q.canonical()).max(1e-3);
+                Some(match encoding {
+                    crate::model::Encoding::Rate => {
+                        targets * max_rate.map_or(100.0, |q| q.canonical()) * seconds
+                    }
+                    crate::model::Encoding::Latency => targets * samples,
+                    crate::model::Encoding::Delta => 10.0 * targets * samples,
+                })
+            }
             _ => None,
         })
         .sum();

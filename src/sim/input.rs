@@ -1,10 +1,14 @@
-//! Stimuli at run time: spike inputs (Poisson, explicit times) and injected currents (DC,
-//! pulse, sine, Ornstein–Uhlenbeck noise).
+//! Stimuli at run time: spike inputs (Poisson, explicit times, a dataset's encoded samples)
+//! and injected currents (DC, pulse, sine, Ornstein–Uhlenbeck noise).
 
 use super::neuron::PopState;
 use super::rng::{Stream, rng_for};
-use crate::model::{Delivers, Input as InputSpec, InputKind, Model, Quantity, Receptor, Stimulus};
+use crate::data::{Dataset, Latency, Rate, Saccades};
+use crate::model::{
+    Delivers, Encoding, Input as InputSpec, InputKind, Model, Quantity, Receptor, SampleOrder, Stimulus,
+};
 use rand::RngExt;
+use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
@@ -68,6 +72,84 @@ pub(crate) enum Drive {
     Sine { amplitude: f32, offset: f32, omega: f64, phase: f64 },
     /// Ornstein–Uhlenbeck current per target: x ← mean + (x - mean)·decay + kick·N(0, 1).
     Noise { mean: f32, decay: f32, kick: f32, state: Vec<f32> },
+    /// A dataset's samples, one after another, encoded as they come.
+    Samples { presenter: Box<Presenter>, weight: f32, receptor: Receptor },
+}
+
+/// A sample of a dataset input, as it was shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shown {
+    /// The step it started at.
+    pub step: u64,
+    /// Its index in the dataset, and its label.
+    pub sample: usize,
+    pub label: u32,
+}
+
+/// Shows a dataset's samples in turn: sample k of the order starts `k · period` steps after
+/// the input switches on and lasts `present` steps; its spikes are encoded when it starts.
+#[derive(Clone, Debug)]
+pub(crate) struct Presenter {
+    data: &'static Dataset,
+    order: Vec<usize>,
+    encoding: Encoding,
+    present: u64,
+    period: u64,
+    dt: f64,
+    rate: Rate,
+    latency: Latency,
+    saccades: Saccades,
+    /// The number (0, 1, …) of the sample whose spikes are queued, those spikes as (step
+    /// within the sample, target) in time order, and the next to deliver.
+    current: Option<u64>,
+    spikes: Vec<(u64, u32)>,
+    next: usize,
+    /// Every sample shown so far.
+    pub shown: Vec<Shown>,
+}
+
+impl Presenter {
+    /// The spikes due `within` steps into sample `number` (starting at `start`), as targets.
+    fn due(&mut self, number: u64, start: u64, within: u64, rng: &mut Pcg64Mcg) -> &[(u64, u32)] {
+        if self.current != Some(number) {
+            let sample = self.order[(number % self.order.len() as u64) as usize];
+            let x = self.data.intensities(sample);
+            let to_step = |ms: f64| (ms / self.dt).round() as u64;
+            self.spikes = match self.encoding {
+                Encoding::Rate => self
+                    .rate
+                    .encode(&x, rng.random::<u64>())
+                    .iter()
+                    .map(|s| (to_step(s.t_ms), s.neuron))
+                    .collect(),
+                Encoding::Latency => {
+                    self.latency.encode(&x).iter().map(|s| (to_step(s.t_ms), s.neuron)).collect()
+                }
+                Encoding::Delta => {
+                    let (w, h) = self.saccades.sensor(self.data.width, self.data.height);
+                    self.saccades
+                        .encode(&x, self.data.width)
+                        .iter()
+                        .map(|e| {
+                            let pixel = u32::from(e.y) * w as u32 + u32::from(e.x);
+                            (to_step(e.t_us as f64 * 1e-3), if e.on { pixel } else { (w * h) as u32 + pixel })
+                        })
+                        .collect()
+                }
+            };
+            self.spikes.retain(|&(s, _)| s < self.present);
+            self.spikes.sort_by_key(|&(s, n)| (s, n));
+            self.next = 0;
+            self.current = Some(number);
+            self.shown.push(Shown { step: start, sample, label: self.data.label(sample) });
+        }
+        let from = self.next;
+        while self.next < self.spikes.len() && self.spikes[self.next].0 <= within {
+            self.next += 1;
+        }
+        let first = self.spikes[from..self.next].partition_point(|&(s, _)| s < within);
+        &self.spikes[from + first..self.next]
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +219,60 @@ impl InputState {
                 omega: 2.0 * std::f64::consts::PI * frequency.canonical() * 1e-3,
                 phase: canonical(*phase),
             },
+            Stimulus::Dataset {
+                dataset,
+                encoding,
+                weight,
+                receptor,
+                present,
+                gap,
+                order,
+                max_rate,
+                latency_tau,
+                threshold,
+            } => {
+                let (weight, receptor) = spikes(weight, receptor);
+                let data = Dataset::named(dataset).expect("validated: the dataset exists");
+                let mut samples: Vec<usize> = (0..data.len()).collect();
+                if order.unwrap_or(SampleOrder::Shuffled) == SampleOrder::Shuffled {
+                    let mut rng =
+                        rng_for(model.simulation.seed, Stream::Input, &format!("{}#order", spec.name));
+                    samples.shuffle(&mut rng);
+                }
+                let present_ms = present.map_or(100.0, |q| q.canonical());
+                let present = to_step(present_ms).max(1);
+                let period = present + to_step(canonical(*gap));
+                let threshold = |default: f64| threshold.unwrap_or(default);
+                let presenter = Presenter {
+                    data,
+                    order: samples,
+                    encoding: *encoding,
+                    present,
+                    period,
+                    dt,
+                    rate: Rate {
+                        max_rate_hz: max_rate.map_or(100.0, |q| q.canonical()),
+                        duration_ms: present_ms,
+                        dt_ms: dt,
+                    },
+                    latency: Latency {
+                        tau_ms: latency_tau.map_or(20.0, |q| q.canonical()),
+                        threshold: threshold(0.2),
+                        t_max_ms: present_ms,
+                    },
+                    saccades: Saccades {
+                        sweep_ms: present_ms / 3.0,
+                        threshold: threshold(0.3),
+                        dt_ms: dt.max(1.0),
+                        ..Saccades::default()
+                    },
+                    current: None,
+                    spikes: Vec::new(),
+                    next: 0,
+                    shown: Vec::new(),
+                };
+                Drive::Samples { presenter: Box::new(presenter), weight, receptor }
+            }
             Stimulus::Noise { mean, sigma, tau } => {
                 let (mean, sigma, tau) = (canonical(*mean), sigma.canonical(), tau.canonical());
                 let decay = (-dt / tau).exp();
@@ -174,9 +310,9 @@ impl InputState {
     ) -> u64 {
         let n = pop.size;
         let (weight, receptor) = match &self.drive {
-            Drive::Poisson { weight, receptor, .. } | Drive::Spikes { weight, receptor, .. } => {
-                (*weight, *receptor)
-            }
+            Drive::Poisson { weight, receptor, .. }
+            | Drive::Spikes { weight, receptor, .. }
+            | Drive::Samples { weight, receptor, .. } => (*weight, *receptor),
             _ => return 0,
         };
         let queue = match receptor {
@@ -220,7 +356,30 @@ impl InputState {
                 }
                 count
             }
+            Drive::Samples { presenter, .. } => {
+                let since = step.saturating_sub(self.start_step);
+                let (number, within) = (since / presenter.period, since % presenter.period);
+                if within >= presenter.present {
+                    return 0;
+                }
+                let start = self.start_step + number * presenter.period;
+                let due = presenter.due(number, start, within, &mut self.rng);
+                for &(_, k) in due {
+                    let target =
+                        if self.neurons.is_empty() { k as usize } else { self.neurons[k as usize] as usize };
+                    queue[target] += weight;
+                }
+                due.len() as u64
+            }
             _ => 0,
+        }
+    }
+
+    /// The samples a dataset input has shown so far (empty for other inputs).
+    pub(crate) fn shown(&self) -> &[Shown] {
+        match &self.drive {
+            Drive::Samples { presenter, .. } => &presenter.shown,
+            _ => &[],
         }
     }
 
@@ -246,7 +405,7 @@ impl InputState {
                     add(k, *x);
                 }
             }
-            Drive::Poisson { .. } | Drive::Spikes { .. } => {}
+            Drive::Poisson { .. } | Drive::Spikes { .. } | Drive::Samples { .. } => {}
         }
     }
 

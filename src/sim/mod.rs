@@ -12,6 +12,7 @@
 
 mod estimate;
 mod input;
+pub use input::Shown;
 mod neuron;
 mod plasticity;
 mod record;
@@ -377,9 +378,15 @@ impl Network {
         self.synaptic_events
     }
 
-    /// Spikes from Poisson inputs so far.
+    /// Spikes from spike inputs (Poisson, listed times, datasets) so far.
     pub fn input_events(&self) -> u64 {
         self.input_events
+    }
+
+    /// The samples each input has shown so far, in the order of the model's inputs (empty
+    /// for inputs that show no dataset): when each started, which it was, its label.
+    pub fn samples_shown(&self) -> Vec<&[Shown]> {
+        self.inputs.iter().map(|i| i.shown()).collect()
     }
 
     /// The current values of a state variable over a population, by name ("v", "u", "g_exc", …).

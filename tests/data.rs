@@ -1,0 +1,118 @@
+//! A dataset input in a model file: the shipped digits, shown one after another, encoded as
+//! the encoders' formulas say, with the samples and their labels recorded.
+
+use spikelab::data::{Dataset, Latency};
+use spikelab::model::{Model, presets};
+use spikelab::sim::Network;
+
+fn digits_model(encoding: &str) -> Model {
+    let text = presets::preset("digits_rate").expect("the preset");
+    let model = Model::from_toml(text, "digits_rate.toml").expect("valid");
+    model.with_setting("inputs.digits.encoding", encoding).expect("an encoding")
+}
+
+#[test]
+fn the_latency_coded_digits_arrive_at_the_formulas_times_sample_after_sample() {
+    let model = digits_model("latency");
+    let mut net = Network::build(&model).expect("builds");
+    net.run_for(1200.0).expect("runs");
+    let shown = net.samples_shown()[0].to_vec();
+    // 100 ms shown + 20 ms gap: ten samples in 1200 ms, every 1200 steps of 0.1 ms.
+    assert_eq!(shown.len(), 10);
+    let digits = Dataset::digits().expect("digits");
+    let latency = Latency { tau_ms: 20.0, threshold: 0.2, t_max_ms: 100.0 };
+    let mut seen = Vec::new();
+    for (k, s) in shown.iter().enumerate() {
+        assert_eq!(s.step, 1200 * k as u64);
+        assert_eq!(s.label, digits.label(s.sample), "the label recorded is the sample's");
+        seen.push(s.sample);
+        // The relay neurons fire one step after each input spike, at the formula's time.
+        let mut expected: Vec<(u64, u32)> = latency
+            .encode(&digits.intensities(s.sample))
+            .iter()
+            .map(|sp| (s.step + (sp.t_ms / 0.1).round() as u64 + 1, sp.neuron))
+            .collect();
+        expected.sort_unstable();
+        let mut got: Vec<(u64, u32)> = net
+            .spikes()
+            .retained()
+            .iter()
+            .filter(|sp| (s.step..s.step + 1200).contains(&sp.step))
+            .map(|sp| (sp.step, sp.neuron))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, expected, "sample {k} (digit {})", s.label);
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 10, "shuffled, without repeats");
+    // The same seed shows the same samples.
+    let mut again = Network::build(&model).expect("builds");
+    again.run_for(1200.0).expect("runs");
+    assert_eq!(again.samples_shown()[0], &shown[..]);
+}
+
+#[test]
+fn rate_coded_digits_fire_as_often_as_their_ink_and_never_in_the_gaps() {
+    let model = digits_model("rate");
+    let mut net = Network::build(&model).expect("builds");
+    net.run_for(1200.0).expect("runs");
+    let digits = Dataset::digits().expect("digits");
+    let shown = net.samples_shown()[0].to_vec();
+    let (mut counted, mut expected) = (0.0, 0.0);
+    for s in &shown {
+        let ink: f64 = digits.intensities(s.sample).iter().map(|&x| f64::from(x)).sum();
+        expected += 100.0 * 0.1 * ink; // max rate × 100 ms × Σ x
+        let spikes = net.spikes().retained().iter().filter(|sp| (s.step..s.step + 1200).contains(&sp.step));
+        for sp in spikes {
+            let within = sp.step - s.step;
+            assert!((1..=1000).contains(&within), "a spike {within} steps into a sample: in the gap");
+            counted += 1.0;
+        }
+    }
+    // Poisson: the total is within 4 standard deviations (√mean) of its mean.
+    assert!((counted - expected).abs() < 4.0 * expected.sqrt(), "{counted} spikes, expected {expected:.0}");
+}
+
+#[test]
+fn a_dataset_input_onto_the_wrong_number_of_neurons_names_both_sizes() {
+    let text = presets::preset("digits_rate").expect("the preset").replace("size = 64", "size = 60");
+    let err = Model::from_toml(&text, "d.toml").expect_err("refused").to_string();
+    assert!(
+        err.contains("inputs[0].target")
+            && err.contains("drives 64 neurons (one per pixel of 8 × 8 images), not 60"),
+        "{err}"
+    );
+    let delta = presets::preset("digits_rate")
+        .expect("the preset")
+        .replace("encoding = \"rate\"", "encoding = \"delta\"");
+    let err = Model::from_toml(&delta, "d.toml").expect_err("refused").to_string();
+    assert!(
+        err.contains(
+            "delta coding of \"digits\" drives 242 neurons (2 polarities × 11 × 11 sensor pixels), not 64"
+        ),
+        "{err}"
+    );
+    let unknown = presets::preset("digits_rate")
+        .expect("the preset")
+        .replace("dataset = \"digits\"", "dataset = \"mnist\"");
+    let err = Model::from_toml(&unknown, "d.toml").expect_err("refused").to_string();
+    assert!(err.contains("inputs[0].dataset") && err.contains("no dataset \"mnist\""), "{err}");
+}
+
+#[test]
+fn delta_coded_digits_run_on_a_sensor_of_two_polarities() {
+    let text = presets::preset("digits_rate")
+        .expect("the preset")
+        .replace("size = 64", "size = 242")
+        .replace("encoding = \"rate\"", "encoding = \"delta\"");
+    let model = Model::from_toml(&text, "d.toml").expect("valid");
+    let mut net = Network::build(&model).expect("builds");
+    net.run_for(240.0).expect("runs");
+    let spikes = net.spikes().retained();
+    let (on, off) =
+        spikes.iter().fold((0, 0), |(on, off), s| if s.neuron < 121 { (on + 1, off) } else { (on, off + 1) });
+    assert!(on > 20 && off > 20, "ON {on}, OFF {off}");
+    // The three sweeps bring the image back where it started: ON and OFF about balance.
+    assert!((on as f64 - off as f64).abs() < 0.5 * (on + off) as f64, "ON {on}, OFF {off}");
+}
