@@ -1461,6 +1461,8 @@ fn choosing_latency_coding_in_the_inspector_gives_one_spike_per_bright_pixel() {
     let mut h = window_on(model, "digits_rate");
     h.get_by_label_contains("digits -> pixels").click();
     h.step();
+    // The Encoding view, in front for this model, has its own "latency" button.
+    open_view(&mut h, "Raster");
     h.get_by_label("encoding").click();
     h.step();
     h.get_by_role_and_label(Role::Button, "latency").click();
@@ -1481,4 +1483,40 @@ fn choosing_latency_coding_in_the_inspector_gives_one_spike_per_bright_pixel() {
     assert_eq!(first, bright, "spikes of the first sample");
     let lit = h.state().live().spikes.iter().filter(|s| (1000 + 2..1200).contains(&s.step)).count();
     assert_eq!(lit, 0, "nothing in the gap");
+    // The window knows which sample started when, for the raster's marks.
+    let samples = &h.state().live().samples;
+    assert!(samples.len() >= 2, "{samples:?}");
+    assert_eq!((samples[0].step, samples[0].sample, samples[0].label), (0, 0, digits.label(0)));
+    assert_eq!((samples[1].step, samples[1].sample, samples[1].label), (1200, 1, digits.label(1)));
+}
+
+#[test]
+fn the_encoding_view_shows_a_digits_spikes_as_each_encoders_formula_says() {
+    use spikelab::app::views::EncodingView;
+    use spikelab::data::{Dataset, Latency, Saccades};
+    let mut h = app_on("digits_rate.toml");
+    open_view(&mut h, "Encoding");
+    let digits = Dataset::digits().expect("digits");
+    let x = digits.intensities(0);
+    let shown =
+        |h: &Harness<'_, SpikeLabApp>| h.state().views().of::<EncodingView>().expect("the view").shown();
+    h.get_by_role_and_label(Role::Button, "latency").click();
+    h.step();
+    let latency = Latency { tau_ms: 20.0, threshold: 0.2, t_max_ms: 100.0 };
+    assert_eq!(shown(&h), latency.encode(&x), "latency: the formula's spikes");
+    assert_eq!(shown(&h).len(), x.iter().filter(|&&v| v > 0.2).count());
+    h.get_by_role_and_label(Role::Button, "delta").click();
+    h.step();
+    let events = Saccades { sweep_ms: 100.0 / 3.0, ..Saccades::default() }.encode(&x, digits.width);
+    assert_eq!(shown(&h).len(), events.len(), "delta: one spike per event");
+    h.get_by_role_and_label(Role::Button, "rate").click();
+    h.step();
+    // 100 Hz for 100 ms: 10 × the digit's ink, Poisson.
+    let ink: f64 = x.iter().map(|&v| f64::from(v)).sum();
+    let n = shown(&h).len() as f64;
+    assert!((n - 10.0 * ink).abs() < 4.0 * (10.0 * ink).sqrt(), "rate: {n} spikes for ink {ink}");
+    // The next sample is another digit.
+    h.get_by_role_and_label(Role::Button, "▶").click();
+    h.step();
+    h.get_by_label_contains(&format!("(a {})", digits.label(1)));
 }

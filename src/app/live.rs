@@ -45,6 +45,8 @@ pub struct LiveData {
     pub spikes: Vec<Spike>,
     pub traces: Vec<LiveTrace>,
     pub synapse_traces: Vec<SynapseTrace>,
+    /// The samples dataset inputs have shown, in time order.
+    pub samples: Vec<crate::sim::Shown>,
     pub time_ms: f64,
     pub steps: u64,
     pub synaptic_events: u64,
@@ -95,6 +97,7 @@ impl LiveData {
         self.spikes.extend_from_slice(&batch.spikes);
         append(&mut self.traces, batch.traces, |t| &mut t.values);
         append(&mut self.synapse_traces, batch.synapse_traces, |t| &mut t.values);
+        self.samples.extend(batch.samples);
         self.time_ms = batch.time_ms;
         self.steps = batch.steps;
         self.synaptic_events = batch.synaptic_events;

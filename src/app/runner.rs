@@ -101,6 +101,8 @@ pub struct Batch {
     pub playing: bool,
     /// Steps per wall second over the last chunk.
     pub steps_per_second: f64,
+    /// Samples that dataset inputs started showing since the last batch.
+    pub samples: Vec<crate::sim::Shown>,
 }
 
 #[derive(Debug)]
@@ -213,6 +215,8 @@ struct Worker {
     pending_steps: u64,
     spike_cursor: u64,
     trace_cursors: Vec<usize>,
+    /// Samples already sent, per input.
+    sample_cursors: Vec<usize>,
     synapse_cursors: Vec<usize>,
     /// Wall clock and biological time when play last started (for the speed limit).
     play_anchor: (Instant, f64),
@@ -257,6 +261,7 @@ impl Worker {
             pending_steps: 0,
             spike_cursor: 0,
             trace_cursors: Vec::new(),
+            sample_cursors: Vec::new(),
             synapse_cursors: Vec::new(),
             play_anchor: (Instant::now(), 0.0),
             weights_of: None,
@@ -356,6 +361,7 @@ impl Worker {
         self.net = Some(net);
         self.spike_cursor = 0;
         self.trace_cursors.clear();
+        self.sample_cursors.clear();
         self.synapse_cursors.clear();
         self.pending_steps = 0;
         self.weights_sent = None;
@@ -637,7 +643,19 @@ impl Worker {
                 values: new_samples(&t.values, cursor),
             })
             .collect();
+        let shown = net.samples_shown();
+        let mut samples: Vec<crate::sim::Shown> = shown
+            .iter()
+            .zip(grown(&mut self.sample_cursors, shown.len()))
+            .flat_map(|(all, cursor)| {
+                let new = all[(*cursor).min(all.len())..].to_vec();
+                *cursor = all.len();
+                new
+            })
+            .collect();
+        samples.sort_by_key(|s| s.step);
         let batch = Batch {
+            samples,
             time_ms: net.time_ms(),
             steps: net.steps(),
             spikes,

@@ -3,6 +3,7 @@
 //! [`LiveData`] and read and write the [`Shared`] UI state.
 
 mod axes;
+mod encoding;
 mod fi;
 mod graph;
 mod heatmap;
@@ -13,6 +14,7 @@ mod rates;
 mod stats;
 mod traces;
 
+pub use encoding::EncodingView;
 pub use fi::FiView;
 pub use graph::GraphView;
 pub use heatmap::HeatmapView;
@@ -194,6 +196,7 @@ pub const VIEWS: &[ViewClass] = &[
     ViewClass { key: "rates", place: Place::BottomRight, new: make::<RatesView> },
     ViewClass { key: "statistics", place: Place::BottomRight, new: make::<StatsView> },
     ViewClass { key: "weights", place: Place::BottomRight, new: make::<HeatmapView> },
+    ViewClass { key: "encoding", place: Place::Top, new: make::<EncodingView> },
 ];
 
 /// A view of the central area, by its place in [`VIEWS`].

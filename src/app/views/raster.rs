@@ -11,7 +11,7 @@ use super::{
 };
 use crate::export::{ExportError, Table};
 use egui::{Color32, ColorImage, RichText, TextureHandle, TextureOptions};
-use egui_plot::{HLine, PlotImage, PlotPoint, Text};
+use egui_plot::{HLine, PlotImage, PlotPoint, Text, VLine};
 
 #[derive(Default)]
 pub struct RasterView {
@@ -301,6 +301,26 @@ impl View for RasterView {
                         .anchor(egui::Align2::LEFT_CENTER)
                         .color(population_color(k)),
                 );
+            }
+            // Where each sample of a dataset input starts, with its label (a few dozen at most).
+            let dt = data.info.dt_ms;
+            let first = data.samples.partition_point(|s| (s.step as f64 * dt) < min[0]);
+            let visible: Vec<_> =
+                data.samples[first..].iter().take_while(|s| (s.step as f64 * dt) <= max[0]).collect();
+            if visible.len() <= 60 {
+                for s in visible {
+                    let t = s.step as f64 * dt;
+                    plot_ui.vline(VLine::new("", t).color(Color32::from_gray(110)).width(1.0));
+                    plot_ui.text(
+                        Text::new(
+                            "",
+                            PlotPoint::new(t, max[1]),
+                            RichText::new(format!(" {}", s.label)).strong().size(15.0),
+                        )
+                        .anchor(egui::Align2::LEFT_TOP)
+                        .color(Color32::from_rgb(255, 200, 0)),
+                    );
+                }
             }
             if let Some((pop, neuron)) = shared.selected {
                 let (top, height) = rows.of(pop, neuron);

@@ -1,0 +1,262 @@
+//! Encoding: one sample of the shipped digits as an image beside the spikes an encoder makes
+//! of it, the encoder's parameters live, and the three encoders side by side on the same
+//! sample (spikes, first spike, mean spikes per sample). It runs the encoders of
+//! [`crate::data::encode`] directly, not the simulation: what a dataset input would send.
+
+use super::axes;
+use super::{LiveData, Shared, View, empty_hint};
+use crate::data::{Dataset, Latency, Rate, Saccades, Spike};
+use crate::export::Table;
+use crate::model::Encoding;
+use egui::{Color32, Rect, Sense, Stroke, vec2};
+use egui_plot::{PlotPoints, Points};
+
+pub struct EncodingView {
+    sample: usize,
+    encoding: Encoding,
+    rate: Rate,
+    latency: Latency,
+    saccades: Saccades,
+    /// Mean spikes a sample of each encoder over the first [`MEAN_OVER`] samples, and the
+    /// parameters they were computed with.
+    means: Option<([f64; 3], (Rate, Latency, Saccades))>,
+}
+
+/// Samples the comparison's means are taken over.
+const MEAN_OVER: usize = 100;
+
+impl Default for EncodingView {
+    fn default() -> Self {
+        EncodingView {
+            sample: 0,
+            encoding: Encoding::Rate,
+            rate: Rate { max_rate_hz: 100.0, duration_ms: 100.0, dt_ms: 0.1 },
+            latency: Latency { tau_ms: 20.0, threshold: 0.2, t_max_ms: 100.0 },
+            saccades: Saccades { sweep_ms: 100.0 / 3.0, ..Saccades::default() },
+            means: None,
+        }
+    }
+}
+
+impl EncodingView {
+    /// The spikes of sample `k` under `encoding`, as (time ms, neuron); delta: ON events onto
+    /// the first half of the neurons, OFF onto the second, as a dataset input sends them.
+    fn spikes(&self, d: &Dataset, k: usize, encoding: Encoding) -> Vec<Spike> {
+        let x = d.intensities(k);
+        match encoding {
+            Encoding::Rate => self.rate.encode(&x, k as u64),
+            Encoding::Latency => self.latency.encode(&x),
+            Encoding::Delta => {
+                let (w, h) = self.saccades.sensor(d.width, d.height);
+                self.saccades
+                    .encode(&x, d.width)
+                    .iter()
+                    .map(|e| {
+                        let pixel = u32::from(e.y) * w as u32 + u32::from(e.x);
+                        let neuron = if e.on { pixel } else { (w * h) as u32 + pixel };
+                        Spike { t_ms: e.t_us as f64 * 1e-3, neuron }
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The spikes shown now (for tests and export).
+    pub fn shown(&self) -> Vec<Spike> {
+        Dataset::named("digits").map_or(Vec::new(), |d| self.spikes(d, self.sample, self.encoding))
+    }
+
+    /// Chooses the encoder shown.
+    pub fn set_encoding(&mut self, encoding: Encoding) {
+        self.encoding = encoding;
+    }
+
+    fn parameters(&mut self, ui: &mut egui::Ui) {
+        let drag = |ui: &mut egui::Ui,
+                    label: &str,
+                    v: &mut f64,
+                    range: std::ops::RangeInclusive<f64>,
+                    speed: f64,
+                    suffix: &str,
+                    tip: &str| {
+            ui.label(label).on_hover_text(tip);
+            ui.add(egui::DragValue::new(v).range(range).speed(speed).suffix(suffix)).on_hover_text(tip);
+        };
+        match self.encoding {
+            Encoding::Rate => drag(
+                ui,
+                "max rate",
+                &mut self.rate.max_rate_hz,
+                0.0..=1000.0,
+                1.0,
+                " Hz",
+                "The rate of a full pixel: rate = max rate × intensity",
+            ),
+            Encoding::Latency => {
+                drag(
+                    ui,
+                    "τ",
+                    &mut self.latency.tau_ms,
+                    0.1..=200.0,
+                    0.5,
+                    " ms",
+                    "t = τ·ln(x / (x − θ)) for intensity x > θ",
+                );
+                drag(
+                    ui,
+                    "θ",
+                    &mut self.latency.threshold,
+                    0.01..=0.99,
+                    0.01,
+                    "",
+                    "Pixels at or below this intensity stay silent",
+                );
+            }
+            Encoding::Delta => {
+                drag(
+                    ui,
+                    "threshold",
+                    &mut self.saccades.threshold,
+                    0.01..=3.0,
+                    0.01,
+                    "",
+                    "An event for each change of ln intensity by this much",
+                );
+                drag(
+                    ui,
+                    "sweep",
+                    &mut self.saccades.amplitude,
+                    0.0..=6.0,
+                    0.1,
+                    " px",
+                    "How far the image moves in each of the three sweeps",
+                );
+            }
+        }
+    }
+}
+
+impl View for EncodingView {
+    fn title(&self) -> &'static str {
+        "Encoding"
+    }
+
+    fn file_stem(&self) -> &'static str {
+        "encoding"
+    }
+
+    /// The shown sample's spikes: time and neuron.
+    fn table(&self, _: &LiveData, _: &Shared) -> Option<Table> {
+        let spikes = self.shown();
+        Some(Table::from_columns(vec![
+            ("time_ms".into(), spikes.iter().map(|s| s.t_ms).collect()),
+            ("neuron".into(), spikes.iter().map(|s| f64::from(s.neuron)).collect()),
+        ]))
+    }
+
+    /// At the front for models that show a dataset.
+    fn front_for(&self, model: &crate::model::Model) -> bool {
+        model.inputs.iter().any(|i| i.kind() == crate::model::InputKind::Dataset)
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _: &LiveData, _: &mut Shared) {
+        let Some(d) = Dataset::named("digits") else {
+            empty_hint(ui, ui.max_rect(), "The shipped digits could not be read");
+            return;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label("digit sample").on_hover_text("Which of the 1,797 digits");
+            if ui.small_button("◀").on_hover_text("The previous sample").clicked() {
+                self.sample = self.sample.saturating_sub(1);
+            }
+            ui.add(egui::DragValue::new(&mut self.sample).range(0..=d.len() - 1));
+            if ui.small_button("▶").on_hover_text("The next sample").clicked() {
+                self.sample = (self.sample + 1).min(d.len() - 1);
+            }
+            ui.label(format!("(a {})", d.label(self.sample)));
+            ui.separator();
+            for e in [Encoding::Rate, Encoding::Latency, Encoding::Delta] {
+                ui.selectable_value(&mut self.encoding, e, e.key());
+            }
+            ui.separator();
+            self.parameters(ui);
+        });
+        let spikes = self.spikes(d, self.sample, self.encoding);
+        let neurons = match self.encoding {
+            Encoding::Delta => {
+                let (w, h) = self.saccades.sensor(d.width, d.height);
+                2 * w * h
+            }
+            _ => d.pixels_per_image(),
+        };
+        let table_height = 5.0 * ui.text_style_height(&egui::TextStyle::Body) + 16.0;
+        let height = (ui.available_height() - table_height).max(120.0);
+        ui.horizontal(|ui| {
+            let side = height.min(ui.available_width() * 0.35);
+            self.image(ui, d, side);
+            ui.vertical(|ui| {
+                ui.set_height(height);
+                let points: Vec<[f64; 2]> = spikes.iter().map(|s| [s.t_ms, f64::from(s.neuron)]).collect();
+                axes::plot("encoding raster", axes::x("time in the sample (ms)"), axes::y("input neuron"))
+                    .include_x(0.0)
+                    .include_x(100.0)
+                    .include_y(0.0)
+                    .include_y(neurons as f64)
+                    .allow_scroll(false)
+                    .show(ui, |plot_ui| {
+                        plot_ui.points(
+                            Points::new(self.encoding.key(), PlotPoints::new(points))
+                                .radius(1.5)
+                                .color(Color32::from_rgb(90, 170, 255)),
+                        );
+                    });
+            });
+        });
+        self.comparison(ui, d);
+    }
+}
+
+impl EncodingView {
+    /// The sample as grey squares, `side` points wide.
+    fn image(&self, ui: &mut egui::Ui, d: &Dataset, side: f32) {
+        let (rect, _) = ui.allocate_exact_size(vec2(side, side), Sense::hover());
+        let cell = side / d.width.max(d.height) as f32;
+        let painter = ui.painter_at(rect);
+        for (k, &x) in d.intensities(self.sample).iter().enumerate() {
+            let (c, r) = ((k % d.width) as f32, (k / d.width) as f32);
+            let v = (x * 255.0) as u8;
+            let at = Rect::from_min_size(rect.min + vec2(c * cell, r * cell), vec2(cell, cell));
+            painter.rect_filled(at, 0.0, Color32::from_gray(v));
+        }
+        painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::GRAY), egui::StrokeKind::Outside);
+    }
+
+    /// The three encoders on this sample, and their mean over the first samples.
+    fn comparison(&mut self, ui: &mut egui::Ui, d: &Dataset) {
+        let params = (self.rate, self.latency, self.saccades);
+        if self.means.as_ref().is_none_or(|(_, p)| *p != params) {
+            let n = MEAN_OVER.min(d.len());
+            let mut means = [0.0; 3];
+            for (slot, e) in [Encoding::Rate, Encoding::Latency, Encoding::Delta].into_iter().enumerate() {
+                means[slot] = (0..n).map(|k| self.spikes(d, k, e).len()).sum::<usize>() as f64 / n as f64;
+            }
+            self.means = Some((means, params));
+        }
+        let means = self.means.as_ref().map_or([0.0; 3], |(m, _)| *m);
+        egui::Grid::new("encoders").striped(true).show(ui, |ui| {
+            for h in ["encoder", "spikes, this sample", "first spike", "spikes a sample (mean of 100)"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for (slot, e) in [Encoding::Rate, Encoding::Latency, Encoding::Delta].into_iter().enumerate() {
+                let s = self.spikes(d, self.sample, e);
+                let first = s.iter().map(|s| s.t_ms).fold(f64::INFINITY, f64::min);
+                ui.label(e.key());
+                ui.label(s.len().to_string());
+                ui.label(if first.is_finite() { format!("{first:.1} ms") } else { "–".into() });
+                ui.label(format!("{:.1}", means[slot]));
+                ui.end_row();
+            }
+        });
+    }
+}
