@@ -1520,3 +1520,43 @@ fn the_encoding_view_shows_a_digits_spikes_as_each_encoders_formula_says() {
     h.step();
     h.get_by_label_contains(&format!("(a {})", digits.label(1)));
 }
+
+#[test]
+fn the_energy_meter_counts_the_spikes_a_latency_coded_digit_costs() {
+    use spikelab::data::{Dataset, Latency};
+    let text = presets::preset("digits_rate").expect("the preset");
+    let model = Model::from_toml(text, "digits_rate")
+        .and_then(|m| m.with_setting("inputs.digits.order", "in_order"))
+        .and_then(|m| m.with_setting("inputs.digits.encoding", "latency"))
+        .expect("valid");
+    let mut h = window_on(model, "digits_rate");
+    h.get_by_label("stop at").click();
+    h.step();
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the run stops at 1000 ms", |app| !app.live().playing && app.live().time_ms >= 1000.0);
+    h.get_by_label("⚡ Energy").click();
+    h.step();
+    // Each sample started so far (every 1200 steps, in order): one spike for each pixel above
+    // the threshold, at the formula's step, if that step has been run.
+    let digits = Dataset::digits().expect("digits");
+    let latency = Latency { tau_ms: 20.0, threshold: 0.2, t_max_ms: 100.0 };
+    let run = h.state().live().steps;
+    let total: usize = (0..run.div_ceil(1200) as usize)
+        .map(|k| {
+            digits
+                .intensities(k)
+                .iter()
+                .filter_map(|&x| latency.time_ms(f64::from(x)))
+                .filter(|t| 1200 * k as u64 + ((t / 0.1).round() as u64) < run)
+                .count()
+        })
+        .sum();
+    assert_eq!(h.state().live().input_events, total as u64, "after {run} steps");
+    let shown = run.div_ceil(1200);
+    assert_eq!(h.state().live().samples.len() as u64, shown);
+    h.get_by_label_contains(&format!(
+        "{shown} samples shown, {:.1} input spikes a sample",
+        total as f64 / shown as f64
+    ));
+}

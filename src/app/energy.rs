@@ -87,6 +87,17 @@ impl EnergyMeter {
                 ui.end_row();
             }
         });
+        if !live.samples.is_empty() {
+            let per_sample = live.input_events as f64 / live.samples.len() as f64;
+            ui.label(format!(
+                "Data in: {} samples shown, {per_sample:.1} input spikes a sample (the one being shown counted too).",
+                live.samples.len()
+            ))
+            .on_hover_text(
+                "What encoding the data costs before any synapse: compare rate, latency and delta coding \
+                 in the Encoding view or with the input's encoding",
+            );
+        }
         if let Some(s) = c.sparsity() {
             ui.label(format!(
                 "Event-driven delivery does {:.4}% of the dense network's synaptic work ({:.0}× less).",

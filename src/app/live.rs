@@ -47,6 +47,8 @@ pub struct LiveData {
     pub synapse_traces: Vec<SynapseTrace>,
     /// The samples dataset inputs have shown, in time order.
     pub samples: Vec<crate::sim::Shown>,
+    /// Spikes the inputs have sent since the network was built.
+    pub input_events: u64,
     pub time_ms: f64,
     pub steps: u64,
     pub synaptic_events: u64,
@@ -98,6 +100,7 @@ impl LiveData {
         append(&mut self.traces, batch.traces, |t| &mut t.values);
         append(&mut self.synapse_traces, batch.synapse_traces, |t| &mut t.values);
         self.samples.extend(batch.samples);
+        self.input_events = batch.input_events;
         self.time_ms = batch.time_ms;
         self.steps = batch.steps;
         self.synaptic_events = batch.synaptic_events;

@@ -103,6 +103,8 @@ pub struct Batch {
     pub steps_per_second: f64,
     /// Samples that dataset inputs started showing since the last batch.
     pub samples: Vec<crate::sim::Shown>,
+    /// Spikes the inputs have sent since the network was built.
+    pub input_events: u64,
 }
 
 #[derive(Debug)]
@@ -656,6 +658,7 @@ impl Worker {
         samples.sort_by_key(|s| s.step);
         let batch = Batch {
             samples,
+            input_events: net.input_events(),
             time_ms: net.time_ms(),
             steps: net.steps(),
             spikes,
