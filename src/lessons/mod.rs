@@ -81,6 +81,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("06_stdp.toml", include_str!("../../assets/lessons/06_stdp.toml")),
     ("07_short_term_plasticity.toml", include_str!("../../assets/lessons/07_short_term_plasticity.toml")),
     ("08_neuromorphic.toml", include_str!("../../assets/lessons/08_neuromorphic.toml")),
+    ("09_encoding.toml", include_str!("../../assets/lessons/09_encoding.toml")),
 ];
 
 /// Where the lesson files are in the source tree.
