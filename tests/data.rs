@@ -116,3 +116,52 @@ fn delta_coded_digits_run_on_a_sensor_of_two_polarities() {
     // The three sweeps bring the image back where it started: ON and OFF about balance.
     assert!((on as f64 - off as f64).abs() < 0.5 * (on + off) as f64, "ON {on}, OFF {off}");
 }
+
+#[test]
+fn make_your_own_n_mnist_a_saccade_file_drives_a_population_event_for_event() {
+    use spikelab::data::Saccades;
+    use spikelab::data::events::write_nmnist;
+    let dir = std::env::temp_dir().join(format!("spikelab-events-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let digits = Dataset::digits().expect("digits");
+    let saccades = Saccades::default();
+    let events = saccades.encode(&digits.intensities(5), digits.width);
+    let file = dir.join("five.bin");
+    std::fs::write(&file, write_nmnist(&events)).expect("written");
+    let (w, h) = saccades.sensor(digits.width, digits.height);
+    let model_text = presets::preset("digits_rate")
+        .expect("the preset")
+        .replace("size = 64", &format!("size = {}", 2 * w * h))
+        .split("[[inputs]]")
+        .next()
+        .expect("the model before its input")
+        .to_string()
+        + &format!(
+            "[[inputs]]\nname = \"camera\"\nkind = \"events\"\ntarget = \"pixels\"\nfile = \"{}\"\nsensor = [{w}, {h}]\nweight = \"30 mV\"\n",
+            file.display()
+        );
+    let model = Model::from_toml(&model_text, "camera.toml").expect("valid");
+    let mut net = Network::build(&model).expect("builds");
+    net.run_for(320.0).expect("runs");
+    // Each relay neuron fires one step after its events (several in one step make one spike).
+    let mut expected: Vec<(u64, u32)> = events
+        .iter()
+        .map(|e| {
+            let pixel = u32::from(e.y) * w as u32 + u32::from(e.x);
+            ((e.t_us as f64 / 100.0).round() as u64 + 1, if e.on { pixel } else { (w * h) as u32 + pixel })
+        })
+        .collect();
+    expected.sort_unstable();
+    expected.dedup();
+    let mut got: Vec<(u64, u32)> = net.spikes().retained().iter().map(|s| (s.step, s.neuron)).collect();
+    got.sort_unstable();
+    assert_eq!(got, expected);
+    // A file cut short is refused, naming the file and the byte where the last event starts.
+    std::fs::write(&file, &write_nmnist(&events)[..12]).expect("written");
+    let err = Model::from_toml(&model_text, "camera.toml").expect_err("refused").to_string();
+    assert!(
+        err.contains("inputs[0].file") && err.contains("five.bin: byte 10: the file ends inside an event"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

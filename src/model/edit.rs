@@ -84,6 +84,13 @@ pub fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
             latency_tau: None,
             threshold: None,
         },
+        // N-MNIST's size; the file is the user's to name.
+        InputKind::Events => Stimulus::Events {
+            file: "events.bin".into(),
+            sensor: [34, 34],
+            weight: default_weight(model, target),
+            receptor: None,
+        },
     };
     // A dataset drives one neuron per pixel: the first ones of a larger target.
     let neurons = match (&stimulus, model.population(target)) {
@@ -243,7 +250,9 @@ mod tests {
         let p = new_projection(&m, "neurons", "exc", Receptor::Excitatory);
         assert_eq!(p.weight, Dist::Constant(Quantity::ns(1.0)));
         m.projections.push(p);
-        for kind in InputKind::ALL.into_iter().filter(|&k| k != InputKind::Dataset) {
+        // An event file must exist: a new one names a file still to be chosen.
+        for kind in InputKind::ALL.into_iter().filter(|&k| k != InputKind::Dataset && k != InputKind::Events)
+        {
             m.inputs.push(new_input(&m, kind, "neurons"));
         }
         // A dataset needs a neuron per pixel: onto COBA's 3200 it drives the first 64.

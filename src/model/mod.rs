@@ -341,6 +341,7 @@ pub enum InputKind {
     Sine,
     Noise,
     Dataset,
+    Events,
 }
 
 /// What an input delivers.
@@ -457,6 +458,38 @@ pub enum Stimulus {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         threshold: Option<f64>,
     },
+    /// The events of an event-camera file (N-MNIST's `.bin`, or CSV `t,x,y,p` with t in µs),
+    /// from a sensor of `sensor` = [width, height] pixels, onto one target neuron per pixel
+    /// and polarity: ON onto the first width·height targets, OFF onto the next. A relative
+    /// path is taken from the folder the program runs in.
+    Events {
+        file: String,
+        sensor: [u64; 2],
+        weight: Quantity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receptor: Option<Receptor>,
+    },
+}
+
+impl Stimulus {
+    /// The events of an [`Stimulus::Events`] input's file, read and checked against its
+    /// sensor (the error names the file and the byte or row).
+    pub fn read_events(
+        file: &str,
+        [w, h]: [u64; 2],
+    ) -> Result<Vec<crate::data::Event>, crate::data::DataError> {
+        let path = std::path::Path::new(file);
+        let size = (w.min(u64::from(u16::MAX)) as u16, h.min(u64::from(u16::MAX)) as u16);
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+            let text = std::fs::read_to_string(path).map_err(|e| crate::data::DataError::File {
+                file: path.into(),
+                why: format!("cannot be read: {e}"),
+            })?;
+            crate::data::events::read_csv(&text, path, size)
+        } else {
+            crate::data::events::read_nmnist_file(path, size)
+        }
+    }
 }
 
 /// How a dataset input turns an image into spikes.
@@ -505,6 +538,7 @@ impl Stimulus {
             Stimulus::Sine { .. } => InputKind::Sine,
             Stimulus::Noise { .. } => InputKind::Noise,
             Stimulus::Dataset { .. } => InputKind::Dataset,
+            Stimulus::Events { .. } => InputKind::Events,
         }
     }
 
@@ -536,6 +570,7 @@ impl Stimulus {
                 out.extend(max_rate.as_mut().map(|q| ("max_rate", q)));
                 out.extend(latency_tau.as_mut().map(|q| ("latency_tau", q)));
             }
+            Stimulus::Events { weight, .. } => out.push(("weight", weight)),
         }
         out
     }

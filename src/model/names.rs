@@ -103,6 +103,7 @@ impl InputKind {
                 "latency_tau",
                 "threshold",
             ],
+            InputKind::Events => &["file", "sensor", "weight", "receptor"],
         }
     }
 
@@ -115,13 +116,16 @@ impl InputKind {
             InputKind::Sine => &["amplitude", "frequency"],
             InputKind::Noise => &["sigma", "tau"],
             InputKind::Dataset => &["dataset", "encoding", "weight"],
+            InputKind::Events => &["file", "sensor", "weight"],
         }
     }
 
     /// What it delivers to its targets: the one place that says so for each kind.
     pub fn delivers(self) -> Delivers {
         match self {
-            InputKind::Poisson | InputKind::Spikes | InputKind::Dataset => Delivers::Spikes,
+            InputKind::Poisson | InputKind::Spikes | InputKind::Dataset | InputKind::Events => {
+                Delivers::Spikes
+            }
             InputKind::Dc | InputKind::Pulse => Delivers::Current { time_varying: false },
             InputKind::Sine | InputKind::Noise => Delivers::Current { time_varying: true },
         }
@@ -133,7 +137,7 @@ impl InputKind {
     }
 
     /// Every kind, in the order of the enum (model files' error messages list them so).
-    pub const ALL: [InputKind; 7] = [
+    pub const ALL: [InputKind; 8] = [
         InputKind::Poisson,
         InputKind::Spikes,
         InputKind::Dc,
@@ -141,6 +145,7 @@ impl InputKind {
         InputKind::Sine,
         InputKind::Noise,
         InputKind::Dataset,
+        InputKind::Events,
     ];
 
     /// Its name in model files: `kind = "dc"`.
@@ -153,6 +158,7 @@ impl InputKind {
             InputKind::Sine => "sine",
             InputKind::Noise => "noise",
             InputKind::Dataset => "dataset",
+            InputKind::Events => "events",
         }
     }
 
@@ -165,6 +171,7 @@ impl InputKind {
             InputKind::Sine => "sine current",
             InputKind::Noise => "noise current",
             InputKind::Dataset => "dataset images",
+            InputKind::Events => "event file",
         }
     }
 }

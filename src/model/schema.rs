@@ -261,6 +261,9 @@ pub(crate) const INPUT: Schema = Schema {
             "the threshold of latency coding (intensity, 0–1) or of delta coding (change of ln intensity)",
             "threshold = 0.2",
         ),
+        f("file", Text, "the event file (N-MNIST .bin, or CSV t,x,y,p)", "file = \"events.bin\""),
+        f("sensor", List(&Count), "the sensor's width and height in pixels", "sensor = [34, 34]")
+            .each("a size in pixels"),
         f("start", Qty, "when it switches on", "start = \"100 ms\""),
         f("stop", Qty, "when it switches off", "stop = \"200 ms\""),
     ],

@@ -727,23 +727,15 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                         }
                         _ => format!("one per pixel of {} × {} images", d.width, d.height),
                     };
-                    let driven = if input.neurons.is_empty() {
-                        target.map(|t| t.size as usize)
-                    } else {
-                        Some(input.neurons.len())
-                    };
-                    if let Some(n) = driven
-                        && n != needed
-                    {
-                        let key = if input.neurons.is_empty() { "target" } else { "neurons" };
-                        c.add(
-                            format!("{at}.{key}"),
-                            format!(
-                                "{} coding of \"{dataset}\" drives {needed} neurons ({what}), not {n}",
-                                encoding.key()
-                            ),
-                        );
-                    }
+                    let coding = format!("{} coding of \"{dataset}\"", encoding.key());
+                    check_driven(
+                        c,
+                        at,
+                        input,
+                        target,
+                        needed,
+                        &format!("{coding} drives {needed} neurons ({what})"),
+                    );
                 }
             }
             if let Some(q) = present
@@ -785,6 +777,45 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
                 }
             }
         }
+        Stimulus::Events { file, sensor, weight: w, .. } => {
+            weight(c, w);
+            if sensor.iter().any(|&s| s == 0 || s > u64::from(u16::MAX)) {
+                c.add(
+                    format!("{at}.sensor"),
+                    format!("a sensor is 1 to 65535 pixels wide and high, got {sensor:?}"),
+                );
+            } else {
+                let needed = (2 * sensor[0] * sensor[1]) as usize;
+                let what = format!(
+                    "events of a {} × {} sensor drive {needed} neurons (2 polarities a pixel)",
+                    sensor[0], sensor[1]
+                );
+                check_driven(c, at, input, target, needed, &what);
+                if let Err(e) = Stimulus::read_events(file, *sensor) {
+                    c.add(format!("{at}.file"), e.to_string());
+                }
+            }
+        }
+    }
+}
+
+/// That an input which drives one neuron per channel (`needed` of them) has that many targets:
+/// its `neurons`, or else its target population. `what` says why, for the message.
+fn check_driven(
+    c: &mut Checker,
+    at: &str,
+    input: &Input,
+    target: Option<&Population>,
+    needed: usize,
+    what: &str,
+) {
+    let driven =
+        if input.neurons.is_empty() { target.map(|t| t.size as usize) } else { Some(input.neurons.len()) };
+    if let Some(n) = driven
+        && n != needed
+    {
+        let key = if input.neurons.is_empty() { "target" } else { "neurons" };
+        c.add(format!("{at}.{key}"), format!("{what}, not {n}"));
     }
 }
 

@@ -74,6 +74,8 @@ pub(crate) enum Drive {
     Noise { mean: f32, decay: f32, kick: f32, state: Vec<f32> },
     /// A dataset's samples, one after another, encoded as they come.
     Samples { presenter: Box<Presenter>, weight: f32, receptor: Receptor },
+    /// Events of a file as (step after the start, target), in time order.
+    Events { events: Vec<(u64, u32)>, next: usize, weight: f32, receptor: Receptor },
 }
 
 /// A sample of a dataset input, as it was shown.
@@ -273,6 +275,20 @@ impl InputState {
                 };
                 Drive::Samples { presenter: Box::new(presenter), weight, receptor }
             }
+            Stimulus::Events { file, sensor, weight, receptor } => {
+                let (weight, receptor) = spikes(weight, receptor);
+                let pixels = (sensor[0] * sensor[1]) as u32;
+                // Validated; a file changed since then gives no events rather than a crash.
+                let events = Stimulus::read_events(file, *sensor)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|e| {
+                        let pixel = u32::from(e.y) * sensor[0] as u32 + u32::from(e.x);
+                        (to_step(e.t_us as f64 * 1e-3), if e.on { pixel } else { pixels + pixel })
+                    })
+                    .collect();
+                Drive::Events { events, next: 0, weight, receptor }
+            }
             Stimulus::Noise { mean, sigma, tau } => {
                 let (mean, sigma, tau) = (canonical(*mean), sigma.canonical(), tau.canonical());
                 let decay = (-dt / tau).exp();
@@ -312,7 +328,8 @@ impl InputState {
         let (weight, receptor) = match &self.drive {
             Drive::Poisson { weight, receptor, .. }
             | Drive::Spikes { weight, receptor, .. }
-            | Drive::Samples { weight, receptor, .. } => (*weight, *receptor),
+            | Drive::Samples { weight, receptor, .. }
+            | Drive::Events { weight, receptor, .. } => (*weight, *receptor),
             _ => return 0,
         };
         let queue = match receptor {
@@ -353,6 +370,26 @@ impl InputState {
                         }
                     }
                     *next += 1;
+                }
+                count
+            }
+            Drive::Events { events, next, .. } => {
+                let since = step.saturating_sub(self.start_step);
+                let from = *next;
+                while *next < events.len() && events[*next].0 <= since {
+                    *next += 1;
+                }
+                let mut count = 0;
+                for &(at, k) in &events[from..*next] {
+                    if at == since {
+                        let target = if self.neurons.is_empty() {
+                            k as usize
+                        } else {
+                            self.neurons[k as usize] as usize
+                        };
+                        queue[target] += weight;
+                        count += 1;
+                    }
                 }
                 count
             }
@@ -405,7 +442,7 @@ impl InputState {
                     add(k, *x);
                 }
             }
-            Drive::Poisson { .. } | Drive::Spikes { .. } | Drive::Samples { .. } => {}
+            Drive::Poisson { .. } | Drive::Spikes { .. } | Drive::Samples { .. } | Drive::Events { .. } => {}
         }
     }
 
