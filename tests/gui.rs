@@ -1560,3 +1560,22 @@ fn the_energy_meter_counts_the_spikes_a_latency_coded_digit_costs() {
         total as f64 / shown as f64
     ));
 }
+
+#[test]
+fn the_encoding_view_saves_a_digits_delta_events_as_an_n_mnist_file_that_reads_back() {
+    use spikelab::data::{Dataset, Saccades};
+    let mut h = app_on("digits_rate.toml");
+    let path = scratch_dir("nmnist").join("zero.bin");
+    answer_dialogs_with(&mut h, &path);
+    // Lesson 9's title in the Lessons panel also says "Encoding": hide the panel.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    h.step();
+    export_from_menu(&mut h, "Encoding", "Save spikes");
+    frames(&mut h, 100);
+    let digits = Dataset::digits().expect("digits");
+    let saccades = Saccades { sweep_ms: 100.0 / 3.0, ..Saccades::default() };
+    let expected = saccades.encode(&digits.intensities(0), digits.width);
+    let read = spikelab::data::events::read_nmnist_file(&path, (11, 11)).expect("an N-MNIST file");
+    assert_eq!(read, expected);
+    h.get_by_label_contains(&format!("{} events of digit sample 0", expected.len()));
+}

@@ -48,8 +48,6 @@ struct Shot {
     path: PathBuf,
 }
 
-const DATA_FILTERS: [(&str, &[&str]); 2] = [("CSV table", &["csv"]), ("NumPy array", &["npy"])];
-
 impl SpikeLabApp {
     /// Asks where to save, then saves (see [`SpikeLabApp::export_to`]).
     pub(super) fn export(&mut self, tab: Tab, what: Export) {
@@ -59,7 +57,7 @@ impl SpikeLabApp {
                 save: true,
                 title: format!("Save the data of {}", self.ws.views.get(tab).title()),
                 file_name: format!("{stem}.csv"),
-                filters: DATA_FILTERS.to_vec(),
+                filters: self.ws.views.get(tab).data_filters(),
             },
             Export::Picture => FileRequest {
                 save: true,

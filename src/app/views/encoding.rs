@@ -154,6 +154,43 @@ impl View for EncodingView {
         ]))
     }
 
+    /// The shown spikes as CSV or `.npy`; with a `.bin` name, the sample's delta events as an
+    /// N-MNIST file (whatever encoder is shown), which an `events` input reads back.
+    fn save_data(
+        &self,
+        data: &LiveData,
+        shared: &mut Shared,
+        path: &std::path::Path,
+    ) -> Result<Option<String>, crate::export::ExportError> {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("bin")) {
+            let d = Dataset::named("digits").ok_or_else(|| {
+                crate::export::ExportError::Empty("the shipped digits could not be read".into())
+            })?;
+            let events = self.saccades.encode(&d.intensities(self.sample), d.width);
+            let (w, h) = self.saccades.sensor(d.width, d.height);
+            std::fs::write(path, crate::data::events::write_nmnist(&events))
+                .map_err(|error| crate::export::ExportError::Io { path: path.into(), error })?;
+            return Ok(Some(format!(
+                "{} events of digit sample {} (a {}), sensor {w} × {h}",
+                events.len(),
+                self.sample,
+                d.label(self.sample)
+            )));
+        }
+        let table = self.table(data, shared).filter(|t| t.data.nrows() > 0);
+        let table =
+            table.ok_or_else(|| crate::export::ExportError::Empty("this sample makes no spikes".into()))?;
+        table.save(path).map(|()| Some(format!("{} spikes", table.data.nrows())))
+    }
+
+    fn save_label(&self) -> &'static str {
+        "Save spikes (CSV, .npy) or delta events (N-MNIST .bin)…"
+    }
+
+    fn data_filters(&self) -> Vec<(&'static str, &'static [&'static str])> {
+        vec![("CSV table", &["csv"]), ("NumPy array", &["npy"]), ("N-MNIST events", &["bin"])]
+    }
+
     /// At the front for models that show a dataset.
     fn front_for(&self, model: &crate::model::Model) -> bool {
         model.inputs.iter().any(|i| i.kind() == crate::model::InputKind::Dataset)

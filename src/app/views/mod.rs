@@ -125,6 +125,10 @@ pub trait View: AsAny {
     fn save_label(&self) -> &'static str {
         "Save data (CSV or .npy)…"
     }
+    /// The file types the save dialog offers for its data, as (description, extensions).
+    fn data_filters(&self) -> Vec<(&'static str, &'static [&'static str])> {
+        vec![("CSV table", &["csv"]), ("NumPy array", &["npy"])]
+    }
     /// What it needs from the runner beyond spikes and traces while it is open.
     fn needs(&self, _shared: &Shared) -> Needs {
         Needs::default()
