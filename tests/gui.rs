@@ -743,16 +743,21 @@ fn a_changed_lesson_file_is_reloaded_without_restarting() {
     h.get_by_label("My own LIF lesson");
 }
 
-#[test]
-fn the_energy_meter_counts_the_engines_events_and_the_closed_form_dense_work() {
-    let mut h = app_on("cuba.toml");
+/// Ticks "stop at" (1000 ms), runs as fast as possible until the run stops, opens ⚡ Energy.
+fn run_to_the_stop_and_open_the_energy_meter(h: &mut Harness<'_, SpikeLabApp>) {
     h.get_by_label("stop at").click();
     h.step();
     h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
     h.get_by_label("▶ Play").click();
-    wait_until(&mut h, "the run stops at 1000 ms", |app| !app.live().playing && app.live().time_ms >= 1000.0);
+    wait_until(h, "the run stops at 1000 ms", |app| !app.live().playing && app.live().time_ms >= 1000.0);
     h.get_by_label("⚡ Energy").click();
     h.step();
+}
+
+#[test]
+fn the_energy_meter_counts_the_engines_events_and_the_closed_form_dense_work() {
+    let mut h = app_on("cuba.toml");
+    run_to_the_stop_and_open_the_energy_meter(&mut h);
     let counts = h.state().energy_counts();
     let mut engine = spikelab::sim::Network::build(h.state().model()).expect("builds");
     engine.run_for(1000.0).expect("runs");
@@ -1530,13 +1535,7 @@ fn the_energy_meter_counts_the_spikes_a_latency_coded_digit_costs() {
         .and_then(|m| m.with_setting("inputs.digits.encoding", "latency"))
         .expect("valid");
     let mut h = window_on(model, "digits_rate");
-    h.get_by_label("stop at").click();
-    h.step();
-    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
-    h.get_by_label("▶ Play").click();
-    wait_until(&mut h, "the run stops at 1000 ms", |app| !app.live().playing && app.live().time_ms >= 1000.0);
-    h.get_by_label("⚡ Energy").click();
-    h.step();
+    run_to_the_stop_and_open_the_energy_meter(&mut h);
     // Each sample started so far (every 1200 steps, in order): one spike for each pixel above
     // the threshold, at the formula's step, if that step has been run.
     let digits = Dataset::digits().expect("digits");
