@@ -97,7 +97,7 @@ fn a_dataset_input_onto_the_wrong_number_of_neurons_names_both_sizes() {
         .expect("the preset")
         .replace("dataset = \"digits\"", "dataset = \"mnist\"");
     let err = Model::from_toml(&unknown, "d.toml").expect_err("refused").to_string();
-    assert!(err.contains("inputs[0].dataset") && err.contains("no dataset \"mnist\""), "{err}");
+    assert!(err.contains("inputs[0].dataset") && err.contains("mnist: is not a dataset"), "{err}");
 }
 
 #[test]
@@ -161,6 +161,46 @@ fn make_your_own_n_mnist_a_saccade_file_drives_a_population_event_for_event() {
     let err = Model::from_toml(&model_text, "camera.toml").expect_err("refused").to_string();
     assert!(
         err.contains("inputs[0].file") && err.contains("five.bin: byte 10: the file ends inside an event"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_users_csv_of_images_is_a_dataset_a_model_file_can_show() {
+    let dir = std::env::temp_dir().join(format!("spikelab-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let csv = dir.join("bars.csv");
+    // Two 2×2 images: a bright left column (label 0), a bright bottom row (label 1).
+    std::fs::write(&csv, "p0,p1,p2,p3,label\n1,0,1,0,0\n0,0,1,1,1\n").expect("written");
+    let with = |text: &str| {
+        presets::preset("digits_rate")
+            .expect("the preset")
+            .replace("size = 64", "size = 4")
+            .replace(
+                "dataset = \"digits\"",
+                &format!("dataset = \"{}\"\norder = \"in_order\"", csv.display()),
+            )
+            .replace("encoding = \"rate\"", text)
+    };
+    let model = Model::from_toml(&with("encoding = \"latency\""), "bars.toml").expect("valid");
+    let mut net = Network::build(&model).expect("builds");
+    net.run_for(240.0).expect("runs");
+    let shown: Vec<(usize, u32)> = net.samples_shown()[0].iter().map(|s| (s.sample, s.label)).collect();
+    assert_eq!(shown, vec![(0, 0), (1, 1)]);
+    // Full pixels fire once each, 4.5 ms into their sample (and one step later in the relay).
+    let step = (20.0 * (1.0f64 / 0.8).ln() / 0.1).round() as u64 + 1;
+    let spikes: Vec<(u64, u32)> = net.spikes().retained().iter().map(|s| (s.step, s.neuron)).collect();
+    assert_eq!(spikes, vec![(step, 0), (step, 2), (1200 + step, 2), (1200 + step, 3)]);
+    // A broken row is refused with the file and the row.
+    std::fs::write(&csv, "1,0,1,0,0\n0,0,x,1,1\n").expect("written");
+    let other = dir.join("broken.csv");
+    std::fs::rename(&csv, &other).expect("renamed");
+    let text = with("encoding = \"latency\"").replace("bars.csv", "broken.csv");
+    let err = Model::from_toml(&text, "bars.toml").expect_err("refused").to_string();
+    assert!(
+        err.contains("inputs[0].dataset")
+            && err.contains("broken.csv: row 2: column 3: \"x\" is not a number"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);

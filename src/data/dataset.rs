@@ -31,17 +31,40 @@ pub struct Split {
 const DIGITS_GZ: &[u8] = include_bytes!("../../assets/data/digits.csv.gz");
 
 impl Dataset {
-    /// The dataset a model file names (`dataset = "digits"`), read once per program.
-    pub fn named(name: &str) -> Option<&'static Dataset> {
-        static DIGITS: std::sync::OnceLock<Option<Dataset>> = std::sync::OnceLock::new();
-        match name {
-            "digits" => DIGITS.get_or_init(|| Dataset::digits().ok()).as_ref(),
-            _ => None,
+    /// The dataset a model file names: `"digits"` (the shipped 8×8 digits) or the path of a
+    /// CSV file of square images ([`Dataset::from_csv`]; a relative path from the folder the
+    /// program runs in). Each is read once per program and kept; a file that cannot be read
+    /// is tried again next time.
+    pub fn load_named(name: &str) -> Result<&'static Dataset, DataError> {
+        static LOADED: std::sync::OnceLock<std::sync::Mutex<Vec<(String, &'static Dataset)>>> =
+            std::sync::OnceLock::new();
+        let loaded = LOADED.get_or_init(Default::default);
+        if let Some((_, d)) = loaded.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(n, _)| n == name)
+        {
+            return Ok(d);
         }
+        let d = match name {
+            "digits" => Dataset::digits()?,
+            _ if Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
+                Dataset::from_csv(Path::new(name), None)?
+            }
+            _ => {
+                return Err(DataError::File {
+                    file: name.into(),
+                    why: "is not a dataset: give \"digits\" or the path of a CSV file of images".into(),
+                });
+            }
+        };
+        // Kept for the program's life, as the shipped digits are.
+        let d: &'static Dataset = Box::leak(Box::new(d));
+        loaded.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), d));
+        Ok(d)
     }
 
-    /// The names [`Dataset::named`] knows.
-    pub const NAMES: [&'static str; 1] = ["digits"];
+    /// [`Dataset::load_named`], without the reason it failed.
+    pub fn named(name: &str) -> Option<&'static Dataset> {
+        Dataset::load_named(name).ok()
+    }
 
     /// The UCI 8×8 handwritten digits: 1,797 images, pixels 0–16, labels 0–9.
     pub fn digits() -> Result<Dataset, DataError> {

@@ -713,12 +713,9 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
             ..
         } => {
             weight(c, w);
-            match crate::data::Dataset::named(dataset) {
-                None => c.add(
-                    format!("{at}.dataset"),
-                    format!("no dataset \"{dataset}\"; the datasets are {:?}", crate::data::Dataset::NAMES),
-                ),
-                Some(d) => {
+            match crate::data::Dataset::load_named(dataset) {
+                Err(e) => c.add(format!("{at}.dataset"), e.to_string()),
+                Ok(d) => {
                     let needed = encoding.neurons(d);
                     let what = match encoding {
                         Encoding::Delta => {
