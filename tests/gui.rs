@@ -1493,6 +1493,11 @@ fn choosing_latency_coding_in_the_inspector_gives_one_spike_per_bright_pixel() {
     assert!(samples.len() >= 2, "{samples:?}");
     assert_eq!((samples[0].step, samples[0].sample, samples[0].label), (0, 0, digits.label(0)));
     assert_eq!((samples[1].step, samples[1].sample, samples[1].label), (1200, 1, digits.label(1)));
+    // The Encoding view follows the input: it shows latency coding now.
+    open_view(&mut h, "Encoding");
+    let view = h.state().views().of::<spikelab::app::views::EncodingView>().expect("the view").shown();
+    let latency = spikelab::data::Latency { tau_ms: 20.0, threshold: 0.2, t_max_ms: 100.0 };
+    assert_eq!(view, latency.encode(&digits.intensities(0)));
 }
 
 #[test]

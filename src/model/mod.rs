@@ -471,7 +471,49 @@ pub enum Stimulus {
     },
 }
 
+/// The encoders a dataset input uses, with its defaults filled in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Encoders {
+    pub encoding: Encoding,
+    /// How long each sample is shown, ms.
+    pub present_ms: f64,
+    pub rate: crate::data::Rate,
+    pub latency: crate::data::Latency,
+    pub saccades: crate::data::Saccades,
+}
+
 impl Stimulus {
+    /// A dataset input's encoders at time step `dt_ms` (the defaults of the variant's doc for
+    /// what it leaves out); `None` for other inputs. The engine and the Encoding view both
+    /// read this.
+    pub fn encoders(&self, dt_ms: f64) -> Option<Encoders> {
+        let Stimulus::Dataset { encoding, present, max_rate, latency_tau, threshold, .. } = self else {
+            return None;
+        };
+        let present_ms = present.map_or(100.0, |q| q.canonical());
+        let threshold = |default: f64| threshold.unwrap_or(default);
+        Some(Encoders {
+            encoding: *encoding,
+            present_ms,
+            rate: crate::data::Rate {
+                max_rate_hz: max_rate.map_or(100.0, |q| q.canonical()),
+                duration_ms: present_ms,
+                dt_ms,
+            },
+            latency: crate::data::Latency {
+                tau_ms: latency_tau.map_or(20.0, |q| q.canonical()),
+                threshold: threshold(0.2),
+                t_max_ms: present_ms,
+            },
+            saccades: crate::data::Saccades {
+                sweep_ms: present_ms / 3.0,
+                threshold: threshold(0.3),
+                dt_ms: dt_ms.max(1.0),
+                ..crate::data::Saccades::default()
+            },
+        })
+    }
+
     /// The events of an [`Stimulus::Events`] input's file, read and checked against its
     /// sensor (the error names the file and the byte or row).
     pub fn read_events(

@@ -221,18 +221,7 @@ impl InputState {
                 omega: 2.0 * std::f64::consts::PI * frequency.canonical() * 1e-3,
                 phase: canonical(*phase),
             },
-            Stimulus::Dataset {
-                dataset,
-                encoding,
-                weight,
-                receptor,
-                present,
-                gap,
-                order,
-                max_rate,
-                latency_tau,
-                threshold,
-            } => {
+            Stimulus::Dataset { dataset, weight, receptor, gap, order, .. } => {
                 let (weight, receptor) = spikes(weight, receptor);
                 let data = Dataset::named(dataset).expect("validated: the dataset exists");
                 let mut samples: Vec<usize> = (0..data.len()).collect();
@@ -241,33 +230,19 @@ impl InputState {
                         rng_for(model.simulation.seed, Stream::Input, &format!("{}#order", spec.name));
                     samples.shuffle(&mut rng);
                 }
-                let present_ms = present.map_or(100.0, |q| q.canonical());
-                let present = to_step(present_ms).max(1);
+                let e = spec.stimulus.encoders(dt).expect("a dataset input has encoders");
+                let present = to_step(e.present_ms).max(1);
                 let period = present + to_step(canonical(*gap));
-                let threshold = |default: f64| threshold.unwrap_or(default);
                 let presenter = Presenter {
                     data,
                     order: samples,
-                    encoding: *encoding,
+                    encoding: e.encoding,
                     present,
                     period,
                     dt,
-                    rate: Rate {
-                        max_rate_hz: max_rate.map_or(100.0, |q| q.canonical()),
-                        duration_ms: present_ms,
-                        dt_ms: dt,
-                    },
-                    latency: Latency {
-                        tau_ms: latency_tau.map_or(20.0, |q| q.canonical()),
-                        threshold: threshold(0.2),
-                        t_max_ms: present_ms,
-                    },
-                    saccades: Saccades {
-                        sweep_ms: present_ms / 3.0,
-                        threshold: threshold(0.3),
-                        dt_ms: dt.max(1.0),
-                        ..Saccades::default()
-                    },
+                    rate: e.rate,
+                    latency: e.latency,
+                    saccades: e.saccades,
                     current: None,
                     spikes: Vec::new(),
                     next: 0,

@@ -20,6 +20,9 @@ pub struct EncodingView {
     /// Mean spikes a sample of each encoder over the first [`MEAN_OVER`] samples, and the
     /// parameters they were computed with.
     means: Option<([f64; 3], (Rate, Latency, Saccades))>,
+    /// The model's dataset input the settings were last taken from: when it changes, the view
+    /// takes its encoder and parameters again; between changes the view's own edits stay.
+    followed: Option<crate::model::Stimulus>,
 }
 
 /// Samples the comparison's means are taken over.
@@ -34,6 +37,7 @@ impl Default for EncodingView {
             latency: Latency { tau_ms: 20.0, threshold: 0.2, t_max_ms: 100.0 },
             saccades: Saccades { sweep_ms: 100.0 / 3.0, ..Saccades::default() },
             means: None,
+            followed: None,
         }
     }
 }
@@ -64,6 +68,21 @@ impl EncodingView {
     /// The spikes shown now (for tests and export).
     pub fn shown(&self) -> Vec<Spike> {
         Dataset::named("digits").map_or(Vec::new(), |d| self.spikes(d, self.sample, self.encoding))
+    }
+
+    /// Takes the encoder and parameters of the model's first dataset input, when it changed.
+    fn follow(&mut self, model: &crate::model::Model) {
+        let Some(input) = model.inputs.iter().find(|i| i.kind() == crate::model::InputKind::Dataset) else {
+            return;
+        };
+        if self.followed.as_ref() == Some(&input.stimulus) {
+            return;
+        }
+        if let Some(e) = input.stimulus.encoders(model.simulation.dt.canonical()) {
+            (self.encoding, self.rate, self.latency, self.saccades) =
+                (e.encoding, e.rate, e.latency, e.saccades);
+        }
+        self.followed = Some(input.stimulus.clone());
     }
 
     /// Chooses the encoder shown.
@@ -196,7 +215,8 @@ impl View for EncodingView {
         model.inputs.iter().any(|i| i.kind() == crate::model::InputKind::Dataset)
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _: &LiveData, _: &mut Shared) {
+    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, _: &mut Shared) {
+        self.follow(&data.info.model);
         let Some(d) = Dataset::named("digits") else {
             empty_hint(ui, ui.max_rect(), "The shipped digits could not be read");
             return;
