@@ -192,6 +192,14 @@ fn a_users_csv_of_images_is_a_dataset_a_model_file_can_show() {
     let step = (20.0 * (1.0f64 / 0.8).ln() / 0.1).round() as u64 + 1;
     let spikes: Vec<(u64, u32)> = net.spikes().retained().iter().map(|s| (s.step, s.neuron)).collect();
     assert_eq!(spikes, vec![(step, 0), (step, 2), (1200 + step, 2), (1200 + step, 3)]);
+    // The user edits the file: the next run shows the new images (a bright top row).
+    std::fs::write(&csv, "1,1,0,0,7\n").expect("written");
+    let model = Model::from_toml(&with("encoding = \"latency\""), "bars.toml").expect("valid");
+    let mut net = Network::build(&model).expect("builds");
+    net.run_for(100.0).expect("runs");
+    assert_eq!(net.samples_shown()[0][0].label, 7);
+    let spikes: Vec<(u64, u32)> = net.spikes().retained().iter().map(|s| (s.step, s.neuron)).collect();
+    assert_eq!(spikes, vec![(step, 0), (step, 1)]);
     // A broken row is refused with the file and the row.
     std::fs::write(&csv, "1,0,1,0,0\n0,0,x,1,1\n").expect("written");
     let other = dir.join("broken.csv");
@@ -201,6 +209,84 @@ fn a_users_csv_of_images_is_a_dataset_a_model_file_can_show() {
     assert!(
         err.contains("inputs[0].dataset")
             && err.contains("broken.csv: row 2: column 3: \"x\" is not a number"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_users_npy_images_with_their_labels_file_are_a_dataset_and_npy_event_lists_an_input() {
+    use ndarray::{Array1, Array2, Array3};
+    let dir = std::env::temp_dir().join(format!("spikelab-npy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (images, labels) = (dir.join("x.npy"), dir.join("y.npy"));
+    // Two 2×3 images (uint8, 0–255): the first lights pixel 1, the second pixels 3 and 5.
+    let x =
+        Array3::from_shape_vec((2, 2, 3), vec![0u8, 255, 0, 0, 0, 0, 0, 0, 0, 255, 0, 255]).expect("shape");
+    ndarray_npy::write_npy(&images, &x).expect("written");
+    ndarray_npy::write_npy(&labels, &Array1::from(vec![4i64, 9])).expect("written");
+    let text = |labels_line: &str| {
+        presets::preset("digits_rate")
+            .expect("the preset")
+            .replace("size = 64", "size = 6")
+            .replace(
+                "dataset = \"digits\"",
+                &format!("dataset = \"{}\"\n{labels_line}order = \"in_order\"", images.display()),
+            )
+            .replace("encoding = \"rate\"", "encoding = \"latency\"")
+    };
+    let with_labels = text(&format!("labels = \"{}\"\n", labels.display()));
+    let model = Model::from_toml(&with_labels, "npy.toml").expect("valid");
+    let mut net = Network::build(&model).expect("builds");
+    net.run_for(240.0).expect("runs");
+    let shown: Vec<u32> = net.samples_shown()[0].iter().map(|s| s.label).collect();
+    assert_eq!(shown, vec![4, 9]);
+    let step = (20.0 * (1.0f64 / 0.8).ln() / 0.1).round() as u64 + 1;
+    let spikes: Vec<(u64, u32)> = net.spikes().retained().iter().map(|s| (s.step, s.neuron)).collect();
+    assert_eq!(spikes, vec![(step, 1), (1200 + step, 3), (1200 + step, 5)]);
+    // Without its labels, or with labels of another length, the message names the key and file.
+    let err = Model::from_toml(&text(""), "npy.toml").expect_err("refused").to_string();
+    assert!(err.contains("inputs[0].dataset") && err.contains("name its labels too"), "{err}");
+    ndarray_npy::write_npy(&labels, &Array1::from(vec![4i64, 9, 1])).expect("written");
+    let err = Model::from_toml(&with_labels, "npy.toml").expect_err("refused").to_string();
+    assert!(
+        err.contains("inputs[0].labels")
+            && err.contains("y.npy: must hold one label per image (2), has shape [3]"),
+        "{err}"
+    );
+
+    // An event list as an (events, 4) array t, x, y, p drives its pixels' relays.
+    let events = dir.join("e.npy");
+    let list = Array2::from_shape_vec(
+        (3, 4),
+        vec![1000.0, 0.0, 0.0, 1.0, 2500.0, 2.0, 1.0, 0.0, 4000.0, 1.0, 0.0, -1.0],
+    )
+    .expect("shape");
+    ndarray_npy::write_npy(&events, &list).expect("written");
+    let model_text = presets::preset("digits_rate")
+        .expect("the preset")
+        .replace("size = 64", "size = 12")
+        .split("[[inputs]]")
+        .next()
+        .expect("the model before its input")
+        .to_string()
+        + &format!(
+            "[[inputs]]\nname = \"camera\"\nkind = \"events\"\ntarget = \"pixels\"\nfile = \"{}\"\nsensor = [3, 2]\nweight = \"30 mV\"\n",
+            events.display()
+        );
+    let mut net = Network::build(&Model::from_toml(&model_text, "e.toml").expect("valid")).expect("builds");
+    net.run_for(10.0).expect("runs");
+    let spikes: Vec<(u64, u32)> = net.spikes().retained().iter().map(|s| (s.step, s.neuron)).collect();
+    // ON at (0,0) → 0; OFF at (2,1) → 6 + 5 = 11; OFF at (1,0) → 6 + 1 = 7.
+    assert_eq!(spikes, vec![(11, 0), (26, 11), (41, 7)]);
+    // A pixel off the sensor is refused at its row.
+    let list =
+        Array2::from_shape_vec((2, 4), vec![1000.0, 0.0, 0.0, 1.0, 2000.0, 3.0, 0.0, 1.0]).expect("shape");
+    ndarray_npy::write_npy(&events, &list).expect("written");
+    let err = Model::from_toml(&model_text, "e.toml").expect_err("refused").to_string();
+    assert!(
+        err.contains("inputs[0].file")
+            && err.contains("e.npy: row 2: pixel (3, 0) is outside the 3×2 sensor"),
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);

@@ -1,15 +1,16 @@
 //! Labelled images: the shipped 8×8 digits, or the user's own (CSV or `.npy`), and a seeded
 //! split into training and test samples.
 
-use super::DataError;
+use super::{DataError, read_npy};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Images of one size with a label each. Pixels are kept as read (the digits: 0–16) with the
 /// largest value they may take, so that encoders see intensities in [0, 1].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dataset {
     pub name: String,
     pub width: usize,
@@ -31,39 +32,32 @@ pub struct Split {
 const DIGITS_GZ: &[u8] = include_bytes!("../../assets/data/digits.csv.gz");
 
 impl Dataset {
-    /// The dataset a model file names: `"digits"` (the shipped 8×8 digits) or the path of a
-    /// CSV file of square images ([`Dataset::from_csv`]; a relative path from the folder the
-    /// program runs in). Each is read once per program and kept; a file that cannot be read
-    /// is tried again next time.
-    pub fn load_named(name: &str) -> Result<&'static Dataset, DataError> {
-        static LOADED: std::sync::OnceLock<std::sync::Mutex<Vec<(String, &'static Dataset)>>> =
-            std::sync::OnceLock::new();
-        let loaded = LOADED.get_or_init(Default::default);
-        if let Some((_, d)) = loaded.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|(n, _)| n == name)
-        {
-            return Ok(d);
+    /// The dataset a model file names: `"digits"` (the shipped 8×8 digits), the path of a
+    /// CSV file of square images ([`Dataset::from_csv`]) or of a `.npy` array of images with
+    /// `labels` the path of its labels' `.npy` ([`Dataset::from_npy`]). A relative path is
+    /// taken from the folder the program runs in. Kept while the files stay the same: a file
+    /// the user changes is read again.
+    pub fn load(dataset: &str, labels: Option<&str>) -> Result<Arc<Dataset>, DataError> {
+        let is = |ext: &str| Path::new(dataset).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+        let path = Path::new(dataset);
+        match (dataset, labels) {
+            ("digits", _) => super::cached("digits", &[], Dataset::digits),
+            _ if is("csv") => super::cached(dataset, &[path], || Dataset::from_csv(path, None)),
+            (_, Some(labels)) if is("npy") => {
+                let labels = Path::new(labels);
+                super::cached(&format!("{dataset}\n{}", labels.display()), &[path, labels], || {
+                    Dataset::from_npy(path, labels, None)
+                })
+            }
+            (_, None) if is("npy") => Err(DataError::File {
+                file: path.into(),
+                why: "is a .npy of images: name its labels too (labels = \"labels.npy\")".into(),
+            }),
+            _ => Err(DataError::File {
+                file: path.into(),
+                why: "is not a dataset: give \"digits\", a CSV file of images, or a .npy of images".into(),
+            }),
         }
-        let d = match name {
-            "digits" => Dataset::digits()?,
-            _ if Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
-                Dataset::from_csv(Path::new(name), None)?
-            }
-            _ => {
-                return Err(DataError::File {
-                    file: name.into(),
-                    why: "is not a dataset: give \"digits\" or the path of a CSV file of images".into(),
-                });
-            }
-        };
-        // Kept for the program's life, as the shipped digits are.
-        let d: &'static Dataset = Box::leak(Box::new(d));
-        loaded.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_string(), d));
-        Ok(d)
-    }
-
-    /// [`Dataset::load_named`], without the reason it failed.
-    pub fn named(name: &str) -> Option<&'static Dataset> {
-        Dataset::load_named(name).ok()
     }
 
     /// The UCI 8×8 handwritten digits: 1,797 images, pixels 0–16, labels 0–9.
@@ -256,33 +250,6 @@ impl Dataset {
         let train = order.split_off(test);
         Split { train, test: order }
     }
-}
-
-/// The shape and values of a `.npy` array of any number type, as f64.
-fn read_npy(path: &Path) -> Result<(Vec<usize>, Vec<f64>), DataError> {
-    use ndarray::ArrayD;
-    use ndarray_npy::ReadNpyExt;
-    let read = |why: String| DataError::File { file: path.into(), why };
-    let bytes = std::fs::read(path).map_err(|e| read(format!("cannot be read: {e}")))?;
-    fn as_f64<T: ndarray_npy::ReadableElement + Copy + Into<f64>>(
-        bytes: &[u8],
-    ) -> Option<(Vec<usize>, Vec<f64>)> {
-        let a = ArrayD::<T>::read_npy(bytes).ok()?;
-        Some((a.shape().to_vec(), a.iter().map(|&v| v.into()).collect()))
-    }
-    let wide = |bytes: &[u8]| -> Option<(Vec<usize>, Vec<f64>)> {
-        let a = ArrayD::<i64>::read_npy(bytes).ok()?;
-        Some((a.shape().to_vec(), a.iter().map(|&v| v as f64).collect()))
-    };
-    as_f64::<f64>(&bytes)
-        .or_else(|| as_f64::<f32>(&bytes))
-        .or_else(|| as_f64::<u8>(&bytes))
-        .or_else(|| as_f64::<u16>(&bytes))
-        .or_else(|| as_f64::<i32>(&bytes))
-        .or_else(|| wide(&bytes))
-        .ok_or_else(|| {
-            read("is not a .npy array of numbers (float64, float32, uint8, uint16, int32 or int64)".into())
-        })
 }
 
 #[cfg(test)]

@@ -201,6 +201,20 @@ impl Saccades {
     pub fn encode(&self, x: &[f32], width: usize) -> Vec<Event> {
         self.events_along(x, width, |t| self.offset(t), 3.0 * self.sweep_ms)
     }
+
+    /// [`Saccades::encode`]'s events as spikes onto input neurons, as a dataset input sends
+    /// them: ON events onto neuron y·w + x of the w × h sensor, OFF onto w·h + y·w + x.
+    pub fn spikes(&self, x: &[f32], width: usize) -> Vec<Spike> {
+        let (w, h) = self.sensor(width, x.len() / width.max(1));
+        self.encode(x, width)
+            .iter()
+            .map(|e| {
+                let pixel = u32::from(e.y) * w as u32 + u32::from(e.x);
+                let neuron = if e.on { pixel } else { (w * h) as u32 + pixel };
+                Spike { t_ms: e.t_us as f64 * 1e-3, neuron }
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -89,10 +89,9 @@ pub fn write_nmnist(events: &[Event]) -> Vec<u8> {
 
 /// Events from a CSV list `t,x,y,p` (t in µs, p 1 or 0 for ON or OFF, also -1 for OFF); a
 /// first row that is not numbers is a header. Errors name the row.
-pub fn read_csv(text: &str, file: &Path, (width, height): (u16, u16)) -> Result<Vec<Event>, DataError> {
+pub fn read_csv(text: &str, file: &Path, size: (u16, u16)) -> Result<Vec<Event>, DataError> {
     let at = |row: usize, why: String| DataError::Row { file: file.into(), row, why };
-    let mut events = Vec::new();
-    let mut last = 0;
+    let mut rows = Vec::new();
     for (k, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() {
@@ -100,35 +99,83 @@ pub fn read_csv(text: &str, file: &Path, (width, height): (u16, u16)) -> Result<
         }
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         let numbers: Result<Vec<f64>, _> = cells.iter().map(|c| c.parse::<f64>()).collect();
-        let v = match numbers {
-            Ok(v) if v.len() == 4 => v,
+        match numbers {
+            Ok(v) if v.len() == 4 => rows.push((k + 1, [v[0], v[1], v[2], v[3]])),
             Ok(v) => return Err(at(k + 1, format!("{} columns: an event is t,x,y,p", v.len()))),
             Err(_) if k == 0 => continue,
             Err(_) => return Err(at(k + 1, format!("\"{line}\" is not four numbers t,x,y,p"))),
-        };
+        }
+    }
+    checked(rows, file, size)
+}
+
+/// Events from a `.npy` array of shape (events, 4), columns t, x, y, p as for [`read_csv`],
+/// of any number type. Errors name the row (from 1).
+pub fn read_npy(path: &Path, size: (u16, u16)) -> Result<Vec<Event>, DataError> {
+    let (shape, values) = super::read_npy(path)?;
+    if shape.len() != 2 || shape[1] != 4 {
+        return Err(DataError::File {
+            file: path.into(),
+            why: format!("has shape {shape:?}: an event list is (events, 4), columns t, x, y, p"),
+        });
+    }
+    let rows = values.chunks_exact(4).enumerate().map(|(k, v)| (k + 1, [v[0], v[1], v[2], v[3]]));
+    checked(rows, path, size)
+}
+
+/// Rows (row number, [t µs, x, y, p]) as events, each checked: whole times going forward,
+/// pixels on the sensor, polarity 1 (ON) or 0 or -1 (OFF).
+fn checked(
+    rows: impl IntoIterator<Item = (usize, [f64; 4])>,
+    file: &Path,
+    (width, height): (u16, u16),
+) -> Result<Vec<Event>, DataError> {
+    let at = |row: usize, why: String| DataError::Row { file: file.into(), row, why };
+    let mut events = Vec::new();
+    let mut last = 0;
+    for (row, v) in rows {
         let whole = |x: f64| x >= 0.0 && x.fract() == 0.0;
         if !whole(v[0]) {
-            return Err(at(k + 1, format!("t must be whole microseconds ≥ 0, got {}", v[0])));
+            return Err(at(row, format!("t must be whole microseconds ≥ 0, got {}", v[0])));
         }
         if !(whole(v[1]) && whole(v[2]) && v[1] < f64::from(width) && v[2] < f64::from(height)) {
             return Err(at(
-                k + 1,
+                row,
                 format!("pixel ({}, {}) is outside the {width}×{height} sensor", v[1], v[2]),
             ));
         }
         let on = match v[3] {
             1.0 => true,
             0.0 | -1.0 => false,
-            p => return Err(at(k + 1, format!("polarity must be 1 (ON) or 0 or -1 (OFF), got {p}"))),
+            p => return Err(at(row, format!("polarity must be 1 (ON) or 0 or -1 (OFF), got {p}"))),
         };
         let t_us = v[0] as u64;
         if t_us < last {
-            return Err(at(k + 1, format!("time goes backwards: {t_us} µs after {last} µs")));
+            return Err(at(row, format!("time goes backwards: {t_us} µs after {last} µs")));
         }
         last = t_us;
         events.push(Event { t_us, x: v[1] as u16, y: v[2] as u16, on });
     }
     Ok(events)
+}
+
+/// The events of a file by its extension: N-MNIST `.bin` (any other extension too), CSV or
+/// `.npy` event lists, checked against a sensor of `size`. Kept while the file stays the
+/// same.
+pub fn read_file(path: &Path, size: (u16, u16)) -> Result<std::sync::Arc<Vec<Event>>, DataError> {
+    let is = |ext: &str| path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+    let key = format!("events {} {size:?}", path.display());
+    super::cached(&key, &[path], || {
+        if is("csv") {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| DataError::File { file: path.into(), why: format!("cannot be read: {e}") })?;
+            read_csv(&text, path, size)
+        } else if is("npy") {
+            read_npy(path, size)
+        } else {
+            read_nmnist_file(path, size)
+        }
+    })
 }
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ pub fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
         },
         InputKind::Dataset => Stimulus::Dataset {
             dataset: "digits".into(),
+            labels: None,
             encoding: crate::model::Encoding::Rate,
             weight: default_weight(model, target),
             receptor: None,
@@ -94,8 +95,8 @@ pub fn new_input(model: &Model, kind: InputKind, target: &str) -> Input {
     };
     // A dataset drives one neuron per pixel: the first ones of a larger target.
     let neurons = match (&stimulus, model.population(target)) {
-        (Stimulus::Dataset { encoding, dataset, .. }, Some((_, p))) => crate::data::Dataset::named(dataset)
-            .map(|d| encoding.neurons(d) as u64)
+        (Stimulus::Dataset { encoding, .. }, Some((_, p))) => (stimulus.dataset().and_then(Result::ok))
+            .map(|d| encoding.neurons(&d) as u64)
             .filter(|&n| p.size > n)
             .map_or(Vec::new(), |n| (0..n).collect()),
         _ => Vec::new(),

@@ -439,8 +439,11 @@ pub enum Stimulus {
     /// `threshold` (default 0.2); delta: `threshold` of ln intensity (default 0.3), the three
     /// sweeps sharing `present`.
     Dataset {
-        /// "digits", the shipped 8×8 digits.
+        /// "digits", the shipped 8×8 digits, or the path of a CSV or `.npy` file of images.
         dataset: String,
+        /// The labels' `.npy`, for a `.npy` dataset.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        labels: Option<String>,
         encoding: Encoding,
         weight: Quantity,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -458,7 +461,7 @@ pub enum Stimulus {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         threshold: Option<f64>,
     },
-    /// The events of an event-camera file (N-MNIST's `.bin`, or CSV `t,x,y,p` with t in µs),
+    /// The events of an event-camera file (N-MNIST's `.bin`, or a CSV or `.npy` list `t,x,y,p` with t in µs),
     /// from a sensor of `sensor` = [width, height] pixels, onto one target neuron per pixel
     /// and polarity: ON onto the first width·height targets, OFF onto the next. A relative
     /// path is taken from the folder the program runs in.
@@ -519,17 +522,18 @@ impl Stimulus {
     pub fn read_events(
         file: &str,
         [w, h]: [u64; 2],
-    ) -> Result<Vec<crate::data::Event>, crate::data::DataError> {
-        let path = std::path::Path::new(file);
+    ) -> Result<std::sync::Arc<Vec<crate::data::Event>>, crate::data::DataError> {
         let size = (w.min(u64::from(u16::MAX)) as u16, h.min(u64::from(u16::MAX)) as u16);
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-            let text = std::fs::read_to_string(path).map_err(|e| crate::data::DataError::File {
-                file: path.into(),
-                why: format!("cannot be read: {e}"),
-            })?;
-            crate::data::events::read_csv(&text, path, size)
-        } else {
-            crate::data::events::read_nmnist_file(path, size)
+        crate::data::events::read_file(std::path::Path::new(file), size)
+    }
+
+    /// A dataset input's images ([`crate::data::Dataset::load`]); `None` for other inputs.
+    pub fn dataset(&self) -> Option<Result<std::sync::Arc<crate::data::Dataset>, crate::data::DataError>> {
+        match self {
+            Stimulus::Dataset { dataset, labels, .. } => {
+                Some(crate::data::Dataset::load(dataset, labels.as_deref()))
+            }
+            _ => None,
         }
     }
 }

@@ -93,6 +93,7 @@ impl InputKind {
             InputKind::Noise => &["mean", "sigma", "tau"],
             InputKind::Dataset => &[
                 "dataset",
+                "labels",
                 "encoding",
                 "weight",
                 "receptor",

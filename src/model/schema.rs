@@ -248,7 +248,13 @@ pub(crate) const INPUT: Schema = Schema {
         f("mean", Qty, "the mean current", "mean = \"0 pA\""),
         f("sigma", Qty, "the standard deviation of the current", "sigma = \"50 pA\""),
         f("tau", Qty, "the correlation time", "tau = \"5 ms\""),
-        f("dataset", Text, "the dataset shown (\"digits\": the shipped 8×8 digits)", "dataset = \"digits\""),
+        f(
+            "dataset",
+            Text,
+            "the dataset shown (\"digits\": the shipped 8×8 digits; or a CSV or .npy file of images)",
+            "dataset = \"digits\"",
+        ),
+        f("labels", Text, "the labels of a .npy dataset (a .npy file)", "labels = \"labels.npy\""),
         f("encoding", Choice(&ENCODINGS), "how images become spikes", "encoding = \"rate\""),
         f("present", Qty, "how long each sample is shown", "present = \"100 ms\""),
         f("gap", Qty, "the silence between samples", "gap = \"20 ms\""),
@@ -261,7 +267,12 @@ pub(crate) const INPUT: Schema = Schema {
             "the threshold of latency coding (intensity, 0–1) or of delta coding (change of ln intensity)",
             "threshold = 0.2",
         ),
-        f("file", Text, "the event file (N-MNIST .bin, or CSV t,x,y,p)", "file = \"events.bin\""),
+        f(
+            "file",
+            Text,
+            "the event file (N-MNIST .bin, or a CSV or .npy list t,x,y,p)",
+            "file = \"events.bin\"",
+        ),
         f("sensor", List(&Count), "the sensor's width and height in pixels", "sensor = [34, 34]")
             .each("a size in pixels"),
         f("start", Qty, "when it switches on", "start = \"100 ms\""),

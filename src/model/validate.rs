@@ -703,6 +703,7 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
         }
         Stimulus::Dataset {
             dataset,
+            labels,
             encoding,
             weight: w,
             present,
@@ -713,10 +714,21 @@ fn check_input(c: &mut Checker, at: &str, input: &Input, target: Option<&Populat
             ..
         } => {
             weight(c, w);
-            match crate::data::Dataset::load_named(dataset) {
-                Err(e) => c.add(format!("{at}.dataset"), e.to_string()),
+            match crate::data::Dataset::load(dataset, labels.as_deref()) {
+                Err(e) => {
+                    // A problem with the labels' file is the labels key's.
+                    let key = match (&e, labels) {
+                        (crate::data::DataError::File { file, .. }, Some(l))
+                            if file.as_path() == std::path::Path::new(l) =>
+                        {
+                            "labels"
+                        }
+                        _ => "dataset",
+                    };
+                    c.add(format!("{at}.{key}"), e.to_string());
+                }
                 Ok(d) => {
-                    let needed = encoding.neurons(d);
+                    let needed = encoding.neurons(&d);
                     let what = match encoding {
                         Encoding::Delta => {
                             let (w, h) = crate::data::Saccades::default().sensor(d.width, d.height);

@@ -92,7 +92,7 @@ pub struct Shown {
 /// the input switches on and lasts `present` steps; its spikes are encoded when it starts.
 #[derive(Clone, Debug)]
 pub(crate) struct Presenter {
-    data: &'static Dataset,
+    data: std::sync::Arc<Dataset>,
     order: Vec<usize>,
     encoding: Encoding,
     present: u64,
@@ -113,7 +113,7 @@ pub(crate) struct Presenter {
 impl Presenter {
     /// The spikes due `within` steps into sample `number` (starting at `start`), as targets.
     fn due(&mut self, number: u64, start: u64, within: u64, rng: &mut Pcg64Mcg) -> &[(u64, u32)] {
-        if self.current != Some(number) {
+        if self.current != Some(number) && !self.order.is_empty() {
             let sample = self.order[(number % self.order.len() as u64) as usize];
             let x = self.data.intensities(sample);
             let to_step = |ms: f64| (ms / self.dt).round() as u64;
@@ -127,17 +127,12 @@ impl Presenter {
                 Encoding::Latency => {
                     self.latency.encode(&x).iter().map(|s| (to_step(s.t_ms), s.neuron)).collect()
                 }
-                Encoding::Delta => {
-                    let (w, h) = self.saccades.sensor(self.data.width, self.data.height);
-                    self.saccades
-                        .encode(&x, self.data.width)
-                        .iter()
-                        .map(|e| {
-                            let pixel = u32::from(e.y) * w as u32 + u32::from(e.x);
-                            (to_step(e.t_us as f64 * 1e-3), if e.on { pixel } else { (w * h) as u32 + pixel })
-                        })
-                        .collect()
-                }
+                Encoding::Delta => self
+                    .saccades
+                    .spikes(&x, self.data.width)
+                    .iter()
+                    .map(|s| (to_step(s.t_ms), s.neuron))
+                    .collect(),
             };
             self.spikes.retain(|&(s, _)| s < self.present);
             self.spikes.sort_by_key(|&(s, n)| (s, n));
@@ -221,9 +216,10 @@ impl InputState {
                 omega: 2.0 * std::f64::consts::PI * frequency.canonical() * 1e-3,
                 phase: canonical(*phase),
             },
-            Stimulus::Dataset { dataset, weight, receptor, gap, order, .. } => {
+            Stimulus::Dataset { weight, receptor, gap, order, .. } => {
                 let (weight, receptor) = spikes(weight, receptor);
-                let data = Dataset::named(dataset).expect("validated: the dataset exists");
+                // Validated; a file broken since then shows no samples rather than a crash.
+                let data = spec.stimulus.dataset().and_then(Result::ok).unwrap_or_default();
                 let mut samples: Vec<usize> = (0..data.len()).collect();
                 if order.unwrap_or(SampleOrder::Shuffled) == SampleOrder::Shuffled {
                     let mut rng =

@@ -1,4 +1,4 @@
-//! Encoding: one sample of the shipped digits as an image beside the spikes an encoder makes
+//! Encoding: one sample of the model's dataset (the shipped digits if it has none) as an image beside the spikes an encoder makes
 //! of it, the encoder's parameters live, and the three encoders side by side on the same
 //! sample (spikes, first spike, mean spikes per sample). It runs the encoders of
 //! [`crate::data::encode`] directly, not the simulation: what a dataset input would send.
@@ -10,6 +10,7 @@ use crate::export::Table;
 use crate::model::Encoding;
 use egui::{Color32, Rect, Sense, Stroke, vec2};
 use egui_plot::{PlotPoints, Points};
+use std::sync::Arc;
 
 pub struct EncodingView {
     sample: usize,
@@ -19,11 +20,32 @@ pub struct EncodingView {
     saccades: Saccades,
     /// Mean spikes a sample of each encoder over the first [`MEAN_OVER`] samples, and the
     /// parameters they were computed with.
-    means: Option<([f64; 3], (Rate, Latency, Saccades))>,
+    means: Option<([f64; 3], Made)>,
     /// The model's dataset input the settings were last taken from: when it changes, the view
     /// takes its encoder and parameters again; between changes the view's own edits stay.
     followed: Option<crate::model::Stimulus>,
+    /// The images shown: the followed input's dataset, or the shipped digits.
+    data: Option<Arc<Dataset>>,
+    /// The three encoders' spikes for the shown sample, and what they were made from.
+    made: Option<(Made, [Vec<Spike>; 3])>,
 }
+
+/// What the encoders' spikes depend on: the data (held, so that it is the same data and not
+/// only the same address), the sample and the encoders' parameters.
+#[derive(Clone)]
+struct Made {
+    data: Arc<Dataset>,
+    sample: usize,
+    params: (Rate, Latency, Saccades),
+}
+
+impl PartialEq for Made {
+    fn eq(&self, other: &Made) -> bool {
+        Arc::ptr_eq(&self.data, &other.data) && self.sample == other.sample && self.params == other.params
+    }
+}
+
+const ENCODINGS: [Encoding; 3] = [Encoding::Rate, Encoding::Latency, Encoding::Delta];
 
 /// Samples the comparison's means are taken over.
 const MEAN_OVER: usize = 100;
@@ -38,6 +60,8 @@ impl Default for EncodingView {
             saccades: Saccades { sweep_ms: 100.0 / 3.0, ..Saccades::default() },
             means: None,
             followed: None,
+            data: None,
+            made: None,
         }
     }
 }
@@ -50,31 +74,42 @@ impl EncodingView {
         match encoding {
             Encoding::Rate => self.rate.encode(&x, k as u64),
             Encoding::Latency => self.latency.encode(&x),
-            Encoding::Delta => {
-                let (w, h) = self.saccades.sensor(d.width, d.height);
-                self.saccades
-                    .encode(&x, d.width)
-                    .iter()
-                    .map(|e| {
-                        let pixel = u32::from(e.y) * w as u32 + u32::from(e.x);
-                        let neuron = if e.on { pixel } else { (w * h) as u32 + pixel };
-                        Spike { t_ms: e.t_us as f64 * 1e-3, neuron }
-                    })
-                    .collect()
-            }
+            Encoding::Delta => self.saccades.spikes(&x, d.width),
         }
+    }
+
+    /// The dataset shown.
+    fn data(&self) -> Option<Arc<Dataset>> {
+        self.data.clone().or_else(|| Dataset::load("digits", None).ok())
+    }
+
+    /// The three encoders' spikes for the shown sample, made again only when the sample, the
+    /// data or a parameter changed.
+    fn made(&mut self, d: &Arc<Dataset>) -> &[Vec<Spike>; 3] {
+        let now =
+            Made { data: d.clone(), sample: self.sample, params: (self.rate, self.latency, self.saccades) };
+        if self.made.as_ref().is_none_or(|(m, _)| *m != now) {
+            let spikes = ENCODINGS.map(|e| self.spikes(d, self.sample, e));
+            self.made = Some((now, spikes));
+        }
+        &self.made.as_ref().expect("just made").1
     }
 
     /// The spikes shown now (for tests and export).
     pub fn shown(&self) -> Vec<Spike> {
-        Dataset::named("digits").map_or(Vec::new(), |d| self.spikes(d, self.sample, self.encoding))
+        self.data().map_or(Vec::new(), |d| {
+            self.spikes(&d, self.sample.min(d.len().saturating_sub(1)), self.encoding)
+        })
     }
 
     /// Takes the encoder and parameters of the model's first dataset input, when it changed.
     fn follow(&mut self, model: &crate::model::Model) {
         let Some(input) = model.inputs.iter().find(|i| i.kind() == crate::model::InputKind::Dataset) else {
+            self.data = None;
             return;
         };
+        // Asked every frame: a file the user changed is read again.
+        self.data = input.stimulus.dataset().and_then(Result::ok);
         if self.followed.as_ref() == Some(&input.stimulus) {
             return;
         }
@@ -182,15 +217,16 @@ impl View for EncodingView {
         path: &std::path::Path,
     ) -> Result<Option<String>, crate::export::ExportError> {
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("bin")) {
-            let d = Dataset::named("digits").ok_or_else(|| {
-                crate::export::ExportError::Empty("the shipped digits could not be read".into())
-            })?;
+            let d = self
+                .data()
+                .filter(|d| self.sample < d.len())
+                .ok_or_else(|| crate::export::ExportError::Empty("the dataset could not be read".into()))?;
             let events = self.saccades.encode(&d.intensities(self.sample), d.width);
             let (w, h) = self.saccades.sensor(d.width, d.height);
             std::fs::write(path, crate::data::events::write_nmnist(&events))
                 .map_err(|error| crate::export::ExportError::Io { path: path.into(), error })?;
             return Ok(Some(format!(
-                "{} events of digit sample {} (a {}), sensor {w} × {h}",
+                "{} events of sample {} (a {}), sensor {w} × {h}",
                 events.len(),
                 self.sample,
                 d.label(self.sample)
@@ -217,12 +253,13 @@ impl View for EncodingView {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, _: &mut Shared) {
         self.follow(&data.info.model);
-        let Some(d) = Dataset::named("digits") else {
-            empty_hint(ui, ui.max_rect(), "The shipped digits could not be read");
+        let Some(d) = self.data().filter(|d| !d.is_empty()) else {
+            empty_hint(ui, ui.max_rect(), "The dataset could not be read: the inspector says why");
             return;
         };
+        self.sample = self.sample.min(d.len() - 1);
         ui.horizontal_wrapped(|ui| {
-            ui.label("digit sample").on_hover_text("Which of the 1,797 digits");
+            ui.label("sample").on_hover_text(format!("Which of the {} images of {}", d.len(), d.name));
             if ui.small_button("◀").on_hover_text("The previous sample").clicked() {
                 self.sample = self.sample.saturating_sub(1);
             }
@@ -232,13 +269,15 @@ impl View for EncodingView {
             }
             ui.label(format!("(a {})", d.label(self.sample)));
             ui.separator();
-            for e in [Encoding::Rate, Encoding::Latency, Encoding::Delta] {
+            for e in ENCODINGS {
                 ui.selectable_value(&mut self.encoding, e, e.key());
             }
             ui.separator();
             self.parameters(ui);
         });
-        let spikes = self.spikes(d, self.sample, self.encoding);
+        let slot = ENCODINGS.iter().position(|&e| e == self.encoding).unwrap_or(0);
+        let spikes = &self.made(&d)[slot];
+        let points: Vec<[f64; 2]> = spikes.iter().map(|s| [s.t_ms, f64::from(s.neuron)]).collect();
         let neurons = match self.encoding {
             Encoding::Delta => {
                 let (w, h) = self.saccades.sensor(d.width, d.height);
@@ -250,10 +289,9 @@ impl View for EncodingView {
         let height = (ui.available_height() - table_height).max(120.0);
         ui.horizontal(|ui| {
             let side = height.min(ui.available_width() * 0.35);
-            self.image(ui, d, side);
+            self.image(ui, &d, side);
             ui.vertical(|ui| {
                 ui.set_height(height);
-                let points: Vec<[f64; 2]> = spikes.iter().map(|s| [s.t_ms, f64::from(s.neuron)]).collect();
                 axes::plot("encoding raster", axes::x("time in the sample (ms)"), axes::y("input neuron"))
                     .include_x(0.0)
                     .include_x(100.0)
@@ -269,7 +307,7 @@ impl View for EncodingView {
                     });
             });
         });
-        self.comparison(ui, d);
+        self.comparison(ui, &d);
     }
 }
 
@@ -289,15 +327,13 @@ impl EncodingView {
     }
 
     /// The three encoders on this sample, and their mean over the first samples.
-    fn comparison(&mut self, ui: &mut egui::Ui, d: &Dataset) {
-        let params = (self.rate, self.latency, self.saccades);
-        if self.means.as_ref().is_none_or(|(_, p)| *p != params) {
+    fn comparison(&mut self, ui: &mut egui::Ui, d: &Arc<Dataset>) {
+        let now = Made { data: d.clone(), sample: 0, params: (self.rate, self.latency, self.saccades) };
+        if self.means.as_ref().is_none_or(|(_, p)| *p != now) {
             let n = MEAN_OVER.min(d.len());
-            let mut means = [0.0; 3];
-            for (slot, e) in [Encoding::Rate, Encoding::Latency, Encoding::Delta].into_iter().enumerate() {
-                means[slot] = (0..n).map(|k| self.spikes(d, k, e).len()).sum::<usize>() as f64 / n as f64;
-            }
-            self.means = Some((means, params));
+            let means = ENCODINGS
+                .map(|e| (0..n).map(|k| self.spikes(d, k, e).len()).sum::<usize>() as f64 / n.max(1) as f64);
+            self.means = Some((means, now));
         }
         let means = self.means.as_ref().map_or([0.0; 3], |(m, _)| *m);
         egui::Grid::new("encoders").striped(true).show(ui, |ui| {
@@ -305,8 +341,8 @@ impl EncodingView {
                 ui.strong(h);
             }
             ui.end_row();
-            for (slot, e) in [Encoding::Rate, Encoding::Latency, Encoding::Delta].into_iter().enumerate() {
-                let s = self.spikes(d, self.sample, e);
+            let made = self.made(d).clone();
+            for (slot, (e, s)) in ENCODINGS.into_iter().zip(made).enumerate() {
                 let first = s.iter().map(|s| s.t_ms).fold(f64::INFINITY, f64::min);
                 ui.label(e.key());
                 ui.label(s.len().to_string());
