@@ -1581,5 +1581,60 @@ fn the_encoding_view_saves_a_digits_delta_events_as_an_n_mnist_file_that_reads_b
     let expected = saccades.encode(&digits.intensities(0), digits.width);
     let read = spikelab::data::events::read_nmnist_file(&path, (11, 11)).expect("an N-MNIST file");
     assert_eq!(read, expected);
-    h.get_by_label_contains(&format!("{} events of digit sample 0", expected.len()));
+    h.get_by_label_contains(&format!("{} events of sample 0", expected.len()));
+}
+
+#[test]
+fn choosing_a_users_npy_images_and_labels_in_the_inspector_shows_them_in_the_encoding_view() {
+    use ndarray::{Array1, Array3};
+    use spikelab::app::views::EncodingView;
+    let dir = scratch_dir("choose-npy");
+    let (images, labels) = (dir.join("bars.npy"), dir.join("bars_labels.npy"));
+    // Three 8×8 images, each one bright row (row 2k), labelled 10, 11, 12.
+    let mut x = Array3::<f32>::zeros((3, 8, 8));
+    for k in 0..3 {
+        for c in 0..8 {
+            x[[k, 2 * k, c]] = 1.0;
+        }
+    }
+    ndarray_npy::write_npy(&images, &x).expect("written");
+    ndarray_npy::write_npy(&labels, &Array1::from(vec![10i64, 11, 12])).expect("written");
+    let mut h = app_on("digits_rate.toml");
+    // The first dialog is for the images; then the window asks for their labels.
+    let (i, l) = (images.clone(), labels.clone());
+    h.state_mut().set_file_picker(Arc::new(move |r| {
+        Some(if r.title.starts_with("Choose the labels") { l.clone() } else { i.clone() })
+    }));
+    h.get_by_label_contains("digits -> pixels").click();
+    h.step();
+    h.get_by_label("Choose…").click();
+    wait_until(&mut h, "the images and labels are chosen", |app| {
+        matches!(&app.model().inputs[0].stimulus, spikelab::model::Stimulus::Dataset { labels: Some(_), .. })
+    });
+    match &h.state().model().inputs[0].stimulus {
+        spikelab::model::Stimulus::Dataset { dataset, labels: l, .. } => {
+            assert_eq!((dataset.as_str(), l.as_deref()), (images.to_str().unwrap(), labels.to_str()));
+        }
+        other => panic!("a dataset input: {other:?}"),
+    }
+    // The Encoding view shows the user's images: sample 0 is a 10, latency-coded as its one row.
+    open_view(&mut h, "Encoding");
+    h.get_by_label_contains("(a 10)");
+    h.get_by_role_and_label(Role::Button, "latency").click();
+    h.step();
+    let shown = h.state().views().of::<EncodingView>().expect("the view").shown();
+    let neurons: Vec<u32> = shown.iter().map(|s| s.neuron).collect();
+    assert_eq!(neurons, (0..8).collect::<Vec<_>>(), "the top row's eight pixels");
+    // A broken file is refused under the input, naming it; the model keeps the images it had.
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "1,2,3\n4,x,6\n").expect("written");
+    answer_dialogs_with(&mut h, &bad);
+    h.get_by_label_contains("bars.npy").click();
+    h.step();
+    // The dataset's button: the first of two now (the labels have one too).
+    h.get_all_by_label("Choose…").next().expect("a button").click();
+    frames(&mut h, 200);
+    h.get_by_label_contains("bad.csv: row 2: column 2");
+    assert!(matches!(&h.state().model().inputs[0].stimulus,
+        spikelab::model::Stimulus::Dataset { dataset, .. } if dataset.ends_with("bars.npy")));
 }

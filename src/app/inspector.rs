@@ -87,11 +87,44 @@ pub fn outline(ui: &mut Ui, model: &Model, selection: &mut Option<Selection>) {
     );
 }
 
+/// A file an input reads, which the user asked to choose in a file dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileField {
+    /// A dataset input's images (CSV or `.npy`).
+    Dataset,
+    /// A `.npy` dataset's labels.
+    Labels,
+    /// An events input's file.
+    Events,
+}
+
+impl FileField {
+    /// The dialog's title and the file types it offers.
+    pub fn request(self) -> (&'static str, Vec<(&'static str, &'static [&'static str])>) {
+        match self {
+            FileField::Dataset => {
+                ("Choose images (CSV, or .npy then its labels)", vec![("Images", &["csv", "npy"])])
+            }
+            FileField::Labels => ("Choose the images' labels (.npy)", vec![("NumPy labels", &["npy"])]),
+            FileField::Events => (
+                "Choose an event file",
+                vec![("Event files (N-MNIST .bin, CSV, .npy)", &["bin", "csv", "npy"])],
+            ),
+        }
+    }
+}
+
 /// The inspector for the selected item. Only that item is copied while it is drawn; when
 /// the user changes it, returns the whole edited model (for [`super::Document::edit`] to
-/// validate). `refused` is why the last edit of
-/// this item was refused, shown under it.
-pub fn inspector(ui: &mut Ui, model: &Model, selection: Selection, refused: Option<&str>) -> Option<Model> {
+/// validate). `refused` is why the last edit of this item was refused, shown under it.
+/// `choose` is set when the user asks to choose one of an input's files.
+pub fn inspector(
+    ui: &mut Ui,
+    model: &Model,
+    selection: Selection,
+    refused: Option<&str>,
+    choose: &mut Option<(usize, FileField)>,
+) -> Option<Model> {
     // Unfinished edits are remembered per item, so switching items never carries one over.
     let edited = ui
         .push_id(format!("{selection:?}"), |ui| match selection {
@@ -117,7 +150,10 @@ pub fn inspector(ui: &mut Ui, model: &Model, selection: Selection, refused: Opti
             }
             Selection::Input(k) => {
                 let mut i = model.inputs.get(k)?.clone();
-                input(ui, &mut i).map(|Edited| {
+                let mut asked = None;
+                let edited = input(ui, &mut i, &mut asked);
+                *choose = asked.map(|f| (k, f)).or(*choose);
+                edited.map(|Edited| {
                     let mut m = model.clone();
                     m.inputs[k] = i;
                     m
@@ -381,11 +417,53 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
     change
 }
 
-fn input(ui: &mut Ui, i: &mut crate::model::Input) -> Option<Edited> {
+/// A file an input reads: its name (the whole path on hover) and a button to choose another.
+fn file_row(
+    ui: &mut Ui,
+    label: &str,
+    path: &str,
+    field: FileField,
+    tip: &str,
+    choose: &mut Option<FileField>,
+) {
+    ui.label(label).on_hover_text(tip);
+    ui.horizontal(|ui| {
+        let name = std::path::Path::new(path).file_name().map_or(path.into(), |n| n.to_string_lossy());
+        ui.label(name).on_hover_text(path);
+        if ui.small_button("Choose…").on_hover_text(field.request().0).clicked() {
+            *choose = Some(field);
+        }
+    });
+    ui.end_row();
+}
+
+fn input(ui: &mut Ui, i: &mut crate::model::Input, choose: &mut Option<FileField>) -> Option<Edited> {
     ui.heading(format!("Input \"{}\"", i.name));
     ui.label(format!("{} onto {}", i.kind().display_name(), i.target));
     let mut change = None;
     egui::Grid::new("input").num_columns(2).striped(true).show(ui, |ui| {
+        match &mut i.stimulus {
+            crate::model::Stimulus::Dataset { dataset, labels, .. } => {
+                let tip = "The images shown: the shipped 8×8 digits, or your own CSV or .npy file";
+                file_row(ui, "dataset", dataset, FileField::Dataset, tip, choose);
+                if let Some(l) = labels {
+                    file_row(ui, "labels", l, FileField::Labels, "The .npy of the images' labels", choose);
+                }
+                if dataset != "digits" {
+                    ui.label("");
+                    if ui.small_button("Back to the shipped digits").clicked() {
+                        (*dataset, *labels) = ("digits".into(), None);
+                        change = Some(Edited);
+                    }
+                    ui.end_row();
+                }
+            }
+            crate::model::Stimulus::Events { file, .. } => {
+                let tip = "The event camera's recording: N-MNIST .bin, or a CSV or .npy list t,x,y,p";
+                file_row(ui, "file", file, FileField::Events, tip, choose);
+            }
+            _ => {}
+        }
         // The kind says which fields it has; those given are shown, then start and stop.
         for (name, tip, dimension, q) in i.quantities_mut() {
             let mut v = q.canonical();

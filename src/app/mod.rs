@@ -101,6 +101,8 @@ enum DialogKind {
     Export(Tab, Export),
     /// A lesson file to open.
     Lesson,
+    /// A file input `k` reads; for a `.npy` dataset's labels, the images chosen just before.
+    InputFile(usize, inspector::FileField, Option<PathBuf>),
 }
 
 /// A run that waits for the user's go-ahead because it will take long.
@@ -684,6 +686,9 @@ impl SpikeLabApp {
             (DialogKind::Open, Some(path)) => self.guard(Pending::Open(path)),
             (DialogKind::Export(tab, what), Some(path)) => self.export_to(tab, what, path),
             (DialogKind::Lesson, Some(path)) => self.lesson_file_chosen(path),
+            (DialogKind::InputFile(k, field, images), Some(path)) => {
+                self.input_file_chosen(k, field, images, path)
+            }
             (DialogKind::SaveAs(then), Some(path)) => {
                 if self.save_to(&path)
                     && let Some(action) = then
@@ -719,6 +724,66 @@ impl SpikeLabApp {
         };
         let picker = self.picker.clone();
         self.spawn_dialog(DialogKind::Open, move || picker(request));
+    }
+
+    /// Asks which file input `k` should read (`images`: the `.npy` images whose labels are
+    /// asked for next).
+    fn choose_input_file(&mut self, k: usize, field: inspector::FileField, images: Option<PathBuf>) {
+        let (title, filters) = field.request();
+        let title = match &images {
+            Some(p) => {
+                format!("Choose the labels of {}", p.file_name().unwrap_or_default().to_string_lossy())
+            }
+            None => title.to_string(),
+        };
+        let request = FileRequest { save: false, title, file_name: String::new(), filters };
+        let picker = self.picker.clone();
+        self.spawn_dialog(DialogKind::InputFile(k, field, images), move || picker(request));
+    }
+
+    /// Puts the chosen file into input `k`, as an edit the document validates: a file it
+    /// cannot read is refused under the input, naming the file and the row or byte. Choosing
+    /// `.npy` images asks for their labels next, and sets both at once.
+    fn input_file_chosen(
+        &mut self,
+        k: usize,
+        field: inspector::FileField,
+        images: Option<PathBuf>,
+        path: PathBuf,
+    ) {
+        use crate::model::Stimulus;
+        use inspector::FileField;
+        let is_npy = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("npy"));
+        if field == FileField::Dataset && is_npy {
+            self.choose_input_file(k, FileField::Labels, Some(path));
+            return;
+        }
+        let mut model = (**self.doc.model()).clone();
+        let Some(input) = model.inputs.get_mut(k) else { return };
+        let who = input.name.clone();
+        let text = |p: &Path| p.to_string_lossy().into_owned();
+        match (&mut input.stimulus, field) {
+            (Stimulus::Dataset { dataset, labels, .. }, FileField::Dataset) => {
+                (*dataset, *labels) = (text(&path), None);
+            }
+            (Stimulus::Dataset { dataset, labels, .. }, FileField::Labels) => {
+                if let Some(images) = &images {
+                    *dataset = text(images);
+                }
+                *labels = Some(text(&path));
+            }
+            (Stimulus::Events { file, .. }, FileField::Events) => *file = text(&path),
+            _ => return,
+        }
+        // A dataset of another size drives other neurons: the input's list follows it.
+        if let Some(Ok(d)) = input.stimulus.dataset()
+            && let crate::model::Stimulus::Dataset { encoding, .. } = &input.stimulus
+            && !input.neurons.is_empty()
+        {
+            input.neurons = (0..encoding.neurons(&d) as u64).collect();
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        self.edit(model, Some(Selection::Input(k)), &format!("Input \"{who}\" now reads {name}"));
     }
 
     fn step_once(&mut self) {
@@ -1184,12 +1249,21 @@ impl SpikeLabApp {
             inspector::outline(ui, self.doc.model(), &mut selection);
             self.select(selection);
             ui.separator();
+            let mut choose = None;
             if let Some(selection) = self.selection
-                && let Some(model) =
-                    inspector::inspector(ui, self.doc.model(), selection, self.notices.refused_item())
+                && let Some(model) = inspector::inspector(
+                    ui,
+                    self.doc.model(),
+                    selection,
+                    self.notices.refused_item(),
+                    &mut choose,
+                )
             {
                 // The engine says whether it rebuilt the network (`Event::Applied`).
                 self.edit(model, Some(selection), "");
+            }
+            if let Some((k, field)) = choose {
+                self.choose_input_file(k, field, None);
             }
         });
     }
