@@ -1582,6 +1582,30 @@ fn the_encoding_view_saves_a_digits_delta_events_as_an_n_mnist_file_that_reads_b
     let read = spikelab::data::events::read_nmnist_file(&path, (11, 11)).expect("an N-MNIST file");
     assert_eq!(read, expected);
     h.get_by_label_contains(&format!("{} events of sample 0", expected.len()));
+    // Play it back: the dataset input becomes an events input reading the file, onto the
+    // 2 × 11 × 11 relays, and each relay fires a step after its events.
+    h.get_by_label("Play zero.bin as the input").click();
+    wait_until(&mut h, "the model reads the file", |app| {
+        app.model().inputs[0].kind() == spikelab::model::InputKind::Events
+            && app.model().populations[0].size == 242
+    });
+    h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the saccades are over", |app| {
+        app.live().info.model.inputs[0].kind() == spikelab::model::InputKind::Events
+            && app.live().time_ms > 110.0
+    });
+    let mut want: Vec<(u64, u32)> = saccades
+        .spikes(&digits.intensities(0), digits.width)
+        .iter()
+        .map(|s| ((s.t_ms / 0.1).round() as u64 + 1, s.neuron))
+        .collect();
+    want.sort_unstable();
+    want.dedup();
+    let mut got: Vec<(u64, u32)> =
+        h.state().live().spikes.iter().filter(|s| s.step <= 1001).map(|s| (s.step, s.neuron)).collect();
+    got.sort_unstable();
+    assert_eq!(got, want);
 }
 
 #[test]

@@ -87,7 +87,7 @@ impl SpikeLabApp {
                 }
             }
             Export::Data => {
-                match self.ws.views.view(tab).save_data(&self.run.live, &mut self.ws.shared, &path) {
+                match self.ws.views.get(tab).save_data(&self.run.live, &mut self.ws.shared, &path) {
                     Ok(Some(what)) => self.report_export(&path, Ok(what)),
                     // The view asked the runner, which reports when the file is written.
                     Ok(None) => {}

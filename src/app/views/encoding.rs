@@ -28,6 +28,8 @@ pub struct EncodingView {
     data: Option<Arc<Dataset>>,
     /// The three encoders' spikes for the shown sample, and what they were made from.
     made: Option<(Made, [Vec<Spike>; 3])>,
+    /// The N-MNIST file last saved, with its sensor's size: the view offers to play it.
+    saved: Option<(std::path::PathBuf, [u64; 2])>,
 }
 
 /// What the encoders' spikes depend on: the data (held, so that it is the same data and not
@@ -62,6 +64,7 @@ impl Default for EncodingView {
             followed: None,
             data: None,
             made: None,
+            saved: None,
         }
     }
 }
@@ -211,7 +214,7 @@ impl View for EncodingView {
     /// The shown spikes as CSV or `.npy`; with a `.bin` name, the sample's delta events as an
     /// N-MNIST file (whatever encoder is shown), which an `events` input reads back.
     fn save_data(
-        &self,
+        &mut self,
         data: &LiveData,
         shared: &mut Shared,
         path: &std::path::Path,
@@ -225,6 +228,7 @@ impl View for EncodingView {
             let (w, h) = self.saccades.sensor(d.width, d.height);
             std::fs::write(path, crate::data::events::write_nmnist(&events))
                 .map_err(|error| crate::export::ExportError::Io { path: path.into(), error })?;
+            self.saved = Some((path.to_path_buf(), [w as u64, h as u64]));
             return Ok(Some(format!(
                 "{} events of sample {} (a {}), sensor {w} × {h}",
                 events.len(),
@@ -251,7 +255,7 @@ impl View for EncodingView {
         model.inputs.iter().any(|i| i.kind() == crate::model::InputKind::Dataset)
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, _: &mut Shared) {
+    fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         self.follow(&data.info.model);
         let Some(d) = self.data().filter(|d| !d.is_empty()) else {
             empty_hint(ui, ui.max_rect(), "The dataset could not be read: the inspector says why");
@@ -275,6 +279,7 @@ impl View for EncodingView {
             ui.separator();
             self.parameters(ui);
         });
+        self.offer_to_play(ui, &data.info.model, shared);
         let slot = ENCODINGS.iter().position(|&e| e == self.encoding).unwrap_or(0);
         let spikes = &self.made(&d)[slot];
         let points: Vec<[f64; 2]> = spikes.iter().map(|s| [s.t_ms, f64::from(s.neuron)]).collect();
@@ -312,6 +317,23 @@ impl View for EncodingView {
 }
 
 impl EncodingView {
+    /// After an N-MNIST file was saved: a button that makes it the model's input, in place of
+    /// its dataset input (an edit like any other: Undo brings the dataset back).
+    fn offer_to_play(&mut self, ui: &mut egui::Ui, model: &crate::model::Model, shared: &mut Shared) {
+        let Some((path, sensor)) = self.saved.clone() else { return };
+        let Some(k) = model.inputs.iter().position(|i| i.kind() == crate::model::InputKind::Dataset) else {
+            return;
+        };
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let tip = "Replaces the dataset input by an events input that reads this file, onto the same \
+                   neurons (2 per sensor pixel: ON, OFF), as an event camera's recording is played";
+        if ui.button(format!("Play {name} as the input")).on_hover_text(tip).clicked() {
+            shared.proposal =
+                Some((played(&shared.model, k, &path, sensor), format!("Input: the events of {name}")));
+            self.saved = None;
+        }
+    }
+
     /// The sample as grey squares, `side` points wide.
     fn image(&self, ui: &mut egui::Ui, d: &Dataset, side: f32) {
         let (rect, _) = ui.allocate_exact_size(vec2(side, side), Sense::hover());
@@ -352,4 +374,36 @@ impl EncodingView {
             }
         });
     }
+}
+
+/// `model` with its input `k` (a dataset input) replaced by an events input reading `file`
+/// from a sensor of `sensor` pixels onto the same target, with the same weight and receptor; a
+/// target it drives whole is resized to the sensor's 2 neurons a pixel.
+fn played(
+    model: &crate::model::Model,
+    k: usize,
+    file: &std::path::Path,
+    sensor: [u64; 2],
+) -> crate::model::Model {
+    use crate::model::Stimulus;
+    let mut m = model.clone();
+    let input = &mut m.inputs[k];
+    if let Stimulus::Dataset { weight, receptor, .. } = &input.stimulus {
+        input.stimulus = Stimulus::Events {
+            file: file.to_string_lossy().into_owned(),
+            sensor,
+            weight: *weight,
+            receptor: *receptor,
+        };
+    }
+    let needed = 2 * sensor[0] * sensor[1];
+    if input.neurons.is_empty() {
+        let target = input.target.clone();
+        if let Some(p) = m.populations.iter_mut().find(|p| p.name == target) {
+            p.size = needed;
+        }
+    } else {
+        input.neurons = (0..needed).collect();
+    }
+    m
 }

@@ -77,7 +77,7 @@ impl View for HeatmapView {
     }
 
     fn save_data(
-        &self,
+        &mut self,
         _: &LiveData,
         shared: &mut Shared,
         path: &std::path::Path,

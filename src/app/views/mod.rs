@@ -107,7 +107,7 @@ pub trait View: AsAny {
     /// `Ok(None)` if it asked the runner to save (through `shared.requests`), which reports
     /// when done. By default: the [`View::table`].
     fn save_data(
-        &self,
+        &mut self,
         data: &LiveData,
         shared: &mut Shared,
         path: &std::path::Path,

@@ -212,7 +212,7 @@ impl View for RasterView {
 
     /// The spikes the window keeps, in the command line's spike file format.
     fn save_data(
-        &self,
+        &mut self,
         data: &LiveData,
         _: &mut Shared,
         path: &std::path::Path,
