@@ -77,6 +77,21 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Train a network as a training configuration says, and print how it learns.
+    Train {
+        /// Training configuration (TOML), or the name of a built-in one such as
+        /// `digits_surrogate`.
+        config: String,
+        /// Epochs to train (default: the configuration's).
+        #[arg(long)]
+        epochs: Option<u64>,
+        /// Seed of every random draw (default: the configuration's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Print one JSON object instead of a line an epoch.
+        #[arg(long)]
+        json: bool,
+    },
     /// List the presets built into SpikeLab.
     Presets,
 }
@@ -87,6 +102,7 @@ fn main() {
         Some(Command::Run { file, duration, seed, spikes, json, threads, force }) => {
             run(&file, duration.as_deref(), seed, spikes.as_deref(), json, threads, force)
         }
+        Some(Command::Train { config, epochs, seed, json }) => train(&config, epochs, seed, json),
         Some(Command::Presets) => {
             for (name, text) in presets::PRESETS {
                 let title = text.lines().next().unwrap_or_default();
@@ -340,4 +356,76 @@ fn print_summary(model: &Model, net: &Network, reports: &[PopulationReport], wal
             or_dash(r.spectrum_peak.as_ref().map(|p| p.freq_hz), 1)
         );
     }
+}
+
+/// `spikelab train`: epochs one after another, each reported as it ends; Ctrl+C stops after
+/// the batch running, keeping the last completed epoch's weights.
+fn train(config: &str, epochs: Option<u64>, seed: Option<u64>, json: bool) -> anyhow::Result<()> {
+    use spikelab::learn::{TrainConfig, Trainer};
+    let mut cfg = TrainConfig::load(config)?;
+    if let Some(n) = epochs {
+        anyhow::ensure!(n > 0, "--epochs must be at least 1");
+        cfg.epochs = n;
+    }
+    if let Some(s) = seed {
+        cfg.seed = s;
+    }
+    let mut trainer = Trainer::new(cfg.clone())?;
+    let stop = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(SIGINT, Arc::clone(&stop))?;
+    if !json {
+        println!(
+            "{}: {} on {} ({} train, {} test), {} layers {:?}",
+            cfg.name,
+            cfg.method.key(),
+            trainer.data().name,
+            trainer.split.train.len(),
+            trainer.split.test.len(),
+            cfg.network.layers.len(),
+            cfg.network.layers
+        );
+    }
+    for _ in 0..cfg.epochs {
+        let Some(r) = trainer.epoch(&stop, &mut |_| {}) else {
+            if !json {
+                println!("stopped: the weights are those after epoch {}", trainer.history.len());
+            }
+            break;
+        };
+        if !json {
+            println!(
+                "epoch {:3}  loss {:.4}  train {:5.1}%  test {:5.1}%  {:6.1} s",
+                r.epoch,
+                r.loss,
+                100.0 * r.train_accuracy,
+                100.0 * r.test_accuracy,
+                r.wall_s
+            );
+        }
+    }
+    let test = trainer.split.test.clone();
+    let cost = trainer.cost(&test);
+    let last = trainer.history.last();
+    let test_accuracy = last.map_or(trainer.accuracy(&test), |r| r.test_accuracy);
+    if json {
+        let out = serde_json::json!({
+            "method": cfg.method.key(),
+            "epochs": trainer.history,
+            "test_accuracy": test_accuracy,
+            "synaptic_events_per_inference": cost.synaptic_events,
+            "neuron_updates_per_inference": cost.neuron_updates,
+            "ann_macs_per_inference": cost.ann_macs,
+            "wall_s": last.map_or(0.0, |r| r.wall_s),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!(
+            "test accuracy {:.1}%; an inference: {:.0} synaptic events and {:.0} neuron updates, against the ANN's {:.0} multiply-accumulates",
+            100.0 * test_accuracy,
+            cost.synaptic_events,
+            cost.neuron_updates,
+            cost.ann_macs
+        );
+    }
+    Ok(())
 }

@@ -244,10 +244,15 @@ impl Dataset {
     /// A shuffled split, the same for the same seed: `test_fraction` of the samples (rounded)
     /// test, the rest train, each list in the shuffled order.
     pub fn split(&self, seed: u64, test_fraction: f64) -> Split {
+        let test = (self.len() as f64 * test_fraction.clamp(0.0, 1.0)).round() as usize;
+        self.split_count(seed, test)
+    }
+
+    /// As [`Dataset::split`], with `test` samples (at most all) testing.
+    pub fn split_count(&self, seed: u64, test: usize) -> Split {
         let mut order: Vec<usize> = (0..self.len()).collect();
         order.shuffle(&mut rand_pcg::Pcg64::seed_from_u64(seed));
-        let test = ((self.len() as f64 * test_fraction.clamp(0.0, 1.0)).round() as usize).min(self.len());
-        let train = order.split_off(test);
+        let train = order.split_off(test.min(self.len()));
         Split { train, test: order }
     }
 }

@@ -348,6 +348,32 @@ fn read<'t>(
     Err(invalid(problems))
 }
 
+/// Reads another kind of TOML file (a training configuration) as model files are read:
+/// syntax errors, then serde's (unknown keys, wrong types), then `check`'s problems by key
+/// path, each given its line.
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    source_name: &str,
+    check: impl FnOnce(&T) -> Vec<Problem>,
+) -> Result<T, ModelError> {
+    let invalid = |problems| ModelError::Invalid { source_name: source_name.to_string(), problems };
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        let lines = LineIndex::new(text);
+        return Err(invalid(syntax::syntax_problems(text, &errors, &lines)));
+    }
+    let value = T::deserialize(toml::de::Deserializer::from(table)).map_err(|e| {
+        let lines = LineIndex::new(text);
+        invalid(vec![syntax::serde_problem(&e, text, &lines)])
+    })?;
+    let mut problems = check(&value);
+    if problems.is_empty() {
+        return Ok(value);
+    }
+    locate(text, text, &[], &LineIndex::new(text), &mut problems);
+    Err(invalid(problems))
+}
+
 /// `k` for a key path `projections[k].connect.synapses`.
 fn projection_of_synapse_list(path: &str) -> Option<usize> {
     match split_key(path).as_slice() {

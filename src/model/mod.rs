@@ -24,6 +24,7 @@ pub use error::{ModelError, PROBLEMS_SHOWN, Problem};
 pub use params::{ParamInfo, StateVarInfo};
 
 use crate::neurons::NeuronKind;
+pub(crate) use io::read_toml;
 pub use units::{Dimension, Quantity, Unit};
 pub(crate) use validate::expected_synapses;
 pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};

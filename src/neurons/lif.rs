@@ -9,7 +9,7 @@
 //!   during the refractory period is lost.
 
 use super::fastmath::exp_neg;
-use super::{Kernel, NeuronKind, NotFinite, State, Syn, Values, refractory_steps};
+use super::{Kernel, Linear, NeuronKind, NotFinite, State, Syn, Values, refractory_steps};
 use crate::model::SynapseKind;
 use crate::model::params::{Constraint::*, ParamInfo, p};
 use crate::model::units::Dimension::*;
@@ -142,6 +142,10 @@ impl Kernel for LifKernel {
         }
         self.detect_spikes(v, until, now, spikes)
     }
+
+    fn linear(&self) -> Option<Linear> {
+        (self.syn.kind == SynapseKind::Delta).then_some(self.membrane())
+    }
 }
 
 // The loops take every array as its own argument: `&mut` arguments tell the compiler that
@@ -217,7 +221,17 @@ impl LifKernel {
         }
     }
 
-    /// Exact step with delta synapses: relaxation, then the jumps.
+    fn membrane(&self) -> Linear {
+        Linear {
+            v_rest: self.v_rest,
+            relax: self.relax,
+            r_m: self.r_m,
+            v_thresh: self.v_thresh,
+            v_reset: self.v_reset,
+        }
+    }
+
+    /// Exact step with delta synapses: relaxation, then the jumps ([`Linear::advance`]).
     fn delta(
         &self,
         now: u64,
@@ -230,13 +244,12 @@ impl LifKernel {
         let n = v.len();
         let (ring_exc, ring_inh, i_ext, until) =
             (&mut ring_exc[..n], &mut ring_inh[..n], &i_ext[..n], &until[..n]);
-        let (v_rest, relax, r_m) = (self.v_rest, self.relax, self.r_m);
+        let membrane = self.membrane();
         for i in 0..n {
             let jump = ring_exc[i] - ring_inh[i];
             ring_exc[i] = 0.0;
             ring_inh[i] = 0.0;
-            let v_inf = v_rest + r_m * i_ext[i];
-            let vn = v[i] + (v_inf - v[i]) * relax + jump;
+            let vn = membrane.advance(v[i], i_ext[i], jump);
             v[i] = if now < until[i] { v[i] } else { vn };
         }
     }

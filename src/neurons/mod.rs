@@ -225,11 +225,44 @@ pub trait Kernel: Debug + Send + Sync + KernelClone {
     /// spike to `spikes` in increasing order.
     fn step(&self, now: u64, s: State<'_>, spikes: &mut Vec<u32>) -> Result<(), NotFinite>;
 
+    /// Its membrane step, for a kernel whose membrane is linear between spikes (a LIF with
+    /// delta synapses); `None` for others. A trainer differentiates this while `step` runs it.
+    fn linear(&self) -> Option<Linear> {
+        None
+    }
+
     /// Time derivatives (per ms) of v and of the phase plane's second variable at (v, y)
     /// under a constant current (pA), exactly as `step` integrates them; for a phase line
     /// the second is zero. `None` for models without a phase portrait.
     fn field(&self, _v: f64, _y: f64, _i_pa: f64) -> Option<(f64, f64)> {
         None
+    }
+}
+
+/// A membrane that is linear between spikes, as a LIF's with delta synapses: each step
+/// v ← v + (v∞ − v)·relax + jump with v∞ = v_rest + R·I_ext, then a spike where v ≥ v_thresh,
+/// after which v = v_reset. The kernel runs [`Linear::advance`] itself, so a trainer that
+/// differentiates it (∂v'/∂v = 1 − relax, ∂v'/∂jump = 1) takes the gradient of the very step
+/// the simulator takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Linear {
+    pub v_rest: f32,
+    /// 1 − e^(−dt/τm).
+    pub relax: f32,
+    /// Membrane resistance τm/C, mV/pA.
+    pub r_m: f32,
+    pub v_thresh: f32,
+    pub v_reset: f32,
+}
+
+impl Linear {
+    /// The potential after one step from `v` under current `i_ext` (pA) and input `jump`
+    /// (mV), before the threshold is looked at.
+    #[inline(always)]
+    pub fn advance(&self, v: f32, i_ext: f32, jump: f32) -> f32 {
+        // An increment, so that f32 keeps its precision when the change per step is small.
+        let v_inf = self.v_rest + self.r_m * i_ext;
+        v + (v_inf - v) * self.relax + jump
     }
 }
 

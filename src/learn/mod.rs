@@ -1,0 +1,183 @@
+//! Teaching spiking networks a task: training configurations ([`config`]) and the methods
+//! that learn from them, each on the same data, encoders and LIF kernel as the simulator.
+//!
+//! - [`surrogate`]: backpropagation through time with a surrogate gradient.
+//!
+//! A [`Trainer`] runs one epoch at a time, so that the command line and the window's
+//! background thread drive the same code; an epoch can be cancelled, and then the weights
+//! are those of the last completed epoch.
+
+pub mod config;
+pub mod surrogate;
+
+pub use config::{Method, TrainConfig};
+
+use crate::data::{Dataset, Split};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use serde::Serialize;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+use surrogate::{Adam, Network, Weights, dense};
+
+/// What one epoch did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EpochReport {
+    /// 1 for the first.
+    pub epoch: u64,
+    /// Mean training loss over the epoch's batches.
+    pub loss: f64,
+    /// Fraction of training samples the network answered right while it learned from them.
+    pub train_accuracy: f64,
+    /// Fraction of test samples answered right after the epoch.
+    pub test_accuracy: f64,
+    /// Wall time of training so far (evaluation included), s.
+    pub wall_s: f64,
+}
+
+/// Operations of one inference (see [`Trainer::cost`]).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Cost {
+    pub synaptic_events: f64,
+    pub neuron_updates: f64,
+    pub ann_macs: f64,
+}
+
+/// A training run in progress.
+pub struct Trainer {
+    pub config: TrainConfig,
+    data: Arc<Dataset>,
+    pub split: Split,
+    pub network: Network,
+    adam: Adam,
+    /// Epochs completed, with what each did.
+    pub history: Vec<EpochReport>,
+    /// Wall time spent training, s.
+    wall_s: f64,
+}
+
+/// Samples encoded and run together when only evaluating.
+const EVAL_BATCH: usize = 250;
+
+impl Trainer {
+    /// A fresh network for `config` (already checked when it was read).
+    pub fn new(config: TrainConfig) -> Result<Trainer, crate::data::DataError> {
+        let data = config.dataset()?;
+        let split = data.split_count(config.data.split_seed, config.data.test as usize);
+        let network = Network::new(&config, data.pixels_per_image());
+        let adam = Adam::new(config.surrogate().learning_rate, &network.weights);
+        Ok(Trainer { config, data, split, network, adam, history: Vec::new(), wall_s: 0.0 })
+    }
+
+    pub fn data(&self) -> &Dataset {
+        &self.data
+    }
+
+    /// The input spikes of sample `k`, the `draw`th time it is shown (rate coding draws anew
+    /// each time; latency coding is the same every time).
+    fn encode(&self, k: usize, draw: u64) -> Vec<crate::data::Spike> {
+        let x = self.data.intensities(k);
+        match self.config.data.encoding {
+            crate::model::Encoding::Latency => self.config.latency().encode(&x),
+            _ => {
+                let seed = self.config.seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (draw << 32) ^ k as u64;
+                self.config.rate().encode(&x, seed)
+            }
+        }
+    }
+
+    fn batch_input(&self, samples: &[usize], draw: u64) -> Vec<ndarray::Array2<f32>> {
+        let spikes: Vec<_> = samples.iter().map(|&k| self.encode(k, draw)).collect();
+        dense(&spikes, self.data.pixels_per_image(), self.config.data.steps as usize, self.config.dt_ms())
+    }
+
+    /// Trains one epoch over the training samples in a fresh order, then tests. `progress`
+    /// hears the fraction of the epoch done after each batch. When `cancel` is set the epoch
+    /// stops, the weights go back to what they were before it, and `None` is returned.
+    pub fn epoch(&mut self, cancel: &AtomicBool, progress: &mut dyn FnMut(f64)) -> Option<EpochReport> {
+        let started = Instant::now();
+        let epoch = self.history.len() as u64 + 1;
+        let before = (self.network.weights.clone(), self.adam.clone());
+        let mut order = self.split.train.clone();
+        order.shuffle(&mut rand_pcg::Pcg64::seed_from_u64(self.config.seed ^ (epoch << 20)));
+        let batch = self.config.surrogate().batch as usize;
+        let (mut loss, mut right, mut batches) = (0.0, 0, 0);
+        for (b, samples) in order.chunks(batch).enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                (self.network.weights, self.adam) = before;
+                return None;
+            }
+            let input = self.batch_input(samples, epoch);
+            let labels: Vec<usize> = samples.iter().map(|&k| self.data.label(k) as usize).collect();
+            let mut trace = surrogate::Trace::default();
+            let out = self.network.forward(&input, Some(&mut trace));
+            right += self.network.predict(&out).iter().zip(&labels).filter(|(p, y)| p == y).count();
+            let (l, dz) = self.network.loss(&out, &labels);
+            loss += l;
+            batches += 1;
+            let grad = self.network.backward(&input, &trace, &out, &dz);
+            self.adam.step(&mut self.network.weights, &grad);
+            progress(((b + 1) * batch).min(order.len()) as f64 / order.len() as f64);
+        }
+        let test_accuracy = self.accuracy(&self.split.test.clone());
+        self.wall_s += started.elapsed().as_secs_f64();
+        let report = EpochReport {
+            epoch,
+            loss: loss / f64::from(batches.max(1)),
+            train_accuracy: right as f64 / order.len().max(1) as f64,
+            test_accuracy,
+            wall_s: self.wall_s,
+        };
+        self.history.push(report.clone());
+        Some(report)
+    }
+
+    /// The predicted class of each sample (the test samples' input spikes are drawn the same
+    /// way every time).
+    pub fn predict(&self, samples: &[usize]) -> Vec<usize> {
+        samples
+            .chunks(EVAL_BATCH)
+            .flat_map(|chunk| {
+                let out = self.network.forward(&self.batch_input(chunk, 0), None);
+                self.network.predict(&out)
+            })
+            .collect()
+    }
+
+    /// What an inference costs, averaged over `samples`: synaptic events (each spike times
+    /// the neurons it reaches in the layer above), neuron updates (every neuron, every step),
+    /// and the multiply-accumulates of the ANN of the same shape (one per weight).
+    pub fn cost(&self, samples: &[usize]) -> Cost {
+        let w = &self.network.weights.0;
+        let mut events = 0.0;
+        for chunk in samples.chunks(EVAL_BATCH) {
+            let out = self.network.forward(&self.batch_input(chunk, 0), None);
+            events += w.iter().zip(&out.spikes).map(|(w, s)| s * w.ncols() as f64).sum::<f64>();
+        }
+        let n = samples.len().max(1) as f64;
+        let neurons: usize = w.iter().map(|w| w.ncols()).sum();
+        let steps = self.network.steps_for(self.config.data.steps as usize);
+        Cost {
+            synaptic_events: events / n,
+            neuron_updates: (neurons * steps) as f64,
+            ann_macs: w.iter().map(|w| w.len() as f64).sum(),
+        }
+    }
+
+    /// The fraction of `samples` answered right.
+    pub fn accuracy(&self, samples: &[usize]) -> f64 {
+        let right = self
+            .predict(samples)
+            .iter()
+            .zip(samples)
+            .filter(|&(p, &k)| *p == self.data.label(k) as usize)
+            .count();
+        right as f64 / samples.len().max(1) as f64
+    }
+
+    /// The trained weights.
+    pub fn weights(&self) -> &Weights {
+        &self.network.weights
+    }
+}

@@ -1,0 +1,107 @@
+//! Training from a configuration file: the shipped surrogate-gradient run learns the digits,
+//! is the same for the same seed, keeps its last whole epoch when cancelled, and a broken
+//! configuration is refused with the file, line and key.
+
+use spikelab::learn::{TrainConfig, Trainer};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+fn shipped(epochs: u64) -> TrainConfig {
+    let mut cfg = TrainConfig::load("digits_surrogate").expect("the shipped configuration");
+    cfg.epochs = epochs;
+    cfg
+}
+
+#[test]
+fn surrogate_gradients_teach_the_digits_the_same_way_for_the_same_seed() {
+    let keep_going = AtomicBool::new(false);
+    let run = |seed: u64| {
+        let mut cfg = shipped(12);
+        cfg.seed = seed;
+        let mut t = Trainer::new(cfg).expect("trainer");
+        assert_eq!((t.split.train.len(), t.split.test.len()), (1297, 500));
+        for _ in 0..12 {
+            t.epoch(&keep_going, &mut |_| {}).expect("not cancelled");
+        }
+        t
+    };
+    let a = run(1);
+    let first = &a.history[0];
+    // Ten classes: chance is 10 %. After one epoch it is well above; after twelve, above 90 %.
+    assert!(first.test_accuracy > 0.3, "after one epoch: {first:?}");
+    let last = a.history.last().expect("epochs");
+    assert!(last.test_accuracy > 0.9, "after twelve: {last:?}");
+    assert!(last.loss < first.loss / 3.0, "the loss falls: {} then {}", first.loss, last.loss);
+    // The same seed: the same weights, bit for bit, and the same numbers; another seed differs.
+    let b = run(1);
+    assert_eq!(a.weights(), b.weights());
+    let numbers = |t: &Trainer| {
+        t.history.iter().map(|r| (r.loss, r.train_accuracy, r.test_accuracy)).collect::<Vec<_>>()
+    };
+    assert_eq!(numbers(&a), numbers(&b));
+    assert_ne!(run(2).weights(), a.weights());
+    // The test samples are the same for every seed: the split has its own.
+    assert_eq!(run(2).split, a.split);
+}
+
+#[test]
+fn a_cancelled_epoch_leaves_the_last_completed_epochs_weights() {
+    let go = AtomicBool::new(false);
+    let mut t = Trainer::new(shipped(3)).expect("trainer");
+    t.epoch(&go, &mut |_| {}).expect("an epoch");
+    let after_one = t.weights().clone();
+    let stop = AtomicBool::new(false);
+    // Cancel halfway through the second epoch, as the window's Cancel button does.
+    let cancelled = t.epoch(&stop, &mut |done| {
+        if done > 0.5 {
+            stop.store(true, Ordering::Relaxed);
+        }
+    });
+    assert!(cancelled.is_none());
+    assert_eq!(t.weights(), &after_one);
+    assert_eq!(t.history.len(), 1);
+    // And training goes on from there as if the cancelled epoch had not been.
+    let mut fresh = Trainer::new(shipped(3)).expect("trainer");
+    fresh.epoch(&go, &mut |_| {}).expect("an epoch");
+    let r = fresh.epoch(&go, &mut |_| {}).expect("an epoch");
+    assert_eq!(t.epoch(&go, &mut |_| {}).expect("an epoch").test_accuracy, r.test_accuracy);
+    assert_eq!(t.weights(), fresh.weights());
+}
+
+#[test]
+fn a_broken_configuration_names_the_file_line_and_key() {
+    let text = spikelab::learn::config::BUILT_IN[0].1;
+    let err = |from: &str, to: &str| {
+        assert!(text.contains(from), "{from}");
+        TrainConfig::from_toml(&text.replace(from, to), "mine.toml").expect_err("refused").to_string()
+    };
+    let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).expect("a line") + 1;
+    let lr = line_of("learning_rate");
+    assert_eq!(
+        err("learning_rate = 2e-3", "learning_rate = nan"),
+        format!(
+            "mine.toml:{lr}: surrogate.learning_rate: the learning rate must be a positive number, got NaN"
+        )
+    );
+    let method = line_of("method");
+    let e = err("method = \"surrogate\"", "method = \"magic\"");
+    assert!(
+        e.starts_with(&format!("mine.toml:{method}: method: "))
+            && e.contains("\"magic\"")
+            && e.contains("surrogate"),
+        "{e}"
+    );
+    let layers = line_of("layers");
+    assert_eq!(
+        err("layers = [100, 10]", "layers = [100, 8]"),
+        format!(
+            "mine.toml:{layers}: network.layers: the last layer is the output, one neuron a class: 8×8 digits (UCI) has labels 0 to 9, so it needs 10 neurons, not 8"
+        )
+    );
+    let test = line_of("test");
+    assert_eq!(
+        err("test = 500", "test = 1797"),
+        format!("mine.toml:{test}: data.test: 8×8 digits (UCI) has 1797 samples: test on 1 to 1796 of them")
+    );
+    let e = err("slope = 25", "slope = 25\nmomentum = 0.9");
+    assert!(e.contains("momentum is not a key here"), "{e}");
+}
