@@ -91,6 +91,10 @@ enum Command {
         /// Print one JSON object instead of a line an epoch.
         #[arg(long)]
         json: bool,
+        /// Save the trained network as a model file (its weights as .npy files beside it),
+        /// which the workbench opens and runs.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// List the presets built into SpikeLab.
     Presets,
@@ -102,7 +106,9 @@ fn main() {
         Some(Command::Run { file, duration, seed, spikes, json, threads, force }) => {
             run(&file, duration.as_deref(), seed, spikes.as_deref(), json, threads, force)
         }
-        Some(Command::Train { config, epochs, seed, json }) => train(&config, epochs, seed, json),
+        Some(Command::Train { config, epochs, seed, json, out }) => {
+            train(&config, epochs, seed, json, out.as_deref())
+        }
         Some(Command::Presets) => {
             for (name, text) in presets::PRESETS {
                 let title = text.lines().next().unwrap_or_default();
@@ -360,7 +366,13 @@ fn print_summary(model: &Model, net: &Network, reports: &[PopulationReport], wal
 
 /// `spikelab train`: epochs one after another, each reported as it ends; Ctrl+C stops after
 /// the batch running, keeping the last completed epoch's weights.
-fn train(config: &str, epochs: Option<u64>, seed: Option<u64>, json: bool) -> anyhow::Result<()> {
+fn train(
+    config: &str,
+    epochs: Option<u64>,
+    seed: Option<u64>,
+    json: bool,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
     use spikelab::learn::{TrainConfig, Trainer};
     let mut cfg = TrainConfig::load(config)?;
     if let Some(n) = epochs {
@@ -401,6 +413,12 @@ fn train(config: &str, epochs: Option<u64>, seed: Option<u64>, json: bool) -> an
                 100.0 * r.test_accuracy,
                 r.wall_s
             );
+        }
+    }
+    if let Some(path) = out {
+        trainer.save_model(path)?;
+        if !json {
+            println!("saved {} (open it: spikelab {})", path.display(), path.display());
         }
     }
     let test = trainer.split.test.clone();

@@ -233,3 +233,50 @@ amplitude = "1000000 pA"
     let out = spikelab(&["run", "cuba", "--duration", "200ms"]);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
 }
+
+#[test]
+fn spikelab_train_prints_its_epochs_as_one_json_object_the_same_for_the_same_seed() {
+    let train = |seed: &str| {
+        let out = spikelab(&["train", "digits_surrogate", "--epochs", "3", "--seed", seed, "--json"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is one JSON object");
+        v
+    };
+    let a = train("4");
+    assert_eq!(a["method"], "surrogate");
+    let epochs = a["epochs"].as_array().expect("epochs");
+    assert_eq!(epochs.len(), 3);
+    for (k, e) in epochs.iter().enumerate() {
+        assert_eq!(e["epoch"].as_u64(), Some(k as u64 + 1));
+        for key in ["loss", "train_accuracy", "test_accuracy", "wall_s"] {
+            assert!(e[key].as_f64().is_some(), "{key} in {e}");
+        }
+    }
+    assert_eq!(a["test_accuracy"], epochs[2]["test_accuracy"]);
+    // 64·100 + 100·10 weights: one multiply-accumulate each.
+    assert_eq!(a["ann_macs_per_inference"].as_f64(), Some(7400.0));
+    assert!(a["synaptic_events_per_inference"].as_f64().is_some_and(|e| e > 0.0));
+    // The same seed, the same numbers (all but the wall time).
+    let b = train("4");
+    let strip = |v: &serde_json::Value| {
+        v["epochs"]
+            .as_array()
+            .expect("epochs")
+            .iter()
+            .map(|e| (e["loss"].clone(), e["test_accuracy"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&a), strip(&b));
+    // A broken file is refused with its line and key.
+    let path = temp("bad-train.toml");
+    let text = spikelab::learn::config::BUILT_IN[0].1.replace("steps = 25", "steps = 0");
+    std::fs::write(&path, text).expect("written");
+    let out = spikelab(&["train", path.to_str().expect("utf-8")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad-train.toml:") && err.contains("data.steps: a sample is shown for 1 to"),
+        "{err}"
+    );
+    let _ = std::fs::remove_file(path);
+}

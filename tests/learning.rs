@@ -105,3 +105,56 @@ fn a_broken_configuration_names_the_file_line_and_key() {
     let e = err("slope = 25", "slope = 25\nmomentum = 0.9");
     assert!(e.contains("momentum is not a key here"), "{e}");
 }
+
+#[test]
+fn a_trained_network_saved_as_a_model_fires_in_the_simulator_exactly_as_in_the_trainer() {
+    use spikelab::model::Model;
+    use spikelab::sim::Network;
+    let go = AtomicBool::new(false);
+    let mut t = Trainer::new(shipped(3)).expect("trainer");
+    for _ in 0..3 {
+        t.epoch(&go, &mut |_| {}).expect("an epoch");
+    }
+    let dir = std::env::temp_dir().join(format!("spikelab-trained-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("digits.toml");
+    t.save_model(&path).expect("saved and read back");
+    // The file names its weights relative to itself: it opens from anywhere, and moved.
+    let text = std::fs::read_to_string(&path).expect("written");
+    assert!(
+        text.contains("weights = \"digits.w1.npy\"") && text.contains("weights = \"digits.w2.npy\""),
+        "{text}"
+    );
+    let moved = dir.join("moved");
+    std::fs::create_dir_all(&moved).expect("dir");
+    for f in ["digits.toml", "digits.w1.npy", "digits.w2.npy"] {
+        std::fs::rename(dir.join(f), moved.join(f)).expect("moved");
+    }
+    let model = Model::load(&moved.join("digits.toml")).expect("opens where it was moved to");
+    let names: Vec<&str> = model.populations.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["pixels", "hidden1", "output"]);
+    // The first sample, run by the engine: its relayed input spikes, fed to the trainer's
+    // network, give every layer's spikes at the same steps.
+    let mut net = Network::build(&model).expect("builds");
+    let steps = 25 + 1 + 2 + 1;
+    net.run_for(steps as f64).expect("runs");
+    let by_layer = |pop: u32| {
+        let mut out = vec![Vec::new(); steps];
+        for s in net.spikes().retained().iter().filter(|s| s.pop == pop && (s.step as usize) < steps) {
+            out[s.step as usize].push(s.neuron);
+        }
+        out
+    };
+    let relayed = by_layer(0);
+    assert!(relayed.iter().map(Vec::len).sum::<usize>() > 100, "the digit's spikes are relayed");
+    let input = t.network.input_of(&relayed[..26]);
+    let activity = t.network.activity(&input);
+    for layer in 1..=2 {
+        let engine = by_layer(layer as u32);
+        let trainer = &activity.spikes[layer];
+        let n = trainer.len().min(steps);
+        assert_eq!(&engine[..n], &trainer[..n], "layer {layer}, step by step");
+        assert!(trainer.iter().map(Vec::len).sum::<usize>() > 0, "layer {layer} fires");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

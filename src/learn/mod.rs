@@ -19,6 +19,7 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+pub use surrogate::Activity;
 use surrogate::{Adam, Network, Weights, dense};
 
 /// What one epoch did.
@@ -174,6 +175,105 @@ impl Trainer {
             .filter(|&(p, &k)| *p == self.data.label(k) as usize)
             .count();
         right as f64 / samples.len().max(1) as f64
+    }
+
+    /// Saves the network as a SpikeLab model at `path` (TOML), its weights as `.npy` files
+    /// beside it (`<stem>.w1.npy`, …, pre × post, mV), and reads it back as the workbench
+    /// would. The input population relays the dataset input's spikes one step later, as the
+    /// trainer's input layer is fed; each layer is two projections reading one matrix, the
+    /// positive weights excitatory and the negative inhibitory; a spike reaches the next layer
+    /// one step later. Samples are shown for the trained number of steps, then 5 τm of
+    /// silence so that the potentials return (almost) to rest before the next.
+    pub fn save_model(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<crate::model::Model, crate::model::ModelError> {
+        let write_error = |cause| crate::model::ModelError::Write { path: path.to_path_buf(), cause };
+        let stem = path.file_stem().map_or("trained".into(), |s| s.to_string_lossy().into_owned());
+        let folder = path.parent().unwrap_or(std::path::Path::new(""));
+        let cfg = &self.config;
+        let dt = cfg.dt_ms();
+        let theta = cfg.network.threshold.canonical();
+        let n_layers = self.network.weights.0.len();
+        let name_of = |l: usize| {
+            if l == 0 {
+                "pixels".to_string()
+            } else if l == n_layers {
+                "output".into()
+            } else {
+                format!("hidden{l}")
+            }
+        };
+        let lif = format!(
+            "model = \"lif\"\nsynapse = \"delta\"\n\n[populations.params]\ntau_m = \"{}\"\nv_rest = \"0 mV\"\nv_reset = \"0 mV\"\nv_thresh = \"{theta} mV\"\nt_ref = \"0 ms\"\n",
+            cfg.network.tau_m
+        );
+        let present = cfg.data.steps as f64 * dt;
+        let gap = (5.0 * cfg.network.tau_m.canonical() / dt).ceil() * dt;
+        let mut text = format!(
+            "name = \"{} (trained)\"\ndescription = \"\"\"\nTrained by SpikeLab ({}, {} epochs, test accuracy {:.1}%). The input relays the {} spikes of each\nsample; the output neuron that fires most names the class.\"\"\"\n\n[simulation]\ndt = \"{dt} ms\"\nduration = \"{} ms\"\nseed = {}\n",
+            cfg.name.replace('"', "'"),
+            cfg.method.key(),
+            self.history.len(),
+            100.0 * self.history.last().map_or(0.0, |r| r.test_accuracy),
+            cfg.data.encoding.key(),
+            10.0 * (present + gap),
+            cfg.seed
+        );
+        let sizes: Vec<usize> = std::iter::once(self.data.pixels_per_image())
+            .chain(self.network.weights.0.iter().map(|w| w.ncols()))
+            .collect();
+        for (l, n) in sizes.iter().enumerate() {
+            text += &format!("\n[[populations]]\nname = \"{}\"\nsize = {n}\n{lif}", name_of(l));
+        }
+        for (l, w) in self.network.weights.0.iter().enumerate() {
+            let file = format!("{stem}.w{}.npy", l + 1);
+            ndarray_npy::write_npy(folder.join(&file), w).map_err(|e| match e {
+                ndarray_npy::WriteNpyError::Io(e) => write_error(e),
+                other => write_error(std::io::Error::other(other.to_string())),
+            })?;
+            for receptor in ["excitatory", "inhibitory"] {
+                text += &format!(
+                    "\n[[projections]]\nname = \"{pre}->{post} {}\"\npre = \"{pre}\"\npost = \"{post}\"\nreceptor = \"{receptor}\"\nconnect = {{ rule = \"matrix\", weights = \"{file}\" }}\nweight = \"1 mV\"\ndelay = \"{dt} ms\"\n",
+                    if receptor == "excitatory" { "w>0" } else { "w<0" },
+                    pre = name_of(l),
+                    post = name_of(l + 1)
+                );
+            }
+        }
+        let encoding = match cfg.data.encoding {
+            crate::model::Encoding::Latency => {
+                let e = cfg.latency();
+                format!(
+                    "encoding = \"latency\"\nlatency_tau = \"{} ms\"\nthreshold = {}\n",
+                    e.tau_ms, e.threshold
+                )
+            }
+            _ => format!("encoding = \"rate\"\nmax_rate = \"{} Hz\"\n", cfg.rate().max_rate_hz),
+        };
+        let dataset = match &cfg.data.labels {
+            Some(l) => format!("dataset = \"{}\"\nlabels = \"{l}\"\n", cfg.data.dataset),
+            None => format!("dataset = \"{}\"\n", cfg.data.dataset),
+        };
+        text += &format!(
+            "\n[[inputs]]\nname = \"data\"\nkind = \"dataset\"\ntarget = \"pixels\"\n{dataset}{encoding}weight = \"{} mV\"\npresent = \"{present} ms\"\ngap = \"{gap} ms\"\norder = \"in_order\"\n",
+            2.0 * theta
+        );
+        std::fs::write(path, text).map_err(write_error)?;
+        crate::model::Model::load(path)
+    }
+
+    /// What the network does with one sample, step by step: the spikes of the input and of
+    /// every layer, and the output neurons' potentials.
+    pub fn activity(&self, k: usize) -> Activity {
+        let spikes = self.encode(k, 0);
+        let input = dense(
+            &[spikes],
+            self.data.pixels_per_image(),
+            self.config.data.steps as usize,
+            self.config.dt_ms(),
+        );
+        self.network.activity(&input)
     }
 
     /// The trained weights.

@@ -89,6 +89,18 @@ pub(crate) struct Output {
     pub spikes: Vec<f64>,
 }
 
+/// One sample's run: per step, the neurons that fired in the input and in each layer, and
+/// the output layer's potentials before the threshold (mV).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Activity {
+    /// `spikes[layer][step]`, layer 0 the input.
+    pub spikes: Vec<Vec<Vec<u32>>>,
+    /// `output_u[step][neuron]`.
+    pub output_u: Vec<Vec<f32>>,
+    /// Output spikes per neuron.
+    pub counts: Vec<u32>,
+}
+
 /// LIF layers with the kernel the simulator runs, and how they learn.
 #[derive(Clone, Debug)]
 pub struct Network {
@@ -188,6 +200,7 @@ impl Network {
             tr.s = vec![Vec::with_capacity(steps); self.layers.len()];
         }
         let zeros: Vec<Vec<f32>> = v.iter().map(|v| vec![0.0; v.len()]).collect();
+        let split: Vec<(Array2<f32>, Array2<f32>)> = self.weights.0.iter().map(split_by_sign).collect();
         let mut spiked = Vec::new();
         for t in 0..steps {
             let mut now: Vec<Array2<f32>> = Vec::with_capacity(self.layers.len());
@@ -195,15 +208,18 @@ impl Network {
                 // What arrives now: the spikes below of the step before.
                 let below =
                     if l == 0 { (t >= 1).then(|| input.get(t - 1)).flatten() } else { Some(&last[l - 1]) };
-                let mut jump = match below {
-                    Some(s) => s.dot(&self.weights.0[l]),
-                    None => Array2::zeros(v[l].raw_dim()),
+                let (mut exc, mut inh) = match below {
+                    Some(s) => deliver(s, &split[l]),
+                    None => (Array2::zeros(v[l].raw_dim()), Array2::zeros(v[l].raw_dim())),
                 };
                 let linear = layer.linear;
-                let u = Zip::from(&v[l]).and(&jump).map_collect(|&v, &j| linear.advance(v, 0.0, j));
+                let u = Zip::from(&v[l])
+                    .and(&exc)
+                    .and(&inh)
+                    .map_collect(|&v, &e, &i| linear.advance(v, 0.0, e - i));
                 let vl = v[l].as_slice_mut().expect("contiguous");
-                let ring = jump.as_slice_mut().expect("contiguous");
-                let mut zero_inh = zeros[l].clone();
+                let ring_exc = exc.as_slice_mut().expect("contiguous");
+                let ring_inh = inh.as_slice_mut().expect("contiguous");
                 spiked.clear();
                 let state = State {
                     size: vl.len(),
@@ -211,8 +227,8 @@ impl Network {
                     own: &mut [],
                     exc: &mut [],
                     inh: &mut [],
-                    ring_exc: ring,
-                    ring_inh: &mut zero_inh,
+                    ring_exc,
+                    ring_inh,
                     i_ext: &zeros[l],
                     until: &mut until[l],
                     rng: None,
@@ -242,6 +258,40 @@ impl Network {
             last = now;
         }
         out
+    }
+
+    /// One sample's [`Activity`]; `input[t]` is its input spikes at step t (1 × inputs).
+    pub fn activity(&self, input: &[Array2<f32>]) -> Activity {
+        let mut trace = Trace::default();
+        let out = self.forward(input, Some(&mut trace));
+        let fired = |s: &Array2<f32>| {
+            s.iter().enumerate().filter(|&(_, &x)| x != 0.0).map(|(i, _)| i as u32).collect()
+        };
+        let mut spikes = vec![input.iter().map(fired).collect::<Vec<Vec<u32>>>()];
+        spikes.extend(trace.s.iter().map(|layer| layer.iter().map(fired).collect()));
+        Activity {
+            spikes,
+            output_u: trace
+                .u
+                .last()
+                .map_or(Vec::new(), |u| u.iter().map(|u| u.iter().copied().collect()).collect()),
+            counts: out.counts.iter().map(|&c| c as u32).collect(),
+        }
+    }
+
+    /// Input spikes given as lists of neurons per step, as dense steps of one sample.
+    pub fn input_of(&self, steps: &[Vec<u32>]) -> Vec<Array2<f32>> {
+        let inputs = self.weights.0.first().map_or(0, |w| w.nrows());
+        steps
+            .iter()
+            .map(|fired| {
+                let mut a = Array2::zeros((1, inputs));
+                for &i in fired {
+                    a[[0, i as usize]] = 1.0;
+                }
+                a
+            })
+            .collect()
     }
 
     /// The logits the loss and the prediction are taken on: spike counts or membrane peaks.
@@ -346,6 +396,30 @@ impl Network {
     pub fn dt_ms(&self) -> f64 {
         self.dt_ms
     }
+}
+
+/// A signed weight matrix as the engine holds it: the positive entries (an excitatory
+/// projection) and the negative entries' magnitudes (an inhibitory one).
+pub fn split_by_sign(w: &Array2<f32>) -> (Array2<f32>, Array2<f32>) {
+    (w.mapv(|x| x.max(0.0)), w.mapv(|x| (-x).max(0.0)))
+}
+
+/// The input spikes `s` (batch × pre, 0 or 1) make to the layer above, added as the engine
+/// adds them: for each sample, the rows of the spiking neurons in increasing order, onto the
+/// excitatory and inhibitory inputs apart, in f32. (A matrix product would add them in
+/// another order, and round differently.)
+fn deliver(s: &Array2<f32>, (exc_w, inh_w): &(Array2<f32>, Array2<f32>)) -> (Array2<f32>, Array2<f32>) {
+    let (batch, post) = (s.nrows(), exc_w.ncols());
+    let mut exc = Array2::zeros((batch, post));
+    let mut inh = Array2::zeros((batch, post));
+    for b in 0..batch {
+        let (mut e, mut h) = (exc.row_mut(b), inh.row_mut(b));
+        for (i, _) in s.row(b).iter().enumerate().filter(|&(_, &x)| x != 0.0) {
+            e += &exc_w.row(i);
+            h += &inh_w.row(i);
+        }
+    }
+    (exc, inh)
 }
 
 /// Adam (Kingma & Ba 2015) with β₁ = 0.9, β₂ = 0.999, ε = 1e-8.

@@ -40,7 +40,7 @@ impl Model {
         source_name: &str,
         memory_limit: u64,
     ) -> Result<Model, ModelError> {
-        Ok(read(text, source_name, memory_limit, true)?.model)
+        Ok(read(text, source_name, memory_limit, true, None)?.model)
     }
 
     /// As [`Model::from_toml`], also returning the model's [warnings](Model::warnings) with the
@@ -49,7 +49,7 @@ impl Model {
         text: &str,
         source_name: &str,
     ) -> Result<(Model, Vec<Problem>), ModelError> {
-        let read = read(text, source_name, MEMORY_LIMIT_BYTES, true)?;
+        let read = read(text, source_name, MEMORY_LIMIT_BYTES, true, None)?;
         let mut warnings = read.model.warnings();
         read.locate(&mut warnings);
         Ok((read.model, warnings))
@@ -69,14 +69,13 @@ impl Model {
         source_name: &str,
         memory_limit: u64,
     ) -> Result<Model, ModelError> {
-        Ok(read(text, source_name, memory_limit, false)?.model)
+        Ok(read(text, source_name, memory_limit, false, None)?.model)
     }
 
-    /// Reads, parses and validates a model file.
+    /// Reads, parses and validates a model file. The data files it names (datasets, event
+    /// files, weight matrices) are found from the file's folder when their paths are relative.
     pub fn load(path: &Path) -> Result<Model, ModelError> {
-        let bytes =
-            std::fs::read(path).map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
-        Model::from_toml_bytes(&bytes, &path.display().to_string())
+        Ok(Model::load_with_warnings(path)?.0)
     }
 
     /// As [`Model::load`], also returning the model's [warnings](Model::warnings) with their lines.
@@ -84,7 +83,11 @@ impl Model {
         let bytes =
             std::fs::read(path).map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
         let name = path.display().to_string();
-        Model::from_toml_with_warnings(utf8(&bytes, &name)?, &name)
+        let folder = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
+        let read = read(utf8(&bytes, &name)?, &name, MEMORY_LIMIT_BYTES, true, folder)?;
+        let mut warnings = read.model.warnings();
+        read.locate(&mut warnings);
+        Ok((read.model, warnings))
     }
 
     /// Checks a model built in code or edited in the GUI; problems carry key paths, not lines.
@@ -171,6 +174,7 @@ impl Model {
                     p: p.connect.p,
                     indegree: p.connect.indegree,
                     synapses: Vec::new(),
+                    weights: p.connect.weights.clone(),
                 },
                 weight: p.weight,
                 delay: p.delay,
@@ -192,10 +196,47 @@ impl Model {
         }
     }
 
-    /// Writes the model to a file.
+    /// Writes the model to a file. Data files in the file's folder (or below it) are named
+    /// relative to it, so that the folder can be moved or shared whole.
     pub fn save(&self, path: &Path) -> Result<(), ModelError> {
-        std::fs::write(path, self.to_toml())
+        let mut m = self.clone();
+        if let Some(folder) = path
+            .parent()
+            .and_then(|p| std::path::absolute(if p.as_os_str().is_empty() { Path::new(".") } else { p }).ok())
+        {
+            for file in m.data_files_mut() {
+                if let Ok(rest) = std::path::absolute(Path::new(file.as_str()))
+                    .map(|a| a.strip_prefix(&folder).map(Path::to_path_buf))
+                    && let Ok(rest) = rest
+                {
+                    *file = rest.to_string_lossy().into_owned();
+                }
+            }
+        }
+        std::fs::write(path, m.to_toml())
             .map_err(|cause| ModelError::Write { path: path.to_path_buf(), cause })
+    }
+
+    /// The paths of the data files it reads: datasets and their labels, event files, weight
+    /// matrices.
+    pub fn data_files_mut(&mut self) -> Vec<&mut String> {
+        let mut out = Vec::new();
+        for input in &mut self.inputs {
+            match &mut input.stimulus {
+                super::Stimulus::Dataset { dataset, labels, .. } => {
+                    if dataset != "digits" {
+                        out.push(dataset);
+                    }
+                    out.extend(labels.as_mut());
+                }
+                super::Stimulus::Events { file, .. } => out.push(file),
+                _ => {}
+            }
+        }
+        for p in &mut self.projections {
+            out.extend(p.connect.weights.as_mut());
+        }
+        out
     }
 }
 
@@ -253,6 +294,7 @@ fn read<'t>(
     source_name: &str,
     memory_limit: u64,
     compact: bool,
+    folder: Option<&Path>,
 ) -> Result<Read<'t>, ModelError> {
     let invalid = |problems| ModelError::Invalid { source_name: source_name.to_string(), problems };
     let max_synapses = (memory_limit / EXPLICIT_SYNAPSE_BYTES).min(usize::MAX as u64) as usize;
@@ -296,7 +338,7 @@ fn read<'t>(
             .and_then(|(_, path)| projection_of_synapse_list(path));
         match owner {
             Some(k) => owners.push(k),
-            None => return read(text, source_name, memory_limit, false),
+            None => return read(text, source_name, memory_limit, false, folder),
         }
     }
     let mut found = walker.found;
@@ -339,6 +381,14 @@ fn read<'t>(
         }
     }
 
+    // Relative data paths are the model file's folder's.
+    if let Some(folder) = folder {
+        for file in model.data_files_mut() {
+            if Path::new(file.as_str()).is_relative() {
+                *file = folder.join(file.as_str()).to_string_lossy().into_owned();
+            }
+        }
+    }
     let read = Read { model, text, parsed, lean };
     let mut problems = validate(&read.model, memory_limit);
     if problems.is_empty() {

@@ -304,6 +304,11 @@ pub enum Rule {
     FixedIndegree,
     /// The list in `synapses`.
     Explicit,
+    /// A weight matrix (pre × post) in the `.npy` file `weights`: each entry times the
+    /// projection's `weight` is a synapse; an excitatory projection takes the positive
+    /// entries, an inhibitory one the negative entries' magnitudes, and zeros are no synapse.
+    /// A trained network's signed weights are two projections reading one file.
+    Matrix,
 }
 
 /// A connection rule and the settings it needs.
@@ -317,6 +322,36 @@ pub struct Connect {
     pub indegree: Option<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub synapses: Vec<ExplicitSynapse>,
+    /// The `.npy` weight matrix of rule `matrix`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
+}
+
+impl Connect {
+    /// Rule `matrix`'s weights, (pre, post) row-major, read and kept while the file stays the
+    /// same; `None` for other rules. The error names the file.
+    pub fn matrix(&self) -> Option<Result<std::sync::Arc<ndarray::Array2<f64>>, crate::data::DataError>> {
+        let file = self.weights.as_deref().filter(|_| self.rule == Rule::Matrix)?;
+        let path = std::path::Path::new(file);
+        Some(crate::data::cached(&format!("matrix {file}"), &[path], || {
+            let (shape, values) = crate::data::read_npy(path)?;
+            let why = |why: String| crate::data::DataError::File { file: path.into(), why };
+            let [rows, cols] = shape[..] else {
+                return Err(why(format!(
+                    "has shape {shape:?}: a weight matrix is (pre neurons, post neurons)"
+                )));
+            };
+            if let Some(k) = values.iter().position(|v| !v.is_finite()) {
+                return Err(why(format!(
+                    "entry ({}, {}) is {}: weights must be finite",
+                    k / cols.max(1),
+                    k % cols.max(1),
+                    values[k]
+                )));
+            }
+            ndarray::Array2::from_shape_vec((rows, cols), values).map_err(|e| why(e.to_string()))
+        }))
+    }
 }
 
 /// One synapse of an explicit list; weight and delay default to the projection's.

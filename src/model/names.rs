@@ -47,6 +47,7 @@ impl Rule {
             Rule::FixedProbability => "fixed_probability",
             Rule::FixedIndegree => "fixed_indegree",
             Rule::Explicit => "explicit",
+            Rule::Matrix => "matrix",
         }
     }
 
@@ -57,6 +58,7 @@ impl Rule {
             Rule::FixedProbability => "fixed probability",
             Rule::FixedIndegree => "fixed in-degree",
             Rule::Explicit => "explicit list",
+            Rule::Matrix => "weight matrix (.npy)",
         }
     }
 }
@@ -190,7 +192,7 @@ mod tests {
                 Some(kind.key())
             );
         }
-        for rule in Rule::CHOOSABLE.into_iter().chain([Rule::Explicit]) {
+        for rule in Rule::CHOOSABLE.into_iter().chain([Rule::Explicit, Rule::Matrix]) {
             assert_eq!(
                 written(toml::Value::try_from(rule).expect("serialises")).as_deref(),
                 Some(rule.key())

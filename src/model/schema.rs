@@ -106,7 +106,14 @@ pub(crate) const RECEPTORS: Names =
     Names { what: "receptor", options: Options::Fixed(&["excitatory", "inhibitory"]) };
 pub(crate) const RULES: Names = Names {
     what: "connection rule",
-    options: Options::Fixed(&["all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "explicit"]),
+    options: Options::Fixed(&[
+        "all_to_all",
+        "one_to_one",
+        "fixed_probability",
+        "fixed_indegree",
+        "explicit",
+        "matrix",
+    ]),
 };
 pub(crate) const STDP_RULES: Names =
     Names { what: "STDP rule", options: Options::Fixed(&["additive", "multiplicative"]) };
@@ -166,6 +173,7 @@ pub(crate) const CONNECT: Schema = Schema {
             "synapses = [{ pre = 0, post = 1 }]",
         )
         .each("a synapse"),
+        f("weights", Text, "the .npy weight matrix (pre × post) of rule \"matrix\"", "weights = \"w.npy\""),
     ],
 };
 

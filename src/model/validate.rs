@@ -71,6 +71,8 @@ pub(crate) fn expected_synapses(model: &Model, proj: &Projection) -> f64 {
         Rule::FixedProbability => n_pre * n_post * proj.connect.p.unwrap_or(0.0).clamp(0.0, 1.0),
         Rule::FixedIndegree => proj.connect.indegree.unwrap_or(0) as f64 * n_post,
         Rule::Explicit => proj.connect.synapses.len() as f64,
+        // At most every pair; the matrix's zeros and other sign make fewer.
+        Rule::Matrix => n_pre * n_post,
     }
 }
 
@@ -514,9 +516,39 @@ fn check_connect(c: &mut Checker, at: &str, proj: &Projection, pre: &Population,
     if !conn.synapses.is_empty() && !uses(Rule::Explicit) {
         c.add(format!("{key}.synapses"), "a synapse list is only used by rule \"explicit\"");
     }
+    if conn.weights.is_some() && !uses(Rule::Matrix) {
+        c.add(format!("{key}.weights"), "a weight matrix is only used by rule \"matrix\"");
+    }
     let same = proj.pre == proj.post;
     match conn.rule {
         Rule::AllToAll => {}
+        Rule::Matrix => match conn.matrix() {
+            None => c.add(
+                format!("{key}.weights"),
+                "rule \"matrix\" needs weights, the .npy of the weight matrix",
+            ),
+            Some(Err(e)) => c.add(format!("{key}.weights"), e.to_string()),
+            Some(Ok(m)) if m.dim() != (pre.size as usize, post.size as usize) => c.add(
+                format!("{key}.weights"),
+                format!(
+                    "the matrix is {} × {}, but {} → {} needs {} × {} (pre × post)",
+                    m.nrows(),
+                    m.ncols(),
+                    pre.name,
+                    post.name,
+                    pre.size,
+                    post.size
+                ),
+            ),
+            Some(Ok(m)) => {
+                if same && !proj.autapses && (0..m.nrows().min(m.ncols())).any(|i| m[[i, i]] != 0.0) {
+                    c.add(
+                        format!("{key}.weights"),
+                        "the diagonal connects neurons to themselves: set autapses = true or make it 0",
+                    );
+                }
+            }
+        },
         Rule::OneToOne => {
             if pre.size != post.size {
                 c.add(

@@ -52,7 +52,13 @@ pub fn split_into_neurons(model: &Model) -> Result<Model, String> {
                 autapses: from == to,
                 pre: from,
                 post: to,
-                connect: Connect { rule: Rule::AllToAll, p: None, indegree: None, synapses: Vec::new() },
+                connect: Connect {
+                    rule: Rule::AllToAll,
+                    p: None,
+                    indegree: None,
+                    synapses: Vec::new(),
+                    weights: None,
+                },
                 weight: Dist::Constant(Quantity::new(weight as f64, unit)),
                 ..proj.clone()
             });

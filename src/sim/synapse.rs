@@ -315,6 +315,20 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
             }
             (row_start, target, Vec::new())
         }
+        Rule::Matrix => {
+            let m = conn.matrix().and_then(Result::ok).unwrap_or_default();
+            let excitatory = spec.receptor == crate::model::Receptor::Excitatory;
+            let take = |w: f64| if excitatory { w > 0.0 } else { w < 0.0 };
+            rows_from(n_pre, |i, out| {
+                if i < m.nrows() {
+                    out.extend(
+                        (0..m.ncols().min(n_post))
+                            .filter(|&j| take(m[[i, j]]) && !(skip_self && j == i))
+                            .map(|j| j as u32),
+                    );
+                }
+            })
+        }
         Rule::Explicit => {
             let mut order: Vec<usize> = (0..conn.synapses.len()).collect();
             order.sort_by_key(|&k| (conn.synapses[k].pre, conn.synapses[k].post));
@@ -351,6 +365,15 @@ pub(crate) fn build_projection(model: &Model, spec: &ProjSpec, dt: f64) -> Proje
             (0..target.len()).map(|_| to_steps(draw(delay_dist, &mut delay_rng, true))).collect(),
         ),
     };
+    // A matrix's synapses: |entry| × the weight (a constant scale).
+    if let Some(Ok(m)) = conn.matrix() {
+        let scale = draw(weight_dist, &mut rng, true);
+        for i in 0..n_pre.min(m.nrows()) {
+            for pos in row_start[i]..row_start[i + 1] {
+                weight[pos] = (m[[i, target[pos] as usize]].abs() * scale) as f32;
+            }
+        }
+    }
     for (pos, &k) in explicit.iter().enumerate() {
         let s = &conn.synapses[k];
         if let Some(w) = s.weight {

@@ -426,6 +426,7 @@ fn projection_text(q: &crate::model::Projection) -> String {
         Rule::FixedProbability => format!("p {}", q.connect.p.unwrap_or(0.0)),
         Rule::FixedIndegree => format!("k {}", q.connect.indegree.unwrap_or(0)),
         Rule::Explicit => format!("{} syn", q.connect.synapses.len()),
+        Rule::Matrix => "matrix".to_string(),
     };
     let plastic = if q.stdp.is_some() {
         " STDP"
