@@ -1662,3 +1662,39 @@ fn choosing_a_users_npy_images_and_labels_in_the_inspector_shows_them_in_the_enc
     assert!(matches!(&h.state().model().inputs[0].stimulus,
         spikelab::model::Stimulus::Dataset { dataset, .. } if dataset.ends_with("bars.npy")));
 }
+
+#[test]
+fn training_in_the_window_beats_chance_in_one_epoch_pauses_cancels_and_opens_the_trained_network() {
+    use spikelab::app::views::TrainingView;
+    let mut h = app_on("digits_rate.toml");
+    open_view(&mut h, "Training");
+    h.get_by_label("▶ Train").click();
+    let reports = |app: &SpikeLabApp| app.views().of::<TrainingView>().expect("the view").reports().to_vec();
+    wait_until(&mut h, "the first epoch ends", |app| !reports(app).is_empty());
+    let first = reports(h.state())[0].clone();
+    // Ten classes: chance is 10 %.
+    assert!(first.test_accuracy > 0.2, "after one epoch: {first:?}");
+    h.get_by_label("⏸ Pause").click();
+    h.step();
+    let paused_at = reports(h.state()).len();
+    // An epoch takes a tenth of a second; paused, none ends.
+    frames(&mut h, 600);
+    assert!(
+        reports(h.state()).len() <= paused_at + 1,
+        "paused: {} epochs after {paused_at}",
+        reports(h.state()).len()
+    );
+    let held = reports(h.state()).len();
+    frames(&mut h, 300);
+    assert_eq!(reports(h.state()).len(), held, "no epoch ends while paused");
+    h.get_by_label("Cancel").click();
+    wait_until(&mut h, "training stops", |app| {
+        !app.views().of::<TrainingView>().expect("the view").running()
+    });
+    h.get_by_label("Open the trained network").click();
+    wait_until(&mut h, "the trained network opens", |app| app.model().name.ends_with("(trained)"));
+    let names: Vec<String> = h.state().model().populations.iter().map(|p| p.name.clone()).collect();
+    assert_eq!(names, ["pixels", "hidden1", "output"]);
+    let about = &h.state().model().description;
+    assert!(about.contains(&format!("{held} epochs, test accuracy")), "{about}");
+}

@@ -900,6 +900,9 @@ impl SpikeLabApp {
         if let Some(item) = self.ws.shared.inspect.take() {
             self.select(Some(item));
         }
+        if let Some(path) = self.ws.shared.open.take() {
+            self.guard(Pending::Open(path));
+        }
     }
 
     /// The whole window. eframe calls it through [`eframe::App::ui`]; tests call it directly.

@@ -144,7 +144,7 @@ const SIMULATION_NICENESS: i32 = 10;
 
 /// Lowers the calling thread's priority (Linux sets it per thread; elsewhere the thread keeps
 /// its priority and the bounded redraw rate alone keeps the window responsive).
-fn yield_to_the_window() {
+pub(crate) fn yield_to_the_window() {
     #[cfg(target_os = "linux")]
     {
         let current = rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap_or(0);

@@ -299,7 +299,7 @@ impl View for EncodingView {
                 ui.set_height(height);
                 axes::plot("encoding raster", axes::x("time in the sample (ms)"), axes::y("input neuron"))
                     .include_x(0.0)
-                    .include_x(100.0)
+                    .include_x(self.rate.duration_ms)
                     .include_y(0.0)
                     .include_y(neurons as f64)
                     .allow_scroll(false)

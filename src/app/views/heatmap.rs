@@ -40,7 +40,7 @@ pub enum Order {
 
 /// Diverging colour of `x` in [0, 1]: blue (inhibition) through white to red (excitation),
 /// ColorBrewer's RdBu (Harrower & Brewer 2003).
-fn red_blue(x: f32) -> Color32 {
+pub(super) fn red_blue(x: f32) -> Color32 {
     static TABLE: std::sync::OnceLock<[Color32; 256]> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         std::array::from_fn(|k| {

@@ -13,6 +13,7 @@ mod raster;
 mod rates;
 mod stats;
 mod traces;
+mod training;
 
 pub use encoding::EncodingView;
 pub use fi::FiView;
@@ -24,6 +25,7 @@ pub use raster::RasterView;
 pub use rates::RatesView;
 pub use stats::StatsView;
 pub use traces::TracesView;
+pub use training::TrainingView;
 
 use super::live::LiveData;
 use crate::export::{ExportError, Table};
@@ -50,6 +52,9 @@ pub struct Shared {
     pub refused: Option<String>,
     /// An item a view wants shown in the inspector.
     pub inspect: Option<crate::app::Selection>,
+    /// A model file a view wants opened (the trained network); the app asks first if there
+    /// are unsaved changes.
+    pub open: Option<std::path::PathBuf>,
     /// Commands for the simulation (follow a synapse, set a state); the app forwards them.
     pub requests: Vec<crate::app::runner::Command>,
     /// The projection whose weights the heatmap shows.
@@ -77,6 +82,7 @@ impl Default for Shared {
             proposal: None,
             refused: None,
             inspect: None,
+            open: None,
             weights_of: None,
             network_weights: false,
             raster_rect: None,
@@ -201,6 +207,7 @@ pub const VIEWS: &[ViewClass] = &[
     ViewClass { key: "statistics", place: Place::BottomRight, new: make::<StatsView> },
     ViewClass { key: "weights", place: Place::BottomRight, new: make::<HeatmapView> },
     ViewClass { key: "encoding", place: Place::Top, new: make::<EncodingView> },
+    ViewClass { key: "training", place: Place::Top, new: make::<TrainingView> },
 ];
 
 /// A view of the central area, by its place in [`VIEWS`].

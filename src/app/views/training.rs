@@ -1,0 +1,326 @@
+//! Training: teach a spiking network the digits and watch it learn. A training
+//! configuration ([`crate::learn`]) runs on its own thread, an epoch at a time, with
+//! progress, pause and cancel; the view shows the loss and the train and test accuracy per
+//! epoch, and the first layer's weights as receptive fields (each hidden neuron's 64 input
+//! weights as an 8 × 8 image, red for excitation, blue for inhibition). When it stops, the
+//! trained network opens in the workbench as a model, to run, change and watch.
+
+use super::{LiveData, Shared, View, axes, empty_hint};
+use crate::export::Table;
+use crate::learn::config::BUILT_IN;
+use crate::learn::{EpochReport, TrainConfig, Trainer};
+use egui::{Color32, Rect, Sense, Stroke, vec2};
+use egui_plot::{Line, PlotPoints};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+/// What the training thread sends.
+enum Msg {
+    /// An epoch ended: its report and the first layer's weights after it.
+    Epoch(EpochReport, ndarray::Array2<f32>),
+    /// Training stopped (all epochs done, or cancelled): the trainer, its weights those of
+    /// the last completed epoch.
+    Done(Box<Trainer>),
+}
+
+/// A training run on its thread.
+struct Job {
+    rx: Receiver<Msg>,
+    cancel: Arc<AtomicBool>,
+    pause: Arc<AtomicBool>,
+    /// The fraction of the epoch done, as f64 bits.
+    progress: Arc<AtomicU64>,
+}
+
+#[derive(Default)]
+pub struct TrainingView {
+    /// Which built-in configuration.
+    chosen: usize,
+    job: Option<Job>,
+    reports: Vec<EpochReport>,
+    /// The first layer's weights after the last epoch.
+    fields: Option<ndarray::Array2<f32>>,
+    /// The trainer after a finished or cancelled run.
+    trained: Option<Box<Trainer>>,
+    /// Why the last run could not start.
+    problem: Option<String>,
+}
+
+impl TrainingView {
+    /// Starts training the chosen configuration on its own thread.
+    pub fn start(&mut self) {
+        let (name, _) = BUILT_IN[self.chosen.min(BUILT_IN.len() - 1)];
+        let trainer = TrainConfig::load(name)
+            .map_err(|e| e.to_string())
+            .and_then(|cfg| Trainer::new(cfg).map_err(|e| e.to_string()));
+        let mut trainer = match trainer {
+            Ok(t) => t,
+            Err(e) => {
+                self.problem = Some(e);
+                return;
+            }
+        };
+        let (tx, rx) = channel();
+        let job = Job {
+            rx,
+            cancel: Arc::new(AtomicBool::new(false)),
+            pause: Arc::new(AtomicBool::new(false)),
+            progress: Arc::new(AtomicU64::new(0)),
+        };
+        let (cancel, pause, progress) = (job.cancel.clone(), job.pause.clone(), job.progress.clone());
+        std::thread::Builder::new()
+            .name("training".into())
+            .spawn(move || {
+                crate::app::runner::yield_to_the_window();
+                for _ in 0..trainer.config.epochs {
+                    let report = trainer.epoch(&cancel, &mut |done| {
+                        progress.store(done.to_bits(), Ordering::Relaxed);
+                        // Paused: wait here, between two batches, until resumed or cancelled.
+                        while pause.load(Ordering::Relaxed) && !cancel.load(Ordering::Relaxed) {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                        }
+                    });
+                    let Some(report) = report else { break };
+                    let fields = trainer.weights().0[0].clone();
+                    if tx.send(Msg::Epoch(report, fields)).is_err() {
+                        return;
+                    }
+                }
+                let _ = tx.send(Msg::Done(Box::new(trainer)));
+            })
+            .expect("a thread starts");
+        self.job = Some(job);
+        self.reports.clear();
+        self.fields = None;
+        self.trained = None;
+        self.problem = None;
+    }
+
+    /// Whether a run is going (paused or not).
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The epochs reported so far.
+    pub fn reports(&self) -> &[EpochReport] {
+        &self.reports
+    }
+
+    /// Takes what the thread sent.
+    fn poll(&mut self) {
+        let Some(job) = &self.job else { return };
+        while let Ok(msg) = job.rx.try_recv() {
+            match msg {
+                Msg::Epoch(report, fields) => {
+                    self.reports.push(report);
+                    self.fields = Some(fields);
+                }
+                Msg::Done(trainer) => {
+                    self.fields = Some(trainer.weights().0[0].clone());
+                    self.trained = Some(trainer);
+                    self.job = None;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
+        ui.horizontal_wrapped(|ui| {
+            let idle = self.job.is_none();
+            ui.add_enabled_ui(idle, |ui| {
+                egui::ComboBox::from_id_salt("training config")
+                    .selected_text(BUILT_IN[self.chosen].0)
+                    .show_ui(ui, |ui| {
+                        for (k, (name, _)) in BUILT_IN.iter().enumerate() {
+                            ui.selectable_value(&mut self.chosen, k, *name);
+                        }
+                    });
+            });
+            match &self.job {
+                None => {
+                    if ui.button("▶ Train").on_hover_text("Start training from fresh weights").clicked() {
+                        self.start();
+                    }
+                }
+                Some(job) => {
+                    let paused = job.pause.load(Ordering::Relaxed);
+                    if ui.button(if paused { "▶ Resume" } else { "⏸ Pause" }).clicked() {
+                        job.pause.store(!paused, Ordering::Relaxed);
+                    }
+                    if ui
+                        .button("Cancel")
+                        .on_hover_text("Stop; keep the last completed epoch's weights")
+                        .clicked()
+                    {
+                        job.cancel.store(true, Ordering::Relaxed);
+                    }
+                    let done = f64::from_bits(job.progress.load(Ordering::Relaxed));
+                    let epoch = self.reports.len() + 1;
+                    ui.add(
+                        egui::ProgressBar::new(done as f32)
+                            .desired_width(160.0)
+                            .text(format!("epoch {epoch}{}", if paused { ", paused" } else { "" })),
+                    );
+                    ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
+                }
+            }
+            if let Some(trainer) = &self.trained
+                && !trainer.history.is_empty()
+                && ui
+                    .button("Open the trained network")
+                    .on_hover_text(
+                        "Save it as a model (weights as .npy beside it) and open it in the workbench",
+                    )
+                    .clicked()
+            {
+                match open_trained(trainer) {
+                    Ok(path) => shared.open = Some(path),
+                    Err(e) => shared.refused = Some(format!("Could not save the trained network: {e}")),
+                }
+            }
+            if let Some(last) = self.reports.last() {
+                ui.label(format!(
+                    "test {:.1}% · loss {:.3} · {:.1} s",
+                    100.0 * last.test_accuracy,
+                    last.loss,
+                    last.wall_s
+                ))
+                .on_hover_text(format!("After epoch {}", last.epoch));
+            }
+        });
+        if let Some(p) = &self.problem {
+            ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {p}"));
+        }
+    }
+
+    fn curves(&self, ui: &mut egui::Ui, height: f32) {
+        let line = |f: &dyn Fn(&EpochReport) -> f64| -> PlotPoints<'static> {
+            self.reports.iter().map(|r| [r.epoch as f64, f(r)]).collect::<Vec<_>>().into()
+        };
+        let max_loss = self.reports.iter().map(|r| r.loss).fold(0.0, f64::max).max(1.0);
+        let (test, train, loss) = (
+            Color32::from_rgb(90, 200, 120),
+            Color32::from_rgb(90, 170, 255),
+            Color32::from_rgb(230, 150, 60),
+        );
+        // The key above the plot, where it hides no line.
+        ui.horizontal(|ui| {
+            ui.colored_label(test, "— test accuracy");
+            ui.colored_label(train, "— train accuracy");
+            ui.colored_label(loss, format!("— loss ÷ {max_loss:.2}"));
+            ui.colored_label(Color32::GRAY, "— chance");
+        });
+        let height = height - ui.spacing().interact_size.y - 4.0;
+        axes::plot("training curves", axes::x("epoch"), axes::y("accuracy; loss (scaled to 1)"))
+            .height(height)
+            .include_x(0.0)
+            .include_x(self.reports.len().max(5) as f64)
+            .include_y(0.0)
+            .include_y(1.0)
+            .allow_scroll(false)
+            .show(ui, |p| {
+                p.line(Line::new("test accuracy", line(&|r| r.test_accuracy)).color(test));
+                p.line(Line::new("train accuracy", line(&|r| r.train_accuracy)).color(train));
+                p.line(Line::new("loss", line(&|r| r.loss / max_loss)).color(loss));
+                p.hline(egui_plot::HLine::new("chance", 0.1).color(Color32::GRAY));
+            });
+    }
+
+    /// Each hidden neuron's input weights as a `side` × `side` image, tiled.
+    fn receptive_fields(&self, ui: &mut egui::Ui, w: &ndarray::Array2<f32>, size: f32) {
+        let side = (w.nrows() as f64).sqrt().round() as usize;
+        if side * side != w.nrows() || side == 0 {
+            ui.label("The first layer's inputs are not a square image");
+            return;
+        }
+        let n = w.ncols();
+        let per_row = (n as f64).sqrt().ceil() as usize;
+        let rows = n.div_ceil(per_row);
+        let (rect, _) =
+            ui.allocate_exact_size(vec2(size, size * rows as f32 / per_row as f32), Sense::hover());
+        let tile = size / per_row as f32;
+        let cell = (tile - 2.0) / side as f32;
+        let scale = w.iter().fold(0.0f32, |m, &x| m.max(x.abs())).max(1e-6);
+        let painter = ui.painter_at(rect);
+        for j in 0..n {
+            let origin = rect.min + vec2((j % per_row) as f32 * tile, (j / per_row) as f32 * tile);
+            for i in 0..w.nrows() {
+                let at = origin + vec2((i % side) as f32 * cell, (i / side) as f32 * cell);
+                let x = 0.5 + 0.5 * w[[i, j]] / scale;
+                painter.rect_filled(
+                    Rect::from_min_size(at, vec2(cell, cell)),
+                    0.0,
+                    super::heatmap::red_blue(x),
+                );
+            }
+        }
+        painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::GRAY), egui::StrokeKind::Outside);
+    }
+}
+
+/// Saves the trained network in the program's folder (`trained/`, beside its settings) and
+/// returns the model file's path.
+fn open_trained(trainer: &Trainer) -> Result<std::path::PathBuf, String> {
+    let folder = crate::app::settings::config_dir().unwrap_or_else(std::env::temp_dir).join("trained");
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let name = trainer.config.name.to_lowercase();
+    let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let path = folder.join(format!("{}.toml", words.join("_")));
+    trainer.save_model(&path).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+impl View for TrainingView {
+    fn title(&self) -> &'static str {
+        "Training"
+    }
+
+    fn file_stem(&self) -> &'static str {
+        "training"
+    }
+
+    /// Per epoch: loss, train and test accuracy, wall time.
+    fn table(&self, _: &LiveData, _: &Shared) -> Option<Table> {
+        let col = |f: fn(&EpochReport) -> f64| self.reports.iter().map(f).collect();
+        Some(Table::from_columns(vec![
+            ("epoch".into(), col(|r| r.epoch as f64)),
+            ("loss".into(), col(|r| r.loss)),
+            ("train_accuracy".into(), col(|r| r.train_accuracy)),
+            ("test_accuracy".into(), col(|r| r.test_accuracy)),
+            ("wall_s".into(), col(|r| r.wall_s)),
+        ]))
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _: &LiveData, shared: &mut Shared) {
+        self.poll();
+        self.controls(ui, shared);
+        if self.reports.is_empty() && self.job.is_none() {
+            empty_hint(
+                ui,
+                ui.available_rect_before_wrap(),
+                "Press ▶ Train: a 64-100-10 spiking network learns the 8×8 digits by surrogate gradients",
+            );
+            return;
+        }
+        let height = ui.available_height().max(120.0);
+        ui.horizontal(|ui| {
+            let side = (ui.available_width() * 0.4).min(height);
+            ui.vertical(|ui| {
+                ui.set_width(ui.available_width() - side - 8.0);
+                self.curves(ui, height);
+            });
+            ui.vertical(|ui| {
+                ui.label("receptive fields: each hidden neuron's weights from the 8 × 8 pixels")
+                    .on_hover_text("Red: the pixel excites the neuron; blue: it inhibits it");
+                match &self.fields {
+                    Some(w) => self.receptive_fields(ui, w, side - 20.0),
+                    None => {
+                        ui.label("after the first epoch");
+                    }
+                }
+            });
+        });
+    }
+}
