@@ -437,13 +437,8 @@ fn train(
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        println!(
-            "test accuracy {:.1}%; an inference: {:.0} synaptic events and {:.0} neuron updates, against the ANN's {:.0} multiply-accumulates",
-            100.0 * test_accuracy,
-            cost.synaptic_events,
-            cost.neuron_updates,
-            cost.ann_macs
-        );
+        println!("test accuracy {:.1}%", 100.0 * test_accuracy);
+        println!("{} (and {:.0} neuron updates)", cost.summary(), cost.neuron_updates);
     }
     Ok(())
 }

@@ -158,3 +158,35 @@ fn a_trained_network_saved_as_a_model_fires_in_the_simulator_exactly_as_in_the_t
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_rate_code_costs_several_times_the_anns_operations_and_a_latency_code_fewer() {
+    let go = AtomicBool::new(false);
+    let cost = |name: &str| {
+        let mut cfg = TrainConfig::load(name).expect("shipped");
+        cfg.epochs = 3;
+        let mut t = Trainer::new(cfg).expect("trainer");
+        for _ in 0..3 {
+            t.epoch(&go, &mut |_| {}).expect("an epoch");
+        }
+        let test = t.split.test.clone();
+        // The input layer alone: every input spike reaches the 100 hidden neurons.
+        let input: f64 = test
+            .iter()
+            .map(|&k| t.activity(k).spikes[0].iter().map(Vec::len).sum::<usize>() as f64)
+            .sum::<f64>()
+            / test.len() as f64;
+        (t.cost(&test), input)
+    };
+    let (rate, rate_in) = cost("digits_surrogate");
+    let (latency, latency_in) = cost("digits_surrogate_latency");
+    for (c, input) in [(&rate, rate_in), (&latency, latency_in)] {
+        assert_eq!(c.ann_macs, 7400.0);
+        assert!(c.synaptic_events >= 100.0 * input, "{c:?}: at least the input's {input} spikes × 100");
+    }
+    // Rate coding at one spike a step at most: ~480 input spikes a digit, ~7× the MACs.
+    assert!(rate.synaptic_events > 5.0 * rate.ann_macs, "{rate:?}");
+    // Latency coding: one spike per pixel brighter than θ, fewer operations than the ANN.
+    assert!(latency_in <= 64.0 && latency.synaptic_events < rate.ann_macs, "{latency:?}");
+    assert!(rate.summary().contains("7400 multiply-accumulates"), "{}", rate.summary());
+}

@@ -191,8 +191,10 @@ fn default_true() -> bool {
 }
 
 /// The training configurations shipped with SpikeLab, compiled in.
-pub const BUILT_IN: &[(&str, &str)] =
-    &[("digits_surrogate", include_str!("../../assets/training/digits_surrogate.toml"))];
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("digits_surrogate", include_str!("../../assets/training/digits_surrogate.toml")),
+    ("digits_surrogate_latency", include_str!("../../assets/training/digits_surrogate_latency.toml")),
+];
 
 /// The largest layer a configuration may ask for, and the most steps: beyond them a desktop
 /// run takes hours, which a typo should not start.

@@ -45,6 +45,32 @@ pub struct Cost {
     pub ann_macs: f64,
 }
 
+impl Cost {
+    /// What [`Cost::summary`] counts, and where its energy figures come from.
+    pub fn sources() -> String {
+        let (loihi, mac) = (&crate::analysis::FIGURES[1], &crate::analysis::FIGURES[3]);
+        format!(
+            "Averaged over the test samples. Synaptic events: each spike times the neurons it reaches in the layer above; the ANN of the same shape does one multiply-accumulate per weight. {}: {}. MAC: {}",
+            loihi.name, loihi.source, mac.source
+        )
+    }
+
+    /// The work and energy of an inference against the ANN's, in a sentence.
+    pub fn summary(&self) -> String {
+        let (loihi, mac) = (&crate::analysis::FIGURES[1], &crate::analysis::FIGURES[3]);
+        let ratio = self.synaptic_events / self.ann_macs.max(1.0);
+        format!(
+            "An inference: {:.0} synaptic events, {ratio:.2}× the ANN's {:.0} multiply-accumulates: {:.0} nJ on {} against {:.0} nJ for the ANN at {:.1} pJ a MAC",
+            self.synaptic_events,
+            self.ann_macs,
+            self.synaptic_events * loihi.joules * 1e9,
+            loihi.name,
+            self.ann_macs * mac.joules * 1e9,
+            mac.joules * 1e12
+        )
+    }
+}
+
 /// A training run in progress.
 pub struct Trainer {
     pub config: TrainConfig,

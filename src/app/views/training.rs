@@ -8,7 +8,7 @@
 use super::{LiveData, Shared, View, axes, empty_hint};
 use crate::export::Table;
 use crate::learn::config::BUILT_IN;
-use crate::learn::{EpochReport, TrainConfig, Trainer};
+use crate::learn::{Cost, EpochReport, TrainConfig, Trainer};
 use egui::{Color32, Rect, Sense, Stroke, vec2};
 use egui_plot::{Line, PlotPoints};
 use std::sync::Arc;
@@ -20,8 +20,8 @@ enum Msg {
     /// An epoch ended: its report and the first layer's weights after it.
     Epoch(EpochReport, ndarray::Array2<f32>),
     /// Training stopped (all epochs done, or cancelled): the trainer, its weights those of
-    /// the last completed epoch.
-    Done(Box<Trainer>),
+    /// the last completed epoch, and what an inference of it costs on the test set.
+    Done(Box<Trainer>, Cost),
 }
 
 /// A training run on its thread.
@@ -45,6 +45,8 @@ pub struct TrainingView {
     trained: Option<Box<Trainer>>,
     /// Why the last run could not start.
     problem: Option<String>,
+    /// What an inference of the trained network costs.
+    cost: Option<Cost>,
 }
 
 impl TrainingView {
@@ -87,7 +89,9 @@ impl TrainingView {
                         return;
                     }
                 }
-                let _ = tx.send(Msg::Done(Box::new(trainer)));
+                let test = trainer.split.test.clone();
+                let cost = trainer.cost(&test);
+                let _ = tx.send(Msg::Done(Box::new(trainer), cost));
             })
             .expect("a thread starts");
         self.job = Some(job);
@@ -95,6 +99,7 @@ impl TrainingView {
         self.fields = None;
         self.trained = None;
         self.problem = None;
+        self.cost = None;
     }
 
     /// Whether a run is going (paused or not).
@@ -116,9 +121,10 @@ impl TrainingView {
                     self.reports.push(report);
                     self.fields = Some(fields);
                 }
-                Msg::Done(trainer) => {
+                Msg::Done(trainer, cost) => {
                     self.fields = Some(trainer.weights().0[0].clone());
                     self.trained = Some(trainer);
+                    self.cost = Some(cost);
                     self.job = None;
                     return;
                 }
@@ -192,6 +198,9 @@ impl TrainingView {
         });
         if let Some(p) = &self.problem {
             ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {p}"));
+        }
+        if let Some(c) = &self.cost {
+            ui.label(c.summary()).on_hover_text(Cost::sources());
         }
     }
 
