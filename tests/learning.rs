@@ -190,3 +190,59 @@ fn a_rate_code_costs_several_times_the_anns_operations_and_a_latency_code_fewer(
     assert!(latency_in <= 64.0 && latency.synaptic_events < rate.ann_macs, "{latency:?}");
     assert!(rate.summary().contains("7400 multiply-accumulates"), "{}", rate.summary());
 }
+
+#[test]
+fn stdp_with_competition_learns_digit_prototypes_without_labels_and_classifies_by_vote() {
+    let go = AtomicBool::new(false);
+    let cfg = TrainConfig::load("digits_stdp").expect("shipped");
+    let epochs = cfg.epochs;
+    let mut t = Trainer::new(cfg).expect("trainer");
+    for _ in 0..epochs {
+        t.epoch(&go, &mut |_| {}).expect("an epoch");
+    }
+    let last = t.history.last().expect("epochs").clone();
+    assert!(last.test_accuracy >= 0.85, "by vote: {last:?}");
+    // Each neuron's weights from the pixels look like the digits it answers: of the labelled
+    // neurons, most correlate best with the mean image of their own class.
+    let c = t.competitive.as_ref().expect("stdp");
+    let d = t.data();
+    let mut means = vec![vec![0.0f64; 64]; 10];
+    let mut n = [0usize; 10];
+    for &k in &t.split.train {
+        let y = d.label(k) as usize;
+        n[y] += 1;
+        for (m, &x) in means[y].iter_mut().zip(&d.intensities(k)) {
+            *m += f64::from(x);
+        }
+    }
+    let corr = |a: &[f64], b: &[f64]| {
+        let (ma, mb) = (a.iter().sum::<f64>() / 64.0, b.iter().sum::<f64>() / 64.0);
+        let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+        let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+        let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+        cov / (va * vb).sqrt().max(1e-12)
+    };
+    for (m, &k) in means.iter_mut().zip(&n) {
+        m.iter_mut().for_each(|x| *x /= k.max(1) as f64);
+    }
+    let w = &c.weights.0[0];
+    let (mut labelled, mut alike) = (0, 0);
+    for (j, label) in c.labels.iter().enumerate() {
+        let Some(label) = label else { continue };
+        labelled += 1;
+        let field: Vec<f64> = w.column(j).iter().map(|&x| f64::from(x)).collect();
+        let best = (0..10)
+            .max_by(|&a, &b| corr(&field, &means[a]).total_cmp(&corr(&field, &means[b])))
+            .expect("classes");
+        alike += usize::from(best == *label);
+    }
+    assert!(labelled >= 90, "{labelled} of 100 neurons answer some class");
+    assert!(
+        alike as f64 >= 0.8 * labelled as f64,
+        "{alike} of {labelled} fields resemble their class's mean digit"
+    );
+    // Every class has neurons standing for it.
+    for k in 0..10 {
+        assert!(c.labels.contains(&Some(k)), "class {k} has a neuron");
+    }
+}

@@ -27,6 +27,74 @@ pub struct TrainConfig {
     /// The hyper-parameters of surrogate-gradient training (`method = "surrogate"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surrogate: Option<SurrogateConfig>,
+    /// The hyper-parameters of competitive STDP (`method = "stdp"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdp: Option<StdpConfig>,
+}
+
+/// Competitive STDP (see [`crate::learn::stdp`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StdpConfig {
+    /// Potentiation at a neuron's spike, per unit of (x_pre − x_target)·(w_max − w).
+    #[serde(default = "default_a_plus")]
+    pub a_plus: f64,
+    /// Depression at an input's spike, per unit of x_post·w.
+    #[serde(default = "default_a_minus")]
+    pub a_minus: f64,
+    #[serde(default = "default_tau_trace")]
+    pub tau_plus: Quantity,
+    #[serde(default = "default_tau_trace")]
+    pub tau_minus: Quantity,
+    /// The presynaptic trace below which an input's weight shrinks at a spike.
+    #[serde(default = "default_x_target")]
+    pub x_target: f64,
+    /// The largest weight, mV.
+    #[serde(default = "default_w_max")]
+    pub w_max: f64,
+    /// Each neuron's input weights are scaled to this sum after every sample, mV.
+    #[serde(default = "default_weight_sum")]
+    pub weight_sum: f64,
+    /// The rise of a neuron's threshold at each of its spikes.
+    #[serde(default = "default_theta_plus")]
+    pub theta_plus: Quantity,
+}
+
+impl Default for StdpConfig {
+    fn default() -> Self {
+        StdpConfig {
+            a_plus: default_a_plus(),
+            a_minus: default_a_minus(),
+            tau_plus: default_tau_trace(),
+            tau_minus: default_tau_trace(),
+            x_target: default_x_target(),
+            w_max: default_w_max(),
+            weight_sum: default_weight_sum(),
+            theta_plus: default_theta_plus(),
+        }
+    }
+}
+
+fn default_a_plus() -> f64 {
+    0.01
+}
+fn default_a_minus() -> f64 {
+    0.001
+}
+fn default_tau_trace() -> Quantity {
+    Quantity::ms(20.0)
+}
+fn default_x_target() -> f64 {
+    0.4
+}
+fn default_w_max() -> f64 {
+    1.0
+}
+fn default_weight_sum() -> f64 {
+    4.0
+}
+fn default_theta_plus() -> Quantity {
+    Quantity::mv(0.05)
 }
 
 fn default_seed() -> u64 {
@@ -39,12 +107,15 @@ fn default_seed() -> u64 {
 pub enum Method {
     /// Backpropagation through time with a surrogate for the spike's derivative.
     Surrogate,
+    /// Unsupervised STDP with winner-take-all competition and adaptive thresholds.
+    Stdp,
 }
 
 impl Method {
     pub fn key(self) -> &'static str {
         match self {
             Method::Surrogate => "surrogate",
+            Method::Stdp => "stdp",
         }
     }
 }
@@ -194,6 +265,7 @@ fn default_true() -> bool {
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("digits_surrogate", include_str!("../../assets/training/digits_surrogate.toml")),
     ("digits_surrogate_latency", include_str!("../../assets/training/digits_surrogate_latency.toml")),
+    ("digits_stdp", include_str!("../../assets/training/digits_stdp.toml")),
 ];
 
 /// The largest layer a configuration may ask for, and the most steps: beyond them a desktop
@@ -216,6 +288,11 @@ impl TrainConfig {
         let text = std::fs::read_to_string(path)
             .map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
         TrainConfig::from_toml(&text, &path.display().to_string())
+    }
+
+    /// The STDP hyper-parameters, with their defaults when the file has none.
+    pub fn stdp(&self) -> StdpConfig {
+        self.stdp.clone().unwrap_or_default()
     }
 
     /// The surrogate hyper-parameters, with their defaults when the file has none.
@@ -357,6 +434,30 @@ impl TrainConfig {
         }
         if s.batch == 0 {
             add("surrogate.batch", "a batch holds at least one sample".into());
+        }
+        if self.method == Method::Stdp {
+            let p = self.stdp();
+            if self.network.layers.len() != 1 {
+                add("network.layers", "STDP with competition learns one layer: layers = [100]".into());
+            }
+            for (key, v) in [("a_plus", p.a_plus), ("a_minus", p.a_minus), ("x_target", p.x_target)] {
+                if !(v >= 0.0 && v.is_finite()) {
+                    add(&format!("stdp.{key}"), format!("must be a number ≥ 0, got {v}"));
+                }
+            }
+            for (key, v) in [("w_max", p.w_max), ("weight_sum", p.weight_sum)] {
+                if !(v > 0.0 && v.is_finite()) {
+                    add(&format!("stdp.{key}"), format!("must be a positive number of mV, got {v}"));
+                }
+            }
+            for (key, q) in [("tau_plus", p.tau_plus), ("tau_minus", p.tau_minus)] {
+                if quantity(&q, Dimension::Time).is_none_or(|v| !(v > 0.0 && v.is_finite())) {
+                    add(&format!("stdp.{key}"), format!("a positive time, like \"20 ms\", got {q}"));
+                }
+            }
+            if quantity(&p.theta_plus, Dimension::Voltage).is_none_or(|v| !(v >= 0.0 && v.is_finite())) {
+                add("stdp.theta_plus", format!("a voltage ≥ 0, like \"0.05 mV\", got {}", p.theta_plus));
+            }
         }
         out
     }

@@ -8,6 +8,7 @@
 //! are those of the last completed epoch.
 
 pub mod config;
+pub mod stdp;
 pub mod surrogate;
 
 pub use config::{Method, TrainConfig};
@@ -78,6 +79,8 @@ pub struct Trainer {
     pub split: Split,
     pub network: Network,
     adam: Adam,
+    /// The competitive layer, for `method = "stdp"`.
+    pub competitive: Option<stdp::Competitive>,
     /// Epochs completed, with what each did.
     pub history: Vec<EpochReport>,
     /// Wall time spent training, s.
@@ -94,7 +97,9 @@ impl Trainer {
         let split = data.split_count(config.data.split_seed, config.data.test as usize);
         let network = Network::new(&config, data.pixels_per_image());
         let adam = Adam::new(config.surrogate().learning_rate, &network.weights);
-        Ok(Trainer { config, data, split, network, adam, history: Vec::new(), wall_s: 0.0 })
+        let competitive =
+            (config.method == Method::Stdp).then(|| stdp::Competitive::new(&config, data.pixels_per_image()));
+        Ok(Trainer { config, data, split, network, adam, competitive, history: Vec::new(), wall_s: 0.0 })
     }
 
     pub fn data(&self) -> &Dataset {
@@ -123,6 +128,9 @@ impl Trainer {
     /// hears the fraction of the epoch done after each batch. When `cancel` is set the epoch
     /// stops, the weights go back to what they were before it, and `None` is returned.
     pub fn epoch(&mut self, cancel: &AtomicBool, progress: &mut dyn FnMut(f64)) -> Option<EpochReport> {
+        if self.competitive.is_some() {
+            return self.stdp_epoch(cancel, progress);
+        }
         let started = Instant::now();
         let epoch = self.history.len() as u64 + 1;
         let before = (self.network.weights.clone(), self.adam.clone());
@@ -160,9 +168,87 @@ impl Trainer {
         Some(report)
     }
 
+    /// The input spikes of sample `k` as lists of firing inputs per step.
+    fn steps_of(&self, k: usize, draw: u64) -> Vec<Vec<u32>> {
+        let mut steps = vec![Vec::new(); self.config.data.steps as usize];
+        let dt = self.config.dt_ms();
+        for s in self.encode(k, draw) {
+            let t = (s.t_ms / dt).round() as usize;
+            if let Some(step) = steps.get_mut(t) {
+                step.push(s.neuron);
+            }
+        }
+        steps
+    }
+
+    /// An epoch of competitive STDP: every training sample shown once with plasticity on,
+    /// then the neurons labelled on the training samples and the test samples voted on.
+    fn stdp_epoch(&mut self, cancel: &AtomicBool, progress: &mut dyn FnMut(f64)) -> Option<EpochReport> {
+        let started = Instant::now();
+        let epoch = self.history.len() as u64 + 1;
+        let before = self.competitive.clone();
+        let mut order = self.split.train.clone();
+        order.shuffle(&mut rand_pcg::Pcg64::seed_from_u64(self.config.seed ^ (epoch << 20)));
+        for (n, &k) in order.iter().enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                self.competitive = before;
+                return None;
+            }
+            let input = self.steps_of(k, epoch);
+            self.competitive.as_mut().expect("stdp").present(&input, true);
+            if n % 64 == 63 {
+                progress(0.8 * (n + 1) as f64 / order.len() as f64);
+            }
+        }
+        // Label with plasticity off, on the training samples as shown for testing.
+        let classes = self.classes();
+        let train = self.split.train.clone();
+        let counts: Vec<(Vec<u32>, usize)> = train
+            .iter()
+            .map(|&k| {
+                let input = self.steps_of(k, 0);
+                (self.competitive.as_mut().expect("stdp").present(&input, false), self.data.label(k) as usize)
+            })
+            .collect();
+        self.competitive.as_mut().expect("stdp").label(&counts, classes);
+        progress(0.9);
+        let c = self.competitive.as_ref().expect("stdp");
+        let right = counts.iter().filter(|(n, y)| c.vote(n, classes) == Some(*y)).count();
+        let test_accuracy = self.accuracy(&self.split.test.clone());
+        self.wall_s += started.elapsed().as_secs_f64();
+        let report = EpochReport {
+            epoch,
+            // No loss is minimised; the fraction of samples left unanswered stands in.
+            loss: counts.iter().filter(|(n, _)| n.iter().all(|&x| x == 0)).count() as f64
+                / counts.len().max(1) as f64,
+            train_accuracy: right as f64 / counts.len().max(1) as f64,
+            test_accuracy,
+            wall_s: self.wall_s,
+        };
+        self.history.push(report.clone());
+        Some(report)
+    }
+
+    /// The number of classes: the largest label and one.
+    fn classes(&self) -> usize {
+        (0..self.data.len()).map(|k| self.data.label(k) as usize).max().map_or(0, |m| m + 1)
+    }
+
     /// The predicted class of each sample (the test samples' input spikes are drawn the same
-    /// way every time).
+    /// way every time). Under STDP a sample that no labelled neuron answers gets `usize::MAX`,
+    /// which is never right.
     pub fn predict(&self, samples: &[usize]) -> Vec<usize> {
+        if let Some(c) = &self.competitive {
+            let classes = self.classes();
+            let mut c = c.clone();
+            return samples
+                .iter()
+                .map(|&k| {
+                    let counts = c.present(&self.steps_of(k, 0), false);
+                    c.vote(&counts, classes).unwrap_or(usize::MAX)
+                })
+                .collect();
+        }
         samples
             .chunks(EVAL_BATCH)
             .flat_map(|chunk| {
@@ -176,6 +262,22 @@ impl Trainer {
     /// the neurons it reaches in the layer above), neuron updates (every neuron, every step),
     /// and the multiply-accumulates of the ANN of the same shape (one per weight).
     pub fn cost(&self, samples: &[usize]) -> Cost {
+        if let Some(c) = &self.competitive {
+            // Each input spike reaches every neuron; each winner's spike inhibits the others.
+            let mut c = c.clone();
+            let n = c.neurons() as f64;
+            let mut events = 0.0;
+            for &k in samples {
+                let input = self.steps_of(k, 0);
+                let fired: u32 = c.present(&input, false).iter().sum();
+                events += input.iter().map(Vec::len).sum::<usize>() as f64 * n + f64::from(fired) * (n - 1.0);
+            }
+            return Cost {
+                synaptic_events: events / samples.len().max(1) as f64,
+                neuron_updates: n * (self.config.data.steps + 1) as f64,
+                ann_macs: c.weights.0[0].len() as f64,
+            };
+        }
         let w = &self.network.weights.0;
         let mut events = 0.0;
         for chunk in samples.chunks(EVAL_BATCH) {
@@ -214,6 +316,15 @@ impl Trainer {
         &self,
         path: &std::path::Path,
     ) -> Result<crate::model::Model, crate::model::ModelError> {
+        if self.competitive.is_some() {
+            return Err(crate::model::ModelError::Invalid {
+                source_name: path.display().to_string(),
+                problems: vec![crate::model::Problem::new(
+                    "method",
+                    "a network trained by STDP needs adaptive thresholds and winner-take-all inhibition, which model files cannot express yet: it is not saved",
+                )],
+            });
+        }
         let write_error = |cause| crate::model::ModelError::Write { path: path.to_path_buf(), cause };
         let stem = path.file_stem().map_or("trained".into(), |s| s.to_string_lossy().into_owned());
         let folder = path.parent().unwrap_or(std::path::Path::new(""));
@@ -304,6 +415,6 @@ impl Trainer {
 
     /// The trained weights.
     pub fn weights(&self) -> &Weights {
-        &self.network.weights
+        self.competitive.as_ref().map_or(&self.network.weights, |c| &c.weights)
     }
 }

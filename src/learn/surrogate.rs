@@ -65,9 +65,20 @@ pub struct Weights(pub Vec<Array2<f32>>);
 
 /// One layer's kernel and its membrane.
 #[derive(Clone, Debug)]
-struct Layer {
-    kernel: Box<dyn Kernel>,
-    linear: Linear,
+pub(crate) struct Layer {
+    pub kernel: Box<dyn Kernel>,
+    pub linear: Linear,
+}
+
+impl Layer {
+    /// The simulator's kernel for a layer of `n` of the configuration's LIF neurons.
+    pub fn lif(cfg: &TrainConfig, n: usize) -> Layer {
+        let dt = cfg.dt_ms();
+        let p = layer_population("layer", n as u64, cfg);
+        let kernel = p.model.kernel(&Values::of(&p), Syn::of(&p, dt), n, dt);
+        let linear = kernel.linear().expect("a LIF with delta synapses is linear");
+        Layer { kernel, linear }
+    }
 }
 
 /// What a forward pass leaves for the backward one: per layer and step, u and s (batch ×
@@ -146,17 +157,7 @@ impl Network {
 
     pub fn with_weights(cfg: &TrainConfig, s: &SurrogateConfig, weights: Weights) -> Network {
         let dt = cfg.dt_ms();
-        let layers = weights
-            .0
-            .iter()
-            .enumerate()
-            .map(|(l, w)| {
-                let p = layer_population(&format!("layer{l}"), w.ncols() as u64, cfg);
-                let kernel = p.model.kernel(&Values::of(&p), Syn::of(&p, dt), w.ncols(), dt);
-                let linear = kernel.linear().expect("a LIF with delta synapses is linear");
-                Layer { kernel, linear }
-            })
-            .collect();
+        let layers = weights.0.iter().map(|w| Layer::lif(cfg, w.ncols())).collect();
         Network {
             layers,
             weights,

@@ -47,6 +47,8 @@ pub struct TrainingView {
     problem: Option<String>,
     /// What an inference of the trained network costs.
     cost: Option<Cost>,
+    /// The method of the run shown.
+    method: Option<crate::learn::Method>,
 }
 
 impl TrainingView {
@@ -63,6 +65,7 @@ impl TrainingView {
                 return;
             }
         };
+        self.method = Some(trainer.config.method);
         let (tx, rx) = channel();
         let job = Job {
             rx,
@@ -174,6 +177,7 @@ impl TrainingView {
             }
             if let Some(trainer) = &self.trained
                 && !trainer.history.is_empty()
+                && trainer.competitive.is_none()
                 && ui
                     .button("Open the trained network")
                     .on_hover_text(
@@ -218,7 +222,12 @@ impl TrainingView {
         ui.horizontal(|ui| {
             ui.colored_label(test, "— test accuracy");
             ui.colored_label(train, "— train accuracy");
-            ui.colored_label(loss, format!("— loss ÷ {max_loss:.2}"));
+            if self.method == Some(crate::learn::Method::Stdp) {
+                // STDP minimises no loss: the samples no neuron answered stand in.
+                ui.colored_label(loss, "— samples unanswered");
+            } else {
+                ui.colored_label(loss, format!("— loss ÷ {max_loss:.2}"));
+            }
             ui.colored_label(Color32::GRAY, "— chance");
         });
         let height = height - ui.spacing().interact_size.y - 4.0;
@@ -306,11 +315,9 @@ impl View for TrainingView {
         self.poll();
         self.controls(ui, shared);
         if self.reports.is_empty() && self.job.is_none() {
-            empty_hint(
-                ui,
-                ui.available_rect_before_wrap(),
-                "Press ▶ Train: a 64-100-10 spiking network learns the 8×8 digits by surrogate gradients",
-            );
+            let about = TrainConfig::load(BUILT_IN[self.chosen].0).map(|c| c.description).unwrap_or_default();
+            let about: String = about.split_whitespace().collect::<Vec<_>>().join(" ");
+            empty_hint(ui, ui.available_rect_before_wrap(), &format!("Press ▶ Train. {about}"));
             return;
         }
         let height = ui.available_height().max(120.0);
