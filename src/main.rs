@@ -423,6 +423,11 @@ fn train(
     }
     let test = trainer.split.test.clone();
     let cost = trainer.cost(&test);
+    let ann = trainer.ann_accuracy(&test);
+    let by_steps = match ann {
+        Some(_) => trainer.accuracy_by_steps(&test, &cfg.conversion().sweep),
+        None => Vec::new(),
+    };
     let last = trainer.history.last();
     let test_accuracy = last.map_or(trainer.accuracy(&test), |r| r.test_accuracy);
     if json {
@@ -433,11 +438,18 @@ fn train(
             "synaptic_events_per_inference": cost.synaptic_events,
             "neuron_updates_per_inference": cost.neuron_updates,
             "ann_macs_per_inference": cost.ann_macs,
+            "ann_test_accuracy": ann,
+            "accuracy_by_steps": by_steps.iter().map(|&(steps, accuracy)| serde_json::json!({"steps": steps, "accuracy": accuracy})).collect::<Vec<_>>(),
             "wall_s": last.map_or(0.0, |r| r.wall_s),
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         println!("test accuracy {:.1}%", 100.0 * test_accuracy);
+        if let Some(a) = ann {
+            let curve: Vec<String> =
+                by_steps.iter().map(|(n, acc)| format!("{n}: {:.1}%", 100.0 * acc)).collect();
+            println!("the ReLU network: {:.1}%; converted, by steps shown: {}", 100.0 * a, curve.join(", "));
+        }
         println!("{} (and {:.0} neuron updates)", cost.summary(), cost.neuron_updates);
     }
     Ok(())

@@ -246,3 +246,24 @@ fn stdp_with_competition_learns_digit_prototypes_without_labels_and_classifies_b
         assert!(c.labels.contains(&Some(k)), "class {k} has a neuron");
     }
 }
+
+#[test]
+fn a_converted_network_answers_as_its_relu_network_given_time_and_loses_little_at_fifty_steps() {
+    let go = AtomicBool::new(false);
+    let cfg = TrainConfig::load("digits_conversion").expect("shipped");
+    let epochs = cfg.epochs;
+    let mut t = Trainer::new(cfg).expect("trainer");
+    for _ in 0..epochs {
+        t.epoch(&go, &mut |_| {}).expect("an epoch");
+    }
+    let test = t.split.test.clone();
+    let ann = t.ann_accuracy(&test).expect("a ReLU network");
+    assert!(ann > 0.95, "the ReLU network learns: {ann}");
+    // Shown long enough, the spiking network's rates are the ReLU activations.
+    let agree = t.agreement_with_ann(&test, 400).expect("conversion");
+    assert!(agree >= 0.99, "agreement with the ReLU network at 400 steps: {agree}");
+    // Accuracy climbs with the steps shown: the latency–accuracy trade-off.
+    let curve = t.accuracy_by_steps(&test, &[5, 50]);
+    assert!(curve[0].1 + 0.03 < curve[1].1, "{curve:?}");
+    assert!(curve[1].1 > ann - 0.015, "at 50 steps {:.3} against the ANN's {ann:.3}", curve[1].1);
+}

@@ -27,9 +27,49 @@ pub struct TrainConfig {
     /// The hyper-parameters of surrogate-gradient training (`method = "surrogate"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub surrogate: Option<SurrogateConfig>,
+    /// The hyper-parameters of ANN→SNN conversion (`method = "conversion"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<ConversionConfig>,
     /// The hyper-parameters of competitive STDP (`method = "stdp"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stdp: Option<StdpConfig>,
+}
+
+/// ANN→SNN conversion (see [`crate::learn::convert`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConversionConfig {
+    /// Adam's step size for the ReLU network (default 2e-3).
+    #[serde(default = "default_learning_rate")]
+    pub learning_rate: f64,
+    #[serde(default = "default_batch")]
+    pub batch: u64,
+    /// The percentile of each layer's activations that becomes one spike a step (default
+    /// 99.9; 100 is the maximum, Diehl et al.'s choice).
+    #[serde(default = "default_percentile")]
+    pub percentile: f64,
+    /// The numbers of steps the converted network is tested at, for the latency–accuracy
+    /// curve.
+    #[serde(default = "default_sweep")]
+    pub sweep: Vec<u64>,
+}
+
+impl Default for ConversionConfig {
+    fn default() -> Self {
+        ConversionConfig {
+            learning_rate: default_learning_rate(),
+            batch: default_batch(),
+            percentile: default_percentile(),
+            sweep: default_sweep(),
+        }
+    }
+}
+
+fn default_percentile() -> f64 {
+    99.9
+}
+fn default_sweep() -> Vec<u64> {
+    vec![5, 10, 25, 50, 100, 200]
 }
 
 /// Competitive STDP (see [`crate::learn::stdp`]).
@@ -109,6 +149,8 @@ pub enum Method {
     Surrogate,
     /// Unsupervised STDP with winner-take-all competition and adaptive thresholds.
     Stdp,
+    /// A ReLU network trained, then converted to integrate-and-fire neurons.
+    Conversion,
 }
 
 impl Method {
@@ -116,6 +158,7 @@ impl Method {
         match self {
             Method::Surrogate => "surrogate",
             Method::Stdp => "stdp",
+            Method::Conversion => "conversion",
         }
     }
 }
@@ -266,6 +309,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("digits_surrogate", include_str!("../../assets/training/digits_surrogate.toml")),
     ("digits_surrogate_latency", include_str!("../../assets/training/digits_surrogate_latency.toml")),
     ("digits_stdp", include_str!("../../assets/training/digits_stdp.toml")),
+    ("digits_conversion", include_str!("../../assets/training/digits_conversion.toml")),
 ];
 
 /// The largest layer a configuration may ask for, and the most steps: beyond them a desktop
@@ -288,6 +332,11 @@ impl TrainConfig {
         let text = std::fs::read_to_string(path)
             .map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
         TrainConfig::from_toml(&text, &path.display().to_string())
+    }
+
+    /// The conversion hyper-parameters, with their defaults when the file has none.
+    pub fn conversion(&self) -> ConversionConfig {
+        self.conversion.clone().unwrap_or_default()
     }
 
     /// The STDP hyper-parameters, with their defaults when the file has none.
@@ -434,6 +483,24 @@ impl TrainConfig {
         }
         if s.batch == 0 {
             add("surrogate.batch", "a batch holds at least one sample".into());
+        }
+        if self.method == Method::Conversion {
+            let p = self.conversion();
+            if !(p.learning_rate > 0.0 && p.learning_rate.is_finite()) {
+                add(
+                    "conversion.learning_rate",
+                    format!("the learning rate must be a positive number, got {}", p.learning_rate),
+                );
+            }
+            if p.batch == 0 {
+                add("conversion.batch", "a batch holds at least one sample".into());
+            }
+            if !(p.percentile > 0.0 && p.percentile <= 100.0) {
+                add("conversion.percentile", format!("a percentile between 0 and 100, got {}", p.percentile));
+            }
+            if let Some(k) = p.sweep.iter().position(|&n| n == 0 || n > MAX_STEPS) {
+                add(&format!("conversion.sweep[{k}]"), format!("1 to {MAX_STEPS} steps, got {}", p.sweep[k]));
+            }
         }
         if self.method == Method::Stdp {
             let p = self.stdp();

@@ -8,6 +8,7 @@
 //! are those of the last completed epoch.
 
 pub mod config;
+pub mod convert;
 pub mod stdp;
 pub mod surrogate;
 
@@ -79,6 +80,9 @@ pub struct Trainer {
     pub split: Split,
     pub network: Network,
     adam: Adam,
+    /// The ReLU network and its optimiser, for `method = "conversion"`; `network` holds its
+    /// converted weights.
+    pub(crate) ann: Option<(convert::Ann, Adam)>,
     /// The competitive layer, for `method = "stdp"`.
     pub competitive: Option<stdp::Competitive>,
     /// Epochs completed, with what each did.
@@ -99,7 +103,15 @@ impl Trainer {
         let adam = Adam::new(config.surrogate().learning_rate, &network.weights);
         let competitive =
             (config.method == Method::Stdp).then(|| stdp::Competitive::new(&config, data.pixels_per_image()));
-        Ok(Trainer { config, data, split, network, adam, competitive, history: Vec::new(), wall_s: 0.0 })
+        let ann = (config.method == Method::Conversion).then(|| {
+            let sizes: Vec<usize> = std::iter::once(data.pixels_per_image())
+                .chain(config.network.layers.iter().map(|&n| n as usize))
+                .collect();
+            let ann = convert::Ann::new(&sizes, config.seed);
+            let adam = Adam::new(config.conversion().learning_rate, &ann.weights);
+            (ann, adam)
+        });
+        Ok(Trainer { config, data, split, network, adam, ann, competitive, history: Vec::new(), wall_s: 0.0 })
     }
 
     pub fn data(&self) -> &Dataset {
@@ -130,6 +142,9 @@ impl Trainer {
     pub fn epoch(&mut self, cancel: &AtomicBool, progress: &mut dyn FnMut(f64)) -> Option<EpochReport> {
         if self.competitive.is_some() {
             return self.stdp_epoch(cancel, progress);
+        }
+        if self.ann.is_some() {
+            return self.ann_epoch(cancel, progress);
         }
         let started = Instant::now();
         let epoch = self.history.len() as u64 + 1;
@@ -227,6 +242,114 @@ impl Trainer {
         };
         self.history.push(report.clone());
         Some(report)
+    }
+
+    /// The images of `samples` as rows of intensities.
+    fn images(&self, samples: &[usize]) -> ndarray::Array2<f32> {
+        let n = self.data.pixels_per_image();
+        let mut x = ndarray::Array2::zeros((samples.len(), n));
+        for (r, &k) in samples.iter().enumerate() {
+            for (c, v) in self.data.intensities(k).into_iter().enumerate() {
+                x[[r, c]] = v;
+            }
+        }
+        x
+    }
+
+    /// An epoch of the ReLU network, then its conversion: the report's train accuracy is the
+    /// ReLU network's, its test accuracy the converted spiking network's at the configured
+    /// number of steps.
+    fn ann_epoch(&mut self, cancel: &AtomicBool, progress: &mut dyn FnMut(f64)) -> Option<EpochReport> {
+        let started = Instant::now();
+        let epoch = self.history.len() as u64 + 1;
+        let before = (self.ann.clone(), self.network.weights.clone());
+        let mut order = self.split.train.clone();
+        order.shuffle(&mut rand_pcg::Pcg64::seed_from_u64(self.config.seed ^ (epoch << 20)));
+        let p = self.config.conversion();
+        let (mut loss, mut batches) = (0.0, 0);
+        for (b, samples) in order.chunks(p.batch as usize).enumerate() {
+            if cancel.load(Ordering::Relaxed) {
+                (self.ann, self.network.weights) = before;
+                return None;
+            }
+            let x = self.images(samples);
+            let labels: Vec<usize> = samples.iter().map(|&k| self.data.label(k) as usize).collect();
+            let (ann, adam) = self.ann.as_mut().expect("conversion");
+            let (l, grad) = ann.gradient(&x, &labels);
+            adam.step(&mut ann.weights, &grad);
+            loss += l;
+            batches += 1;
+            progress(0.8 * ((b + 1) * p.batch as usize).min(order.len()) as f64 / order.len() as f64);
+        }
+        let train_x = self.images(&self.split.train);
+        let (ann, _) = self.ann.as_ref().expect("conversion");
+        let threshold = self.config.network.threshold.canonical() as f32;
+        self.network.weights = ann.converted(&train_x, p.percentile, threshold);
+        let right = ann
+            .predict(&train_x)
+            .iter()
+            .zip(&self.split.train)
+            .filter(|&(p, &k)| *p == self.data.label(k) as usize)
+            .count();
+        let test_accuracy = self.accuracy(&self.split.test.clone());
+        self.wall_s += started.elapsed().as_secs_f64();
+        let report = EpochReport {
+            epoch,
+            loss: loss / f64::from(batches.max(1)),
+            train_accuracy: right as f64 / self.split.train.len().max(1) as f64,
+            test_accuracy,
+            wall_s: self.wall_s,
+        };
+        self.history.push(report.clone());
+        Some(report)
+    }
+
+    /// The ReLU network's accuracy on `samples` (conversion only).
+    pub fn ann_accuracy(&self, samples: &[usize]) -> Option<f64> {
+        let (ann, _) = self.ann.as_ref()?;
+        let right = ann
+            .predict(&self.images(samples))
+            .iter()
+            .zip(samples)
+            .filter(|&(p, &k)| *p == self.data.label(k) as usize)
+            .count();
+        Some(right as f64 / samples.len().max(1) as f64)
+    }
+
+    /// The spiking network's accuracy on `samples` when each is shown for each of `steps`:
+    /// the latency–accuracy trade-off.
+    pub fn accuracy_by_steps(&self, samples: &[usize], steps: &[u64]) -> Vec<(u64, f64)> {
+        steps.iter().map(|&n| (n, self.shown_for(n).accuracy(samples))).collect()
+    }
+
+    /// The fraction of `samples` on which the converted network, shown each for `steps`,
+    /// answers as the ReLU network does (conversion only).
+    pub fn agreement_with_ann(&self, samples: &[usize], steps: u64) -> Option<f64> {
+        let (ann, _) = self.ann.as_ref()?;
+        let same = ann
+            .predict(&self.images(samples))
+            .iter()
+            .zip(self.shown_for(steps).predict(samples))
+            .filter(|(a, s)| *a == s)
+            .count();
+        Some(same as f64 / samples.len().max(1) as f64)
+    }
+
+    /// The spiking network alone, each sample shown for `steps`.
+    fn shown_for(&self, steps: u64) -> Trainer {
+        let mut config = self.config.clone();
+        config.data.steps = steps;
+        Trainer {
+            config,
+            data: self.data.clone(),
+            split: self.split.clone(),
+            network: self.network.clone(),
+            adam: self.adam.clone(),
+            ann: None,
+            competitive: None,
+            history: Vec::new(),
+            wall_s: 0.0,
+        }
     }
 
     /// The number of classes: the largest label and one.

@@ -20,8 +20,9 @@ enum Msg {
     /// An epoch ended: its report and the first layer's weights after it.
     Epoch(EpochReport, ndarray::Array2<f32>),
     /// Training stopped (all epochs done, or cancelled): the trainer, its weights those of
-    /// the last completed epoch, and what an inference of it costs on the test set.
-    Done(Box<Trainer>, Cost),
+    /// the last completed epoch, what an inference of it costs on the test set, and for a
+    /// converted network the ReLU network's test accuracy and the spiking one's by steps.
+    Done(Box<Trainer>, Cost, Option<(f64, Vec<(u64, f64)>)>),
 }
 
 /// A training run on its thread.
@@ -49,6 +50,9 @@ pub struct TrainingView {
     cost: Option<Cost>,
     /// The method of the run shown.
     method: Option<crate::learn::Method>,
+    /// After a conversion: the ReLU network's test accuracy, and the spiking network's
+    /// against the steps each digit is shown.
+    by_steps: Option<(f64, Vec<(u64, f64)>)>,
 }
 
 impl TrainingView {
@@ -94,7 +98,10 @@ impl TrainingView {
                 }
                 let test = trainer.split.test.clone();
                 let cost = trainer.cost(&test);
-                let _ = tx.send(Msg::Done(Box::new(trainer), cost));
+                let conversion = trainer
+                    .ann_accuracy(&test)
+                    .map(|ann| (ann, trainer.accuracy_by_steps(&test, &trainer.config.conversion().sweep)));
+                let _ = tx.send(Msg::Done(Box::new(trainer), cost, conversion));
             })
             .expect("a thread starts");
         self.job = Some(job);
@@ -103,6 +110,7 @@ impl TrainingView {
         self.trained = None;
         self.problem = None;
         self.cost = None;
+        self.by_steps = None;
     }
 
     /// Whether a run is going (paused or not).
@@ -124,7 +132,8 @@ impl TrainingView {
                     self.reports.push(report);
                     self.fields = Some(fields);
                 }
-                Msg::Done(trainer, cost) => {
+                Msg::Done(trainer, cost, conversion) => {
+                    self.by_steps = conversion;
                     self.fields = Some(trainer.weights().0[0].clone());
                     self.trained = Some(trainer);
                     self.cost = Some(cost);
@@ -231,7 +240,7 @@ impl TrainingView {
             ui.colored_label(Color32::GRAY, "— chance");
         });
         let height = height - ui.spacing().interact_size.y - 4.0;
-        axes::plot("training curves", axes::x("epoch"), axes::y("accuracy; loss (scaled to 1)"))
+        axes::plot("training curves", axes::x("epoch"), axes::y("accuracy, loss"))
             .height(height)
             .include_x(0.0)
             .include_x(self.reports.len().max(5) as f64)
@@ -276,6 +285,28 @@ impl TrainingView {
         }
         painter.rect_stroke(rect, 0.0, Stroke::new(1.0, Color32::GRAY), egui::StrokeKind::Outside);
     }
+}
+
+/// A converted network's test accuracy against the steps each digit is shown, with the ReLU
+/// network's as a line: what the conversion costs in time.
+fn latency_curve(ui: &mut egui::Ui, (ann, by_steps): &(f64, Vec<(u64, f64)>), height: f32) {
+    let spiking = Color32::from_rgb(90, 200, 120);
+    ui.horizontal(|ui| {
+        ui.colored_label(spiking, "— converted spiking network");
+        ui.colored_label(Color32::GRAY, format!("— the ReLU network, {:.1}%", 100.0 * ann));
+    });
+    let points: Vec<[f64; 2]> = by_steps.iter().map(|&(n, a)| [n as f64, a]).collect();
+    axes::plot("accuracy by steps", axes::x("steps a digit is shown"), axes::y("accuracy"))
+        .height(height - ui.spacing().interact_size.y - 4.0)
+        .include_x(0.0)
+        .include_y(0.5)
+        .include_y(1.0)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            p.hline(egui_plot::HLine::new("ReLU", *ann).color(Color32::GRAY));
+            p.line(Line::new("converted", PlotPoints::new(points.clone())).color(spiking));
+            p.points(egui_plot::Points::new("steps", PlotPoints::new(points)).radius(3.0).color(spiking));
+        });
 }
 
 /// Saves the trained network in the program's folder (`trained/`, beside its settings) and
@@ -325,7 +356,13 @@ impl View for TrainingView {
             let side = (ui.available_width() * 0.4).min(height);
             ui.vertical(|ui| {
                 ui.set_width(ui.available_width() - side - 8.0);
-                self.curves(ui, height);
+                match &self.by_steps {
+                    Some(by_steps) => {
+                        self.curves(ui, height * 0.5);
+                        latency_curve(ui, by_steps, height * 0.5 - 8.0);
+                    }
+                    None => self.curves(ui, height),
+                }
             });
             ui.vertical(|ui| {
                 ui.label("receptive fields: each hidden neuron's weights from the 8 × 8 pixels")
