@@ -1687,6 +1687,22 @@ fn training_in_the_window_beats_chance_in_one_epoch_pauses_cancels_and_opens_the
     let held = reports(h.state()).len();
     frames(&mut h, 300);
     assert_eq!(reports(h.state()).len(), held, "no epoch ends while paused");
+    // The confusion matrix is the test set's answers: its diagonal is the test accuracy.
+    let inside =
+        h.state().views().of::<TrainingView>().expect("the view").inside().cloned().expect("a look inside");
+    let total: u32 = inside.confusion.iter().flatten().sum();
+    let right: u32 = (0..10).map(|k| inside.confusion[k][k]).sum();
+    let last = reports(h.state()).last().cloned().expect("an epoch");
+    assert_eq!(total, 500);
+    assert!((f64::from(right) / 500.0 - last.test_accuracy).abs() < 1e-9, "{right} right, {last:?}");
+    // One test digit through every layer: 64 inputs, 100 hidden, 10 outputs, each step.
+    let a = inside.activity.expect("the digit's run");
+    assert_eq!(a.spikes.len(), 3);
+    assert!(a.spikes[0].iter().flatten().all(|&i| i < 64) && a.spikes[2].iter().flatten().all(|&i| i < 10));
+    assert_eq!(a.output_u[0].len(), 10);
+    h.get_by_label("a test digit").click();
+    h.step();
+    h.get_by_label_contains(&format!("test digit 0: a {}", inside.label));
     h.get_by_label("Cancel").click();
     wait_until(&mut h, "training stops", |app| {
         !app.views().of::<TrainingView>().expect("the view").running()

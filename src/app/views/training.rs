@@ -17,12 +17,56 @@ use std::sync::mpsc::{Receiver, channel};
 
 /// What the training thread sends.
 enum Msg {
-    /// An epoch ended: its report and the first layer's weights after it.
-    Epoch(EpochReport, ndarray::Array2<f32>),
+    /// An epoch ended: its report, the first layer's weights after it, and a look inside.
+    Epoch(EpochReport, ndarray::Array2<f32>, Box<Inside>),
     /// Training stopped (all epochs done, or cancelled): the trainer, its weights those of
     /// the last completed epoch, what an inference of it costs on the test set, and for a
     /// converted network the ReLU network's test accuracy and the spiking one's by steps.
     Done(Box<Trainer>, Cost, Option<(f64, Vec<(u64, f64)>)>),
+}
+
+/// A look inside the network after an epoch: the test set's confusion matrix, and one test
+/// sample's run through every layer.
+#[derive(Clone, Debug, Default)]
+pub struct Inside {
+    /// `confusion[true][predicted]`, over the test samples.
+    pub confusion: Vec<Vec<u32>>,
+    /// Which test sample (an index into the test samples), its label and the prediction.
+    pub sample: usize,
+    pub label: usize,
+    pub predicted: Option<usize>,
+    /// Its spikes in each layer, and the output potentials (surrogate and conversion).
+    pub activity: Option<crate::learn::Activity>,
+}
+
+/// What the network does now with the test set and with test sample `sample`.
+fn look_inside(trainer: &Trainer, sample: usize) -> Inside {
+    let test = &trainer.split.test;
+    let classes = test.iter().map(|&k| trainer.data().label(k) as usize).max().map_or(0, |m| m + 1);
+    let predicted = trainer.predict(test);
+    let mut confusion = vec![vec![0u32; classes]; classes];
+    for (&k, &p) in test.iter().zip(&predicted) {
+        if p < classes {
+            confusion[trainer.data().label(k) as usize][p] += 1;
+        }
+    }
+    let sample = sample.min(test.len().saturating_sub(1));
+    Inside {
+        confusion,
+        sample,
+        label: test.get(sample).map_or(0, |&k| trainer.data().label(k) as usize),
+        predicted: predicted.get(sample).copied().filter(|&p| p < classes),
+        activity: (trainer.competitive.is_none() && !test.is_empty()).then(|| trainer.activity(test[sample])),
+    }
+}
+
+/// What the view shows beside the receptive fields.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Show {
+    #[default]
+    Curves,
+    Sample,
+    Confusion,
 }
 
 /// A training run on its thread.
@@ -32,6 +76,8 @@ struct Job {
     pause: Arc<AtomicBool>,
     /// The fraction of the epoch done, as f64 bits.
     progress: Arc<AtomicU64>,
+    /// The test sample the view looks at.
+    sample: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 #[derive(Default)]
@@ -53,6 +99,11 @@ pub struct TrainingView {
     /// After a conversion: the ReLU network's test accuracy, and the spiking network's
     /// against the steps each digit is shown.
     by_steps: Option<(f64, Vec<(u64, f64)>)>,
+    /// The last look inside, and what is shown.
+    inside: Option<Inside>,
+    show: Show,
+    /// The test sample looked at.
+    sample: usize,
 }
 
 impl TrainingView {
@@ -76,8 +127,10 @@ impl TrainingView {
             cancel: Arc::new(AtomicBool::new(false)),
             pause: Arc::new(AtomicBool::new(false)),
             progress: Arc::new(AtomicU64::new(0)),
+            sample: Arc::new(std::sync::atomic::AtomicUsize::new(self.sample)),
         };
         let (cancel, pause, progress) = (job.cancel.clone(), job.pause.clone(), job.progress.clone());
+        let sample = job.sample.clone();
         std::thread::Builder::new()
             .name("training".into())
             .spawn(move || {
@@ -92,7 +145,8 @@ impl TrainingView {
                     });
                     let Some(report) = report else { break };
                     let fields = trainer.weights().0[0].clone();
-                    if tx.send(Msg::Epoch(report, fields)).is_err() {
+                    let inside = look_inside(&trainer, sample.load(Ordering::Relaxed));
+                    if tx.send(Msg::Epoch(report, fields, Box::new(inside))).is_err() {
                         return;
                     }
                 }
@@ -118,6 +172,11 @@ impl TrainingView {
         self.job.is_some()
     }
 
+    /// The last look inside the network (for tests).
+    pub fn inside(&self) -> Option<&Inside> {
+        self.inside.as_ref()
+    }
+
     /// The epochs reported so far.
     pub fn reports(&self) -> &[EpochReport] {
         &self.reports
@@ -128,9 +187,10 @@ impl TrainingView {
         let Some(job) = &self.job else { return };
         while let Ok(msg) = job.rx.try_recv() {
             match msg {
-                Msg::Epoch(report, fields) => {
+                Msg::Epoch(report, fields, inside) => {
                     self.reports.push(report);
                     self.fields = Some(fields);
+                    self.inside = Some(*inside);
                 }
                 Msg::Done(trainer, cost, conversion) => {
                     self.by_steps = conversion;
@@ -287,6 +347,119 @@ impl TrainingView {
     }
 }
 
+/// One test digit through the network: each layer's spikes (input at the bottom) and the
+/// output neurons' potentials, with the true and the predicted class.
+fn sample_view(ui: &mut egui::Ui, inside: &Inside, height: f32) {
+    let answer = inside.predicted.map_or("none".into(), |p| p.to_string());
+    let verdict = if inside.predicted == Some(inside.label) { "right" } else { "wrong" };
+    ui.label(format!(
+        "test digit {}: a {}; the network answers {answer} ({verdict}). Spikes: input (blue, lowest), hidden (orange), output (green)",
+        inside.sample, inside.label
+    ));
+    let Some(a) = &inside.activity else {
+        ui.label("Competitive STDP answers by vote: see the receptive fields");
+        return;
+    };
+    let half = (height - 3.0 * ui.spacing().interact_size.y) / 2.0;
+    let colours =
+        [Color32::from_rgb(90, 170, 255), Color32::from_rgb(230, 150, 60), Color32::from_rgb(90, 200, 120)];
+    let mut offset = 0.0;
+    let mut layers = Vec::new();
+    for (l, steps) in a.spikes.iter().enumerate() {
+        let size =
+            if l == 0 { 64.0 } else { steps.iter().flatten().max().map_or(1.0, |&m| f64::from(m) + 1.0) };
+        let points: Vec<[f64; 2]> = steps
+            .iter()
+            .enumerate()
+            .flat_map(|(t, fired)| fired.iter().map(move |&i| [t as f64, offset + f64::from(i)]))
+            .collect();
+        layers.push((l, points));
+        offset += size.max(10.0) + 4.0;
+    }
+    axes::plot("layers raster", axes::x("step"), axes::y("neuron")).height(half).allow_scroll(false).show(
+        ui,
+        |p| {
+            for (l, points) in layers {
+                let name = if l == 0 { "input".to_string() } else { format!("layer {l}") };
+                p.points(
+                    egui_plot::Points::new(name, PlotPoints::new(points)).radius(1.5).color(colours[l % 3]),
+                );
+            }
+        },
+    );
+    ui.colored_label(
+        Color32::from_rgb(90, 200, 120),
+        format!("— output neuron {} (the true class); grey: the other nine", inside.label),
+    );
+    axes::plot("output potentials", axes::x("step"), axes::y("V (mV)"))
+        .height(half - ui.spacing().interact_size.y)
+        .allow_scroll(false)
+        .show(ui, |p| {
+            let n = a.output_u.first().map_or(0, Vec::len);
+            for k in 0..n {
+                let points: Vec<[f64; 2]> =
+                    a.output_u.iter().enumerate().map(|(t, u)| [t as f64, f64::from(u[k])]).collect();
+                let c =
+                    if k == inside.label { Color32::from_rgb(90, 200, 120) } else { Color32::from_gray(110) };
+                let line = Line::new(format!("{k}"), PlotPoints::new(points)).color(c);
+                p.line(if k == inside.label { line.width(2.5) } else { line });
+            }
+        });
+}
+
+/// Test digits by true class (rows) and answer (columns), darker for more.
+fn confusion_view(ui: &mut egui::Ui, confusion: &[Vec<u32>], height: f32) {
+    let n = confusion.len();
+    if n == 0 {
+        return;
+    }
+    ui.label("rows: the true class; columns: the network's answer");
+    let side = (height - 2.0 * ui.spacing().interact_size.y).min(ui.available_width());
+    let (rect, _) = ui.allocate_exact_size(vec2(side, side), Sense::hover());
+    let cell = side / (n + 1) as f32;
+    let painter = ui.painter_at(rect);
+    let most = confusion.iter().flatten().copied().max().unwrap_or(1).max(1);
+    let font = egui::FontId::proportional((cell * 0.4).clamp(8.0, 14.0));
+    for (k, row) in confusion.iter().enumerate() {
+        let at = |r: usize, c: usize| {
+            Rect::from_min_size(rect.min + vec2(c as f32 * cell, r as f32 * cell), vec2(cell, cell))
+        };
+        painter.text(
+            at(0, k + 1).center(),
+            egui::Align2::CENTER_CENTER,
+            k.to_string(),
+            font.clone(),
+            Color32::GRAY,
+        );
+        painter.text(
+            at(k + 1, 0).center(),
+            egui::Align2::CENTER_CENTER,
+            k.to_string(),
+            font.clone(),
+            Color32::GRAY,
+        );
+        for (j, &count) in row.iter().enumerate() {
+            let x = count as f32 / most as f32;
+            let fill = if j == k {
+                Color32::from_rgb(40, (60.0 + 160.0 * x) as u8, 80)
+            } else {
+                Color32::from_rgb((50.0 + 200.0 * x.sqrt()) as u8, 40, 40)
+            };
+            let r = at(k + 1, j + 1).shrink(1.0);
+            painter.rect_filled(r, 2.0, if count == 0 { Color32::from_gray(30) } else { fill });
+            if count > 0 {
+                painter.text(
+                    r.center(),
+                    egui::Align2::CENTER_CENTER,
+                    count.to_string(),
+                    font.clone(),
+                    Color32::WHITE,
+                );
+            }
+        }
+    }
+}
+
 /// A converted network's test accuracy against the steps each digit is shown, with the ReLU
 /// network's as a line: what the conversion costs in time.
 fn latency_curve(ui: &mut egui::Ui, (ann, by_steps): &(f64, Vec<(u64, f64)>), height: f32) {
@@ -351,17 +524,48 @@ impl View for TrainingView {
             empty_hint(ui, ui.available_rect_before_wrap(), &format!("Press ▶ Train. {about}"));
             return;
         }
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.show, Show::Curves, "curves");
+            ui.selectable_value(&mut self.show, Show::Sample, "a test digit")
+                .on_hover_text("One test digit's spikes in every layer, and the output potentials");
+            ui.selectable_value(&mut self.show, Show::Confusion, "confusion")
+                .on_hover_text("Test digits by true class (rows) and answer (columns)");
+            if self.show == Show::Sample {
+                ui.separator();
+                let n = self.trained.as_ref().map_or(500, |t| t.split.test.len());
+                if ui
+                    .add(
+                        egui::DragValue::new(&mut self.sample)
+                            .range(0..=n.saturating_sub(1))
+                            .prefix("test digit "),
+                    )
+                    .changed()
+                {
+                    if let Some(job) = &self.job {
+                        job.sample.store(self.sample, Ordering::Relaxed);
+                    } else if let Some(t) = &self.trained {
+                        self.inside = Some(look_inside(t, self.sample));
+                    }
+                }
+            }
+        });
         let height = ui.available_height().max(120.0);
         ui.horizontal(|ui| {
-            let side = (ui.available_width() * 0.4).min(height);
+            // Room for the fields' two-line caption under the side's top.
+            let side = (ui.available_width() * 0.4).min(height - 2.0 * ui.spacing().interact_size.y);
             ui.vertical(|ui| {
                 ui.set_width(ui.available_width() - side - 8.0);
-                match &self.by_steps {
-                    Some(by_steps) => {
+                match (self.show, &self.by_steps, &self.inside) {
+                    (Show::Sample, _, Some(inside)) => sample_view(ui, inside, height),
+                    (Show::Confusion, _, Some(inside)) => confusion_view(ui, &inside.confusion, height),
+                    (Show::Sample | Show::Confusion, _, None) => {
+                        ui.label("after the first epoch");
+                    }
+                    (Show::Curves, Some(by_steps), _) => {
                         self.curves(ui, height * 0.5);
                         latency_curve(ui, by_steps, height * 0.5 - 8.0);
                     }
-                    None => self.curves(ui, height),
+                    (Show::Curves, None, _) => self.curves(ui, height),
                 }
             });
             ui.vertical(|ui| {
