@@ -1714,3 +1714,23 @@ fn training_in_the_window_beats_chance_in_one_epoch_pauses_cancels_and_opens_the
     let about = &h.state().model().description;
     assert!(about.contains(&format!("{held} epochs, test accuracy")), "{about}");
 }
+
+#[test]
+fn lesson_tens_question_is_ticked_when_the_network_is_trained_in_the_training_view() {
+    let mut h = app_on("cuba.toml");
+    let index = h
+        .state()
+        .lessons()
+        .list()
+        .iter()
+        .position(|l| l.as_ref().is_ok_and(|l| l.file_name.starts_with("10_")));
+    h.state_mut().start_lesson(index.expect("lesson 10"));
+    wait_until(&mut h, "the digits model runs", |app| app.live().info.model.name.contains("Digits"));
+    h.step();
+    assert!(!h.state().lessons().is_passed(0), "not before training");
+    h.get_by_label("▶ Train").click();
+    wait_until(&mut h, "training to 90% ticks the question", |app| app.lessons().is_passed(0));
+    let reports =
+        h.state().views().of::<spikelab::app::views::TrainingView>().expect("the view").reports().to_vec();
+    assert!(reports.last().is_some_and(|r| r.test_accuracy > 0.9), "{reports:?}");
+}

@@ -4,7 +4,7 @@
 
 use spikelab::analysis::{Histogram, weight_histogram};
 use spikelab::app::views::Tab;
-use spikelab::lessons::{self, LoadedLesson, Observation};
+use spikelab::lessons::{self, LoadedLesson, Observation, Test};
 use spikelab::sim::Network;
 
 fn lessons() -> Vec<LoadedLesson> {
@@ -54,6 +54,21 @@ fn every_question_can_be_answered_by_the_settings_it_names() {
         let base = l.model().unwrap_or_else(|e| panic!("{e}"));
         for step in &l.lesson.steps {
             let Some(check) = &step.check else { continue };
+            if matches!(check.kind, Test::TrainedAccuracy | Test::TrainedEvents) {
+                // Answered by training the configuration it names, as the Training view does.
+                assert_eq!(
+                    check.solution,
+                    [("train".to_string(), check.configuration.clone().unwrap_or_default())]
+                );
+                let outcome = train_and_check(check);
+                assert!(
+                    outcome.passed,
+                    "{}, step \"{}\": \"{}\" is not met by training: measured {}",
+                    l.file_name, step.title, check.goal, outcome.measured
+                );
+                checked += 1;
+                continue;
+            }
             let mut model = base.clone();
             for (path, value) in &check.solution {
                 model = model
@@ -79,6 +94,7 @@ fn every_question_can_be_answered_by_the_settings_it_names() {
                 changed_at_ms: 0.0,
                 edited: true,
                 weights: &weights,
+                trained: None,
             };
             let outcome = check.evaluate(&obs);
             assert!(
@@ -117,4 +133,46 @@ fn every_character_of_every_lesson_has_a_glyph_in_the_windows_font() {
     }
     missing.dedup();
     assert!(missing.is_empty(), "no glyph for {missing:#?}");
+}
+
+/// Trains a check's configuration for its epochs and asks the check, as the window does with
+/// the Training view's run.
+fn train_and_check(check: &spikelab::lessons::Check) -> spikelab::lessons::Outcome {
+    use spikelab::learn::{TrainConfig, Trainer};
+    let name = check.configuration.as_deref().expect("a configuration");
+    let cfg = TrainConfig::load(name).expect("a built-in configuration");
+    let mut t = Trainer::new(cfg.clone()).expect("trainer");
+    let go = std::sync::atomic::AtomicBool::new(false);
+    for _ in 0..cfg.epochs {
+        t.epoch(&go, &mut |_| {}).expect("an epoch");
+    }
+    let test = t.split.test.clone();
+    let by_steps = if t.ann_accuracy(&test).is_some() {
+        t.accuracy_by_steps(&test, &cfg.conversion().sweep)
+    } else {
+        Vec::new()
+    };
+    let run = spikelab::lessons::TrainedRun {
+        configuration: name,
+        test_accuracy: t.history.last().expect("epochs").test_accuracy,
+        events: Some(t.cost(&test).synaptic_events),
+        by_steps: &by_steps,
+    };
+    let model = spikelab::model::Model::from_toml(
+        spikelab::model::presets::preset("digits_rate").expect("preset"),
+        "digits_rate",
+    )
+    .expect("valid");
+    let none = |_: usize| None;
+    check.evaluate(&Observation {
+        model: &model,
+        populations: &[],
+        spikes: &[],
+        dt_ms: 0.1,
+        now_ms: 0.0,
+        changed_at_ms: 0.0,
+        edited: true,
+        weights: &none,
+        trained: Some(run),
+    })
 }

@@ -255,6 +255,7 @@ impl SpikeLabApp {
             changed_at_ms: self.run.applied_at.unwrap_or(0.0),
             edited: self.lessons.start_model.as_ref() != Some(&**self.doc.model()),
             weights: &weights,
+            trained: self.ws.views.of::<super::views::TrainingView>().and_then(|v| v.run()),
         };
         let outcome = check.evaluate(&obs);
         if outcome.passed

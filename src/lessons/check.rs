@@ -25,6 +25,24 @@ pub enum Test {
     Param,
     /// Fraction of a projection's weights in the outer fifths of [w_min, w_max].
     WeightsAtBounds,
+    /// Test accuracy (0–1) of the Training view's last run of the training `configuration`;
+    /// with `steps`, of the converted network shown each digit for that many steps.
+    TrainedAccuracy,
+    /// Synaptic events an inference of the Training view's finished run of `configuration`.
+    TrainedEvents,
+}
+
+/// The Training view's last run, as checks see it.
+#[derive(Clone, Copy, Debug)]
+pub struct TrainedRun<'a> {
+    /// The built-in configuration it trained.
+    pub configuration: &'a str,
+    /// The last completed epoch's test accuracy.
+    pub test_accuracy: f64,
+    /// Synaptic events an inference, once the run is over.
+    pub events: Option<f64>,
+    /// A converted network's accuracy by steps shown, once the run is over.
+    pub by_steps: &'a [(u64, f64)],
 }
 
 /// A question of a lesson step.
@@ -56,6 +74,12 @@ pub struct Check {
     /// test that no lesson asks the impossible, and for a teacher's "show me".
     #[serde(default)]
     pub solution: Vec<(String, String)>,
+    /// For `trained_accuracy` and `trained_events`: the training configuration's name.
+    #[serde(default)]
+    pub configuration: Option<String>,
+    /// For `trained_accuracy` of a converted network: the steps a digit is shown.
+    #[serde(default)]
+    pub steps: Option<u64>,
 }
 
 /// What the app knows of the running network when it checks.
@@ -75,6 +99,8 @@ pub struct Observation<'a> {
     pub edited: bool,
     /// The weight histogram of projection k, if known (over [w_min, w_max] for STDP).
     pub weights: &'a dyn Fn(usize) -> Option<Histogram>,
+    /// The Training view's last run, if any.
+    pub trained: Option<TrainedRun<'a>>,
 }
 
 /// The answer of a check now.
@@ -105,6 +131,15 @@ impl Check {
         if self.kind == Test::Param && self.path.is_none() {
             out.push(format!("\"{}\": param needs the path of a value of the model", self.goal));
         }
+        if matches!(self.kind, Test::TrainedAccuracy | Test::TrainedEvents) {
+            let known = |c: &str| crate::learn::config::BUILT_IN.iter().any(|(n, _)| *n == c);
+            if !self.configuration.as_deref().is_some_and(known) {
+                out.push(format!(
+                    "\"{}\": {:?} needs configuration, the name of a built-in training configuration",
+                    self.goal, self.kind
+                ));
+            }
+        }
         if self.kind == Test::WeightsAtBounds && self.projection_index(model).is_none() {
             out.push(format!("\"{}\": no projection {:?}", self.goal, self.projection));
         }
@@ -127,6 +162,27 @@ impl Check {
     /// Checks the question against what the network did.
     pub fn evaluate(&self, obs: &Observation<'_>) -> Outcome {
         let waiting = |why: String| Outcome { passed: false, measured: why };
+        if matches!(self.kind, Test::TrainedAccuracy | Test::TrainedEvents) {
+            let wanted = self.configuration.as_deref().unwrap_or_default();
+            let Some(run) = obs.trained.filter(|r| r.configuration == wanted) else {
+                return waiting(format!("train {wanted} in the Training view"));
+            };
+            let value = match (self.kind, self.steps) {
+                (Test::TrainedEvents, _) => {
+                    run.events.map(|e| (e, format!("{e:.0} synaptic events an inference")))
+                }
+                (_, Some(n)) => run
+                    .by_steps
+                    .iter()
+                    .find(|(s, _)| *s == n)
+                    .map(|&(_, a)| (a, format!("{:.1}% at {n} steps", 100.0 * a))),
+                _ => Some((run.test_accuracy, format!("{:.1}% test accuracy", 100.0 * run.test_accuracy))),
+            };
+            return match value {
+                Some((v, text)) => Outcome { passed: self.within(v), measured: text },
+                None => waiting(format!("let the training of {wanted} finish")),
+            };
+        }
         if !self.solution.is_empty() && !obs.edited {
             return waiting("change something first (see Try)".into());
         }
@@ -194,7 +250,9 @@ impl Check {
                 let peak = power_spectrum(&rate, 0.5).peak(5.0).map(|(f, _)| f);
                 (peak, peak.map_or("no peak".into(), |f| format!("peak at {f:.0} Hz")))
             }
-            Test::Param | Test::WeightsAtBounds => (None, String::new()),
+            Test::Param | Test::WeightsAtBounds | Test::TrainedAccuracy | Test::TrainedEvents => {
+                (None, String::new())
+            }
         };
         match value {
             Some(v) => Outcome { passed: self.within(v), measured: text },

@@ -5,7 +5,7 @@
 
 mod check;
 
-pub use check::{Check, Observation, Outcome, Test};
+pub use check::{Check, Observation, Outcome, Test, TrainedRun};
 
 use crate::model::{Model, ModelError, presets};
 use serde::Deserialize;
@@ -82,6 +82,9 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("07_short_term_plasticity.toml", include_str!("../../assets/lessons/07_short_term_plasticity.toml")),
     ("08_neuromorphic.toml", include_str!("../../assets/lessons/08_neuromorphic.toml")),
     ("09_encoding.toml", include_str!("../../assets/lessons/09_encoding.toml")),
+    ("10_surrogate_gradients.toml", include_str!("../../assets/lessons/10_surrogate_gradients.toml")),
+    ("11_stdp_competition.toml", include_str!("../../assets/lessons/11_stdp_competition.toml")),
+    ("12_conversion.toml", include_str!("../../assets/lessons/12_conversion.toml")),
 ];
 
 /// Where the lesson files are in the source tree.

@@ -104,6 +104,8 @@ pub struct TrainingView {
     show: Show,
     /// The test sample looked at.
     sample: usize,
+    /// The configuration of the run shown.
+    ran: Option<&'static str>,
 }
 
 impl TrainingView {
@@ -121,6 +123,7 @@ impl TrainingView {
             }
         };
         self.method = Some(trainer.config.method);
+        self.ran = Some(name);
         let (tx, rx) = channel();
         let job = Job {
             rx,
@@ -170,6 +173,16 @@ impl TrainingView {
     /// Whether a run is going (paused or not).
     pub fn running(&self) -> bool {
         self.job.is_some()
+    }
+
+    /// The run shown, as lesson checks read it.
+    pub fn run(&self) -> Option<crate::lessons::TrainedRun<'_>> {
+        Some(crate::lessons::TrainedRun {
+            configuration: self.ran?,
+            test_accuracy: self.reports.last()?.test_accuracy,
+            events: self.cost.map(|c| c.synaptic_events),
+            by_steps: self.by_steps.as_ref().map_or(&[], |(_, b)| b.as_slice()),
+        })
     }
 
     /// The last look inside the network (for tests).
