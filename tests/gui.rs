@@ -1734,3 +1734,17 @@ fn lesson_tens_question_is_ticked_when_the_network_is_trained_in_the_training_vi
         h.state().views().of::<spikelab::app::views::TrainingView>().expect("the view").reports().to_vec();
     assert!(reports.last().is_some_and(|r| r.test_accuracy > 0.9), "{reports:?}");
 }
+
+#[test]
+fn the_number_of_epochs_set_in_the_training_view_is_how_many_it_trains() {
+    use spikelab::app::views::TrainingView;
+    let mut h = app_on("digits_rate.toml");
+    open_view(&mut h, "Training");
+    type_into(&mut h, "epochs", "2");
+    h.get_by_label("▶ Train").click();
+    wait_until(&mut h, "training ends", |app| {
+        let v = app.views().of::<TrainingView>().expect("the view");
+        !v.running() && !v.reports().is_empty()
+    });
+    assert_eq!(h.state().views().of::<TrainingView>().expect("the view").reports().len(), 2);
+}

@@ -106,15 +106,16 @@ pub struct TrainingView {
     sample: usize,
     /// The configuration of the run shown.
     ran: Option<&'static str>,
+    /// The chosen configuration as the user has edited it (epochs, steps, learning rate,
+    /// seed), and which built-in one it came from.
+    edited: Option<(usize, TrainConfig)>,
 }
 
 impl TrainingView {
     /// Starts training the chosen configuration on its own thread.
     pub fn start(&mut self) {
         let (name, _) = BUILT_IN[self.chosen.min(BUILT_IN.len() - 1)];
-        let trainer = TrainConfig::load(name)
-            .map_err(|e| e.to_string())
-            .and_then(|cfg| Trainer::new(cfg).map_err(|e| e.to_string()));
+        let trainer = self.config().and_then(|cfg| Trainer::new(cfg).map_err(|e| e.to_string()));
         let mut trainer = match trainer {
             Ok(t) => t,
             Err(e) => {
@@ -168,6 +169,49 @@ impl TrainingView {
         self.problem = None;
         self.cost = None;
         self.by_steps = None;
+    }
+
+    /// The chosen configuration with the user's edits.
+    fn config(&mut self) -> Result<TrainConfig, String> {
+        if self.edited.as_ref().is_none_or(|(k, _)| *k != self.chosen) {
+            let cfg = TrainConfig::load(BUILT_IN[self.chosen].0).map_err(|e| e.to_string())?;
+            self.edited = Some((self.chosen, cfg));
+        }
+        Ok(self.edited.as_ref().expect("just loaded").1.clone())
+    }
+
+    /// The few settings a student changes between runs, each within what makes sense.
+    fn settings(&mut self, ui: &mut egui::Ui) {
+        if self.config().is_err() {
+            return;
+        }
+        let Some((_, cfg)) = self.edited.as_mut() else { return };
+        let label = ui.label("epochs");
+        ui.add(egui::DragValue::new(&mut cfg.epochs).range(1..=500)).labelled_by(label.id);
+        ui.label("steps a digit").on_hover_text("Time steps each sample is shown for (T)");
+        ui.add(egui::DragValue::new(&mut cfg.data.steps).range(1..=500));
+        let rate = match cfg.method {
+            crate::learn::Method::Surrogate => {
+                cfg.surrogate.get_or_insert_with(Default::default).learning_rate.into()
+            }
+            crate::learn::Method::Conversion => {
+                cfg.conversion.get_or_insert_with(Default::default).learning_rate.into()
+            }
+            crate::learn::Method::Stdp => None,
+        };
+        if let Some(mut lr) = rate {
+            ui.label("learning rate").on_hover_text("Adam's step size");
+            if ui.add(egui::DragValue::new(&mut lr).range(1e-5..=0.1).speed(1e-4).max_decimals(5)).changed() {
+                match cfg.method {
+                    crate::learn::Method::Surrogate => {
+                        cfg.surrogate.get_or_insert_with(Default::default).learning_rate = lr
+                    }
+                    _ => cfg.conversion.get_or_insert_with(Default::default).learning_rate = lr,
+                }
+            }
+        }
+        ui.label("seed");
+        ui.add(egui::DragValue::new(&mut cfg.seed));
     }
 
     /// Whether a run is going (paused or not).
@@ -229,6 +273,7 @@ impl TrainingView {
                         }
                     });
             });
+            let train_first = idle;
             match &self.job {
                 None => {
                     if ui.button("▶ Train").on_hover_text("Start training from fresh weights").clicked() {
@@ -256,6 +301,11 @@ impl TrainingView {
                     );
                     ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
                 }
+            }
+            if train_first {
+                ui.separator();
+                self.settings(ui);
+                ui.separator();
             }
             if let Some(trainer) = &self.trained
                 && !trainer.history.is_empty()
