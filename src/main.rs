@@ -118,13 +118,35 @@ fn main() {
         }
         None => {
             let lesson = cli.lesson.map(|n| (n, cli.step.unwrap_or(1)));
-            window(cli.file.as_deref(), cli.play, cli.present, cli.view, lesson)
+            match lesson.map(|(n, step)| known_lesson(n, step)).transpose() {
+                Ok(_) => window(cli.file.as_deref(), cli.play, cli.present, cli.view, lesson),
+                Err(e) => Err(e),
+            }
         }
     };
     if let Err(e) = outcome {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// Refuses a lesson or a step that does not exist, listing what there is.
+fn known_lesson(n: usize, step: usize) -> Result<()> {
+    let panel = spikelab::app::lessons::LessonsPanel::default();
+    let lessons: Vec<_> = panel.list().iter().filter_map(|l| l.as_ref().ok()).collect();
+    let list = || {
+        let titles: Vec<String> =
+            lessons.iter().enumerate().map(|(k, l)| format!("  {:>2}  {}", k + 1, l.lesson.title)).collect();
+        titles.join("\n")
+    };
+    let Some(lesson) = n.checked_sub(1).and_then(|k| lessons.get(k)) else {
+        anyhow::bail!("there is no lesson {n}; the lessons are:\n{}", list());
+    };
+    let steps = lesson.lesson.steps.len();
+    if step == 0 || step > steps {
+        anyhow::bail!("lesson {n} (\"{}\") has steps 1 to {steps}, not {step}", lesson.lesson.title);
+    }
+    Ok(())
 }
 
 /// Opens the workbench on a file, a preset, or the default preset.
@@ -154,13 +176,10 @@ fn window(
                 let repaint = move || ctx.request_repaint();
                 let mut app = match &file {
                     None => spikelab::app::SpikeLabApp::with_default_preset(repaint),
+                    // A file that cannot be read is said in the window (and on the terminal),
+                    // which opens on the default model.
                     Some(f) => {
-                        let path = Path::new(f);
-                        let (model, source) = match load(f) {
-                            Ok(m) => (m, path.exists().then(|| path.to_path_buf())),
-                            Err(e) => return Err(format!("{e:#}").into()),
-                        };
-                        spikelab::app::SpikeLabApp::new(model, source, f, repaint)
+                        spikelab::app::SpikeLabApp::open_at_start(f, repaint, |e| eprintln!("error: {e}"))
                     }
                 };
                 if let Some(file) = settings_file {
@@ -193,13 +212,7 @@ fn window(
 
 /// Loads a file, or a built-in preset when no such file exists.
 fn load(file: &str) -> Result<Model> {
-    let path = Path::new(file);
-    if !path.exists()
-        && let Some(text) = presets::preset(file)
-    {
-        return Ok(Model::from_toml(text, file)?);
-    }
-    Ok(Model::load(path)?)
+    Ok(presets::file_or_preset(file)?)
 }
 
 /// Runs longer than this (estimated) are refused unless `--force`.

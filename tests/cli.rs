@@ -280,3 +280,16 @@ fn spikelab_train_prints_its_epochs_as_one_json_object_the_same_for_the_same_see
     );
     let _ = std::fs::remove_file(path);
 }
+
+/// A lesson that does not exist is refused before any window opens, with the list of lessons.
+#[test]
+fn an_unknown_lesson_is_refused_with_the_list_of_lessons() {
+    let out = spikelab(&["--lesson", "13"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("there is no lesson 13"), "{err}");
+    assert!(err.contains(" 1  ") && err.contains("12  "), "the lessons are listed: {err}");
+    let out = spikelab(&["--lesson", "1", "--step", "9"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("has steps 1 to 6, not 9"), "{err}");
+}

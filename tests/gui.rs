@@ -117,12 +117,100 @@ fn raising_the_threshold_in_the_inspector_lowers_the_rate_without_reset() {
     assert!(after < 0.5 * before, "threshold up, rate {before} -> {after} spikes/ms");
 }
 
+/// The number fields take what is typed as a person types it: the old text is selected, the
+/// value is applied on Enter (one undo step), units may be typed, Escape gives the old value
+/// back, and what cannot be applied is refused at the field with the reason.
 #[test]
-fn an_impossible_value_is_refused_with_the_reason() {
+fn a_typed_number_is_applied_on_enter_as_one_undo_step_and_refused_with_a_visible_reason() {
     let mut h = app_on("cuba.toml");
+    let v_thresh = |h: &Harness<'_, SpikeLabApp>| h.state().model().populations[0].param("v_thresh");
+    assert_eq!(v_thresh(&h), Some(-50.0));
+    type_into(&mut h, "v_thresh", "0.3");
+    assert_eq!(v_thresh(&h), Some(0.3), "0.3 typed into v_thresh");
+    assert_eq!(h.state().undo_steps(), (1, 0), "one typed value is one undo step");
+
+    type_into(&mut h, "v_thresh", "abc");
+    assert_eq!(v_thresh(&h), Some(0.3), "the value stays what it was");
+    assert_eq!(h.state().undo_steps(), (1, 0), "a refused value is no edit");
+    h.get_by_label_contains("\"abc\" is not a number");
+
+    type_into(&mut h, "v_thresh", "-45000 uV");
+    assert_eq!(v_thresh(&h), Some(-45.0), "microvolts converted to the field's mV");
+    type_into(&mut h, "v_thresh", "2 s");
+    assert_eq!(v_thresh(&h), Some(-45.0));
+    h.get_by_label_contains("but this field takes a voltage");
+
+    // The model's own rules are said at the field too.
     type_into(&mut h, "tau_m", "-5");
-    assert_eq!(h.state().model().populations[0].param("tau_m"), Some(20.0), "a negative tau_m was accepted");
+    assert_eq!(h.state().model().populations[0].param("tau_m"), Some(20.0));
     h.get_by_label_contains("must be positive");
+
+    // Escape: what was typed is dropped.
+    h.get_by_role_and_label(Role::SpinButton, "v_thresh").click();
+    h.step();
+    h.step();
+    h.event(egui::Event::Text("7".into()));
+    h.step();
+    h.key_press(egui::Key::Escape);
+    h.step();
+    h.step();
+    assert_eq!(v_thresh(&h), Some(-45.0), "Escape keeps the old value");
+    assert_eq!(h.state().undo_steps(), (2, 0));
+    h.state_mut().undo();
+    assert_eq!(v_thresh(&h), Some(0.3));
+    h.state_mut().undo();
+    assert_eq!(v_thresh(&h), Some(-50.0), "two undos go back to the preset");
+
+    // A time typed in seconds into a field in ms.
+    h.get_by_label("⚙ Simulation").click();
+    h.step();
+    type_into(&mut h, "duration", "2 s");
+    assert_eq!(h.state().model().simulation.duration.canonical(), 2000.0);
+}
+
+#[test]
+fn the_run_controls_take_a_typed_time_with_its_unit() {
+    let mut h = app_on("cuba.toml");
+    h.get_by_label("stop at").click();
+    h.step();
+    let field =
+        h.get_all_by_role(Role::SpinButton).find(|n| n.value().is_some_and(|v| v.contains("1000 ms")));
+    field.expect("the stop-at field shows the model's duration").click();
+    h.step();
+    h.step();
+    h.event(egui::Event::Text("0.25 s".into()));
+    h.step();
+    h.key_press(egui::Key::Enter);
+    h.step();
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the run stops at 250 ms", |app| !app.live().playing && app.live().time_ms > 0.0);
+    assert!((h.state().live().time_ms - 250.0).abs() < 1e-6, "stopped at {} ms", h.state().live().time_ms);
+}
+
+/// `spikelab broken.toml` from a desktop launcher: the window opens on the default model
+/// and says what is wrong with the file, where; the File menu works.
+#[test]
+fn a_model_file_that_cannot_be_read_at_start_opens_the_window_with_the_reason() {
+    let file = scratch_dir("broken-at-start").join("broken.toml");
+    let text = presets::preset("cuba.toml").expect("cuba").replacen("size = 3200", "size = \"many\"", 1);
+    std::fs::write(&file, text).expect("written");
+    let mut told = String::new();
+    let app = SpikeLabApp::open_at_start(&file.display().to_string(), || {}, |e| told = e.to_string());
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.ui_root(ui), app);
+    wait_until(&mut h, "the network is built", |app| app.live().generation > 0);
+    assert!(told.contains("broken.toml:18") && told.contains("size"), "{told}");
+    assert_eq!(
+        h.state().model().name,
+        Model::from_toml(presets::preset("cuba.toml").expect("cuba"), "cuba").expect("valid").name
+    );
+    let banner = h.state().error().expect("the reason is in the window").to_string();
+    assert!(banner.contains("broken.toml:18") && banner.contains("populations[0].size"), "{banner}");
+    h.get_by_label_contains("Could not open");
+    h.get_by_label("File").click();
+    h.step();
+    h.get_by_label_contains("Open…");
 }
 
 #[test]
@@ -1088,7 +1176,7 @@ fn bad_values_in_the_inspector_are_refused_and_the_running_network_is_untouched(
     for (field, text, reason) in [
         ("tau_m", "-20", "must be positive"),
         ("size", "1000000000", "size must be between 1 and"),
-        ("size", "0", "size must be between 1 and"),
+        ("size", "0", "it must be at least 1 neuron"),
         ("tau_m", "1e308", "too large"),
     ] {
         type_into(&mut h, field, text);
@@ -1328,6 +1416,42 @@ fn the_layout_and_lesson_progress_are_remembered_for_the_next_session() {
     next.step();
     assert!(next.query_by_label("Population \"neuron\"").is_none(), "the model panel stays hidden");
     assert!(next.state().view_rect(stats).is_some(), "statistics is still in front");
+}
+
+/// A lesson arranges the views for itself; the user's own arrangement is what is remembered,
+/// and it comes back when the user leaves the lesson's model.
+#[test]
+fn a_lessons_layout_is_not_kept_after_the_lesson() {
+    let file = scratch_dir("lesson-layout").join("settings.toml");
+    let mut h = app_on("cuba.toml");
+    let ctx = h.ctx.clone();
+    h.state_mut().remember_settings_in(&ctx, file.clone());
+    h.step();
+    let raster = Tab::from_key("raster").expect("a view");
+    let before = h.state().view_rect(raster).expect("the raster is in front");
+    let index = h
+        .state()
+        .lessons()
+        .list()
+        .iter()
+        .position(|l| l.as_ref().is_ok_and(|l| l.file_name.starts_with("05_")));
+    h.state_mut().start_lesson(index.expect("lesson 5"));
+    frames(&mut h, 1200); // settings are looked at once a second
+    assert_ne!(h.state().view_rect(raster), Some(before), "lesson 5 puts Statistics where the raster was");
+    // The next session opens with the user's layout, not the lesson's.
+    let mut next = app_on("cuba.toml");
+    let ctx = next.ctx.clone();
+    next.state_mut().remember_settings_in(&ctx, file);
+    next.step();
+    next.step();
+    assert_eq!(next.state().view_rect(raster), Some(before), "a plain start after a lesson");
+    // Leaving the lesson for another model gives the layout back in this session too.
+    let preset = scratch_dir("lesson-layout").join("cuba.toml");
+    std::fs::write(&preset, presets::preset("cuba.toml").expect("cuba")).expect("written");
+    h.state_mut().open_path(&preset);
+    h.step();
+    h.step();
+    assert_eq!(h.state().view_rect(raster), Some(before), "the user's layout is back");
 }
 
 #[test]

@@ -148,3 +148,34 @@ fn spike_times_and_refractoriness_follow_nest() {
         }
     }
 }
+
+/// A perfect integrator (τm = 1000 s) climbing 0.3 mV a step to a threshold 1 mV above
+/// reset. Reset to v_reset throws away what overshoots, so it fires every 4th step; reset by
+/// subtraction keeps it, so its count is the charge received over the threshold, 0.3 a step
+/// (how converted networks make rates proportional to their input).
+#[test]
+fn reset_by_subtraction_keeps_the_overshoot_and_reset_to_v_reset_loses_it() {
+    const STEPS: f64 = 1000.0;
+    for (reset, expected) in [("to_v_reset", STEPS / 4.0), ("subtract", 0.3 * STEPS)] {
+        let m = model(&format!(
+            r#"
+name = "integrator"
+[simulation]
+dt = "0.1 ms"
+[[populations]]
+name = "n"
+size = 1
+model = "lif"
+reset = "{reset}"
+params = {{ tau_m = "1000 s", c_m = "200 pF", v_rest = "0 mV", v_reset = "0 mV", v_thresh = "1 mV", t_ref = "0 ms" }}
+[[inputs]]
+name = "dc"
+kind = "dc"
+target = "n"
+amplitude = "600 pA"
+"#
+        ));
+        let fired = spike_times(&run(&m, STEPS * 0.1), 0, 0).len() as f64;
+        assert!((fired - expected).abs() <= 1.0, "{reset}: {fired} spikes, expected {expected}");
+    }
+}

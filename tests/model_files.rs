@@ -333,7 +333,7 @@ fn many_problems_show_the_first_twenty_and_count_the_rest() {
     assert_eq!(lines.len(), 21, "{msg}");
     assert_eq!(
         lines[0],
-        "many.toml:14: projections[0].connect.synapses[0].weight: \"5 mV\" is a voltage (mV or V), but a current (pA, nA or uA) is expected here"
+        "many.toml:14: projections[0].connect.synapses[0].weight: \"5 mV\" is a voltage (mV, uV or V), but a current (pA, nA or uA) is expected here"
     );
     assert!(
         lines[19].starts_with("many.toml:33: projections[0].connect.synapses[19].weight"),
@@ -432,4 +432,16 @@ fn an_inputs_fields_are_its_kinds_and_a_missing_one_is_named_with_its_line() {
             offset: None
         }
     );
+}
+
+#[test]
+fn reset_by_subtraction_is_for_lif_only_and_says_where() {
+    let ok = BASE.replacen("model = \"lif\"", "model = \"lif\"\nreset = \"subtract\"", 1);
+    let m = Model::from_toml(&ok, "net.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(m.populations[0].reset, spikelab::model::Reset::Subtract);
+    assert!(m.to_toml().contains("reset = \"subtract\""), "it round-trips");
+    let msg = error_after("model = \"lif\"", "model = \"izhikevich\"\nreset = \"subtract\"");
+    assert!(msg.contains("populations[0].reset") && msg.contains("only LIF"), "{msg}");
+    let msg = error_after("model = \"lif\"", "model = \"lif\"\nreset = \"halfway\"");
+    assert!(msg.contains("halfway") && msg.contains("subtract") && msg.contains("to_v_reset"), "{msg}");
 }

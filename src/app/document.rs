@@ -8,7 +8,6 @@ use super::Selection;
 use crate::model::{Model, ModelError, PROBLEMS_SHOWN};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 pub struct Document {
     model: Arc<Model>,
@@ -21,17 +20,22 @@ pub struct Document {
     history: History,
 }
 
-/// Undo and redo of model edits. Edits of one inspector item within a second of each other (a
-/// value being dragged, typed digit by digit) are one step.
+/// Undo and redo of model edits. A gesture is one step: the edits of a value being dragged,
+/// from press to release, are merged; a typed value is one edit when it is applied.
 #[derive(Default)]
 struct History {
     undo: Vec<Arc<Model>>,
     redo: Vec<Arc<Model>>,
-    last: Option<(Instant, Option<Selection>)>,
+    /// The inspector's item whose drag goes on: its next edit joins the same step.
+    open: Option<Selection>,
 }
 
-/// Edits of one item closer than this are merged into one undo step.
-const MERGE_EDITS: std::time::Duration = std::time::Duration::from_secs(1);
+/// Whether an edit ends what the user is doing or a drag goes on after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gesture {
+    Done,
+    Ongoing,
+}
 
 /// A hundred steps back is plenty for exploring by hand, and keeps memory bounded.
 const UNDO_STEPS: usize = 100;
@@ -62,13 +66,18 @@ impl Document {
     }
 
     /// Takes an edited model from `origin` (the inspector's item, or `None` for edits from
-    /// elsewhere, which are never merged): validates it, records the old one for undo, and
-    /// returns the new one. A refused edit changes nothing and says why.
-    pub fn edit(&mut self, model: Model, origin: Option<Selection>) -> Result<Arc<Model>, String> {
+    /// elsewhere): validates it, records the old one for undo, and returns the new one. The
+    /// edits of one item's gesture (a drag, [`Gesture::Ongoing`] until its last edit) are one
+    /// undo step. A refused edit changes nothing and says why.
+    pub fn edit(
+        &mut self,
+        model: Model,
+        origin: Option<Selection>,
+        gesture: Gesture,
+    ) -> Result<Arc<Model>, String> {
         model.validate().map_err(|e| refusal(&e))?;
         let h = &mut self.history;
-        let merge =
-            origin.is_some() && h.last.is_some_and(|(at, last)| last == origin && at.elapsed() < MERGE_EDITS);
+        let merge = origin.is_some() && h.open == origin;
         let before = std::mem::replace(&mut self.model, Arc::new(model));
         if !merge {
             h.undo.push(before);
@@ -77,7 +86,7 @@ impl Document {
             }
         }
         h.redo.clear();
-        h.last = Some((Instant::now(), origin));
+        h.open = if gesture == Gesture::Ongoing { origin } else { None };
         self.dirty = true;
         Ok(Arc::clone(&self.model))
     }
@@ -103,7 +112,7 @@ impl Document {
     }
 
     fn after_history_step(&mut self) -> Option<Arc<Model>> {
-        self.history.last = None;
+        self.history.open = None;
         self.dirty = true;
         Some(Arc::clone(&self.model))
     }
@@ -136,12 +145,12 @@ mod tests {
         let original = Arc::clone(doc.model());
         let mut bad = (**doc.model()).clone();
         bad.populations[0].size = 0;
-        assert!(doc.edit(bad, None).is_err());
+        assert!(doc.edit(bad, None, Gesture::Done).is_err());
         assert!(Arc::ptr_eq(doc.model(), &original), "a refused edit changes nothing");
         assert!(!doc.dirty);
         let mut good = (**doc.model()).clone();
         good.populations[0].size = 100;
-        let applied = doc.edit(good, None).expect("valid");
+        let applied = doc.edit(good, None, Gesture::Done).expect("valid");
         assert!(Arc::ptr_eq(doc.model(), &applied), "the runner gets the document's own model");
         assert_eq!(doc.steps(), (1, 0));
         let back = doc.undo().expect("one step");
@@ -151,19 +160,24 @@ mod tests {
     }
 
     #[test]
-    fn quick_edits_of_one_item_are_one_undo_step() {
+    fn a_drag_is_one_undo_step_and_each_finished_edit_its_own() {
         let mut doc = Document::new(cuba(), None, "cuba");
-        let item = Some(Selection::Population(0));
-        for size in [100, 200, 300] {
+        let size = |doc: &mut Document, k: usize, n: u64, g: Gesture| {
             let mut m = (**doc.model()).clone();
-            m.populations[0].size = size;
-            doc.edit(m, item).expect("valid");
+            m.populations[k].size = n;
+            doc.edit(m, Some(Selection::Population(k)), g).expect("valid");
+        };
+        for n in [100, 200] {
+            size(&mut doc, 0, n, Gesture::Ongoing);
         }
-        assert_eq!(doc.steps(), (1, 0));
-        let mut m = (**doc.model()).clone();
-        m.populations[1].size = 10;
-        doc.edit(m, Some(Selection::Population(1))).expect("valid");
-        assert_eq!(doc.steps(), (2, 0), "another item is another step");
+        size(&mut doc, 0, 300, Gesture::Done);
+        assert_eq!(doc.steps(), (1, 0), "press to release is one step");
+        size(&mut doc, 0, 400, Gesture::Done);
+        assert_eq!(doc.steps(), (2, 0), "a typed value after the drag is its own step");
+        size(&mut doc, 1, 10, Gesture::Ongoing);
+        assert_eq!(doc.steps(), (3, 0), "another item is another step");
+        assert_eq!(doc.undo().map(|m| m.populations[0].size), Some(400));
         assert_eq!(doc.undo().map(|m| m.populations[0].size), Some(300));
+        assert_eq!(doc.undo().map(|m| m.populations[0].size), Some(3200));
     }
 }

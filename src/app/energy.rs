@@ -116,11 +116,10 @@ impl EnergyMeter {
                 ui.label(figure.name).on_hover_text(figure.source);
                 let (scale, unit) = if *joules < 1e-12 { (1e15, " fJ") } else { (1e12, " pJ") };
                 let mut shown = *joules * scale;
-                if ui
-                    .add(egui::DragValue::new(&mut shown).speed(0.1).range(0.0..=1e6).suffix(unit))
-                    .on_hover_text(figure.source)
-                    .changed()
-                {
+                let field = super::number::Number::plain().word(unit.trim()).speed(0.1).range(0.0..=1e6);
+                let (r, change) = field.show(ui, &mut shown);
+                r.on_hover_text(figure.source);
+                if change.any() {
                     *joules = shown / scale;
                 }
                 ui.label(match figure.per {

@@ -4,10 +4,12 @@
 //! value (a negative time constant, a probability above 1) is refused with the reason and the
 //! running network is left as it was.
 
+use super::document::Gesture;
+use super::number::{Change, Number};
 use crate::model::{
-    Dimension, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule, SynapseKind,
+    Dimension, Model, NeuronModel, Population, Projection, Quantity, Receptor, Reset, Rule, SynapseKind,
 };
-use egui::{DragValue, Ui};
+use egui::Ui;
 
 /// The item shown in the inspector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,17 +126,19 @@ pub fn inspector(
     selection: Selection,
     refused: Option<&str>,
     choose: &mut Option<(usize, FileField)>,
-) -> Option<Model> {
+) -> Option<(Model, Gesture)> {
+    let mut form = Form { refused, said: false, gesture: Gesture::Done };
+    let f = &mut form;
     // Unfinished edits are remembered per item, so switching items never carries one over.
     let edited = ui
         .push_id(format!("{selection:?}"), |ui| match selection {
             Selection::Simulation => {
                 let mut sim = model.simulation.clone();
-                simulation(ui, &mut sim).map(|Edited| Model { simulation: sim, ..model.clone() })
+                simulation(ui, f, &mut sim).map(|Edited| Model { simulation: sim, ..model.clone() })
             }
             Selection::Population(k) => {
                 let mut p = model.populations.get(k)?.clone();
-                population(ui, &mut p).map(|Edited| {
+                population(ui, f, &mut p).map(|Edited| {
                     let mut m = model.clone();
                     m.populations[k] = p;
                     m
@@ -142,7 +146,7 @@ pub fn inspector(
             }
             Selection::Projection(k) => {
                 let mut p = model.projections.get(k)?.clone();
-                projection(ui, &mut p).map(|Edited| {
+                projection(ui, f, &mut p).map(|Edited| {
                     let mut m = model.clone();
                     m.projections[k] = p;
                     m
@@ -151,7 +155,7 @@ pub fn inspector(
             Selection::Input(k) => {
                 let mut i = model.inputs.get(k)?.clone();
                 let mut asked = None;
-                let edited = input(ui, &mut i, &mut asked);
+                let edited = input(ui, f, &mut i, &mut asked);
                 *choose = asked.map(|f| (k, f)).or(*choose);
                 edited.map(|Edited| {
                     let mut m = model.clone();
@@ -161,85 +165,78 @@ pub fn inspector(
             }
         })
         .inner;
-    if let Some(msg) = refused {
+    if let Some(msg) = refused
+        && !form.said
+    {
         ui.add_space(6.0);
         ui.colored_label(ui.visuals().error_fg_color, format!("⚠ {msg}"));
     }
-    edited
+    edited.map(|m| (m, form.gesture))
 }
 
-/// A labelled number with its unit. `live`: report every change (parameters); otherwise only
-/// finished edits (structure), so that dragging does not rebuild the network at every pixel.
-fn number(ui: &mut Ui, label: &str, value: &mut f64, unit: &str, speed: f64, tip: &str, live: bool) -> bool {
-    let name = ui.label(label).on_hover_text(tip);
-    let id = ui.id().with(label);
-    let mut shown = if live { *value } else { ui.data(|d| d.get_temp::<f64>(id)).unwrap_or(*value) };
-    let suffix = if unit.is_empty() { String::new() } else { format!(" {unit}") };
-    let r = ui
-        .add(DragValue::new(&mut shown).speed(speed).suffix(suffix).max_decimals(6))
-        .labelled_by(name.id)
-        .on_hover_text(tip);
-    ui.end_row();
-    if live {
-        if r.changed() {
-            *value = shown;
-            return true;
+/// The inspector's number fields this frame: why the item's last edit was refused (shown at
+/// the field that made it), and whether the edit made is a drag that goes on.
+struct Form<'a> {
+    refused: Option<&'a str>,
+    /// A field showed `refused`, so it need not be said under the item.
+    said: bool,
+    gesture: Gesture,
+}
+
+impl Form<'_> {
+    /// A labelled number field; true when it changed the value (see [`Number`]).
+    fn number(&mut self, ui: &mut Ui, label: &str, value: &mut f64, field: Number, tip: &str) -> bool {
+        let name = ui.label(label).on_hover_text(tip);
+        // The field whose edit the app refused is the one that last changed in this item.
+        let last = ui.id().with("last field");
+        let mine = ui.data(|d| d.get_temp::<String>(last)).is_some_and(|l| l == label);
+        let refused = self.refused.filter(|_| mine);
+        self.said |= refused.is_some();
+        let (r, change) = field.field(ui, value, refused);
+        r.labelled_by(name.id).on_hover_text(tip);
+        ui.end_row();
+        if change.any() {
+            ui.data_mut(|d| d.insert_temp(last, label.to_string()));
+            self.gesture = if change == Change::Dragging { Gesture::Ongoing } else { Gesture::Done };
         }
-        return false;
-    }
-    if r.dragged() || r.has_focus() {
-        ui.data_mut(|d| d.insert_temp(id, shown));
-        false
-    } else {
-        ui.data_mut(|d| d.remove::<f64>(id));
-        if shown != *value && (r.drag_stopped() || r.lost_focus() || r.changed()) {
-            *value = shown;
-            true
-        } else {
-            false
-        }
+        change.any()
     }
 }
 
-fn simulation(ui: &mut Ui, m: &mut crate::model::Simulation) -> Option<Edited> {
+fn simulation(ui: &mut Ui, f: &mut Form, m: &mut crate::model::Simulation) -> Option<Edited> {
     ui.heading("Simulation");
     let mut change = None;
     egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
         let mut dt = m.dt.canonical();
-        if number(ui, "dt", &mut dt, "ms", 0.001, "Time step of the integration", false) {
+        let field = Number::of(Dimension::Time).speed(0.001).live(false);
+        if f.number(ui, "dt", &mut dt, field, "Time step of the integration") {
             m.dt = Quantity::ms(dt);
             change = Some(Edited);
         }
         let mut duration = m.duration.canonical();
-        if number(
-            ui,
-            "duration",
-            &mut duration,
-            "ms",
-            10.0,
-            "Default run length (the command line uses it)",
-            true,
-        ) {
+        let field = Number::of(Dimension::Time).speed(10.0);
+        if f.number(ui, "duration", &mut duration, field, "Default run length (the command line uses it)") {
             m.duration = Quantity::ms(duration);
             change = Some(Edited);
         }
         let mut seed = m.seed as f64;
-        if number(ui, "seed", &mut seed, "", 1.0, "Fixes every random draw: same seed, same spikes", false) {
-            m.seed = seed.max(0.0) as u64;
+        let field = Number::plain().range(0.0..=u64::MAX as f64).max_decimals(0).live(false);
+        if f.number(ui, "seed", &mut seed, field, "Fixes every random draw: same seed, same spikes") {
+            m.seed = seed.round() as u64;
             change = Some(Edited);
         }
     });
     change
 }
 
-fn population(ui: &mut Ui, p: &mut Population) -> Option<Edited> {
+fn population(ui: &mut Ui, f: &mut Form, p: &mut Population) -> Option<Edited> {
     ui.heading(format!("Population \"{}\"", p.name));
     let mut change = None;
     egui::Grid::new("pop").num_columns(2).striped(true).show(ui, |ui| {
         let mut size = p.size as f64;
-        let unit = if size == 1.0 { "neuron" } else { "neurons" };
-        if number(ui, "size", &mut size, unit, 1.0, "Number of neurons (rebuilds the network)", false) {
-            p.size = size.max(0.0).round() as u64;
+        let field = Number::count("neurons").range(1.0..=f64::INFINITY).max_decimals(0).live(false);
+        if f.number(ui, "size", &mut size, field, "Number of neurons (rebuilds the network)") {
+            p.size = size.round() as u64;
             change = Some(Edited);
         }
         ui.label("model");
@@ -254,7 +251,25 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Edited> {
             // Parameters and initial values belong to the old model.
             p.params.clear();
             p.initial.clear();
+            if !p.model.subtracts() {
+                p.reset = Reset::ToVReset;
+            }
             change = Some(Edited);
+        }
+        if p.model.subtracts() {
+            ui.label("reset");
+            let before = p.reset;
+            egui::ComboBox::from_id_salt("reset").selected_text(p.reset.display_name()).show_ui(ui, |ui| {
+                for r in Reset::ALL {
+                    ui.selectable_value(&mut p.reset, r, r.display_name());
+                }
+            })
+            .response
+            .on_hover_text("What a spike does to V: set it to v_reset, or lower it by v_thresh − v_reset and keep what overshot (integrate-and-fire neurons of converted networks)");
+            ui.end_row();
+            if p.reset != before {
+                change = Some(Edited);
+            }
         }
         if p.model.receives_input() {
             ui.label("synapses");
@@ -276,9 +291,12 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Edited> {
         }
         for info in p.model.params_with(p.synapse).collect::<Vec<_>>() {
             let mut value = p.param(info.name).unwrap_or(info.default);
-            let unit = info.dimension.canonical_unit().symbol();
             let speed = ((info.range.1 - info.range.0) / 500.0).max(1e-4);
-            if number(ui, info.name, &mut value, unit, speed, info.doc, true) {
+            let mut field = Number::of(info.dimension).speed(speed).max_decimals(6);
+            if info.constraint == crate::model::Constraint::NonNegative {
+                field = field.range(0.0..=f64::INFINITY);
+            }
+            if f.number(ui, info.name, &mut value, field, info.doc) {
                 p.params.insert(info.name.to_string(), Quantity::new(value, info.dimension.canonical_unit()));
                 change = Some(Edited);
             }
@@ -287,7 +305,7 @@ fn population(ui: &mut Ui, p: &mut Population) -> Option<Edited> {
     change
 }
 
-fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
+fn projection(ui: &mut Ui, f: &mut Form, p: &mut Projection) -> Option<Edited> {
     ui.heading(format!("Projection {}", p.label()));
     ui.label(format!("{} synapses, {}", p.receptor.display_name(), p.connect.rule.display_name()));
     let mut change = None;
@@ -295,15 +313,8 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
         if let crate::model::Dist::Constant(q) = p.weight {
             let mut w = q.canonical();
             let unit = q.unit.dimension().canonical_unit();
-            if number(
-                ui,
-                "weight",
-                &mut w,
-                unit.symbol(),
-                0.01,
-                "Weight of every synapse (a magnitude)",
-                true,
-            ) {
+            let field = Number::quantity(unit).speed(0.01).max_decimals(6);
+            if f.number(ui, "weight", &mut w, field, "Weight of every synapse (a magnitude)") {
                 p.weight = crate::model::Dist::Constant(Quantity::new(w, unit));
                 change = Some(Edited);
             }
@@ -314,19 +325,11 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
         }
         if let Some(crate::model::Dist::Constant(q)) = p.delay {
             let mut d = q.canonical();
-            if number(
-                ui,
-                "delay",
-                &mut d,
-                "ms",
-                0.1,
-                "Synaptic delay of every synapse (rebuilds the network)",
-                false,
-            ) {
-                p.delay = Some(crate::model::Dist::Constant(Quantity::new(
-                    d.max(0.0),
-                    q.unit.dimension().canonical_unit(),
-                )));
+            let field = Number::of(Dimension::Time).speed(0.1).range(0.0..=f64::INFINITY).live(false);
+            if f.number(ui, "delay", &mut d, field, "Synaptic delay of every synapse (rebuilds the network)")
+            {
+                p.delay =
+                    Some(crate::model::Dist::Constant(Quantity::new(d, q.unit.dimension().canonical_unit())));
                 change = Some(Edited);
             }
         }
@@ -352,31 +355,17 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
         match p.connect.rule {
             Rule::FixedProbability => {
                 let mut prob = p.connect.p.unwrap_or(0.0);
-                if number(
-                    ui,
-                    "p",
-                    &mut prob,
-                    "",
-                    0.001,
-                    "Connection probability (rebuilds the network)",
-                    false,
-                ) {
+                let field = Number::plain().range(0.0..=1.0).speed(0.001).live(false);
+                if f.number(ui, "p", &mut prob, field, "Connection probability (rebuilds the network)") {
                     p.connect.p = Some(prob);
                     change = Some(Edited);
                 }
             }
             Rule::FixedIndegree => {
                 let mut k = p.connect.indegree.unwrap_or(0) as f64;
-                if number(
-                    ui,
-                    "indegree",
-                    &mut k,
-                    "inputs",
-                    1.0,
-                    "Inputs per neuron (rebuilds the network)",
-                    false,
-                ) {
-                    p.connect.indegree = Some(k.max(0.0).round() as u64);
+                let field = Number::count("inputs").max_decimals(0).live(false);
+                if f.number(ui, "indegree", &mut k, field, "Inputs per neuron (rebuilds the network)") {
+                    p.connect.indegree = Some(k.round() as u64);
                     change = Some(Edited);
                 }
             }
@@ -399,15 +388,8 @@ fn projection(ui: &mut Ui, p: &mut Projection) -> Option<Edited> {
                 ("tau_minus", &mut stdp.tau_minus, Dimension::Time),
             ] {
                 let mut v = q.canonical();
-                if number(
-                    ui,
-                    name,
-                    &mut v,
-                    dim.canonical_unit().symbol(),
-                    0.0005,
-                    "STDP window parameter",
-                    true,
-                ) {
+                let field = Number::of(dim).speed(0.0005).max_decimals(6);
+                if f.number(ui, name, &mut v, field, "STDP window parameter") {
                     *q = Quantity::new(v, dim.canonical_unit());
                     change = Some(Edited);
                 }
@@ -437,7 +419,12 @@ fn file_row(
     ui.end_row();
 }
 
-fn input(ui: &mut Ui, i: &mut crate::model::Input, choose: &mut Option<FileField>) -> Option<Edited> {
+fn input(
+    ui: &mut Ui,
+    f: &mut Form,
+    i: &mut crate::model::Input,
+    choose: &mut Option<FileField>,
+) -> Option<Edited> {
     ui.heading(format!("Input \"{}\"", i.name));
     ui.label(format!("{} onto {}", i.kind().display_name(), i.target));
     let mut change = None;
@@ -468,7 +455,7 @@ fn input(ui: &mut Ui, i: &mut crate::model::Input, choose: &mut Option<FileField
         for (name, tip, dimension, q) in i.quantities_mut() {
             let mut v = q.canonical();
             let unit = dimension.canonical_unit();
-            if number(ui, name, &mut v, unit.symbol(), 0.5, tip, true) {
+            if f.number(ui, name, &mut v, Number::quantity(unit).speed(0.5).max_decimals(6), tip) {
                 *q = Quantity::new(v, unit);
                 change = Some(Edited);
             }
@@ -492,7 +479,7 @@ fn input(ui: &mut Ui, i: &mut crate::model::Input, choose: &mut Option<FileField
                 let default = if *encoding == Encoding::Latency { 0.2 } else { 0.3 };
                 let mut t = threshold.unwrap_or(default);
                 let tip = "Latency: the intensity (0–1) at or below which a pixel stays silent. Delta: the change of ln intensity that makes an event";
-                if number(ui, "threshold", &mut t, "", 0.01, tip, true) {
+                if f.number(ui, "threshold", &mut t, Number::plain().speed(0.01), tip) {
                     *threshold = Some(t);
                     change = Some(Edited);
                 }

@@ -12,6 +12,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// How often lesson files are looked at for changes.
 const RESCAN: Duration = Duration::from_secs(1);
+/// What a lesson's check depends on: time and generation of the run, the model, the last
+/// training run.
+type CheckInputs = (u64, u64, usize, Option<(u64, Option<u64>, usize)>);
+
 /// How often the current question is checked against the simulation.
 const RECHECK: Duration = Duration::from_millis(250);
 
@@ -33,6 +37,8 @@ pub struct LessonsPanel {
     passed: HashSet<(String, usize)>,
     outcome: Option<Outcome>,
     checked_at: Option<Instant>,
+    /// What the last check saw (see `check_step`).
+    checked_on: Option<CheckInputs>,
     scanned_at: Option<Instant>,
     stamps: Vec<(PathBuf, Option<SystemTime>)>,
     markdown: egui_commonmark::CommonMarkCache,
@@ -68,6 +74,7 @@ impl Default for LessonsPanel {
             passed: HashSet::new(),
             outcome: None,
             checked_at: None,
+            checked_on: None,
             scanned_at: None,
             stamps: Vec::new(),
             markdown: Default::default(),
@@ -176,7 +183,11 @@ impl SpikeLabApp {
                 self.notices.error(e.to_string());
                 return;
             }
-            None => return,
+            None => {
+                let n = self.lessons.list.len();
+                self.notices.error(format!("There is no lesson {}: there are lessons 1 to {n}.", index + 1));
+                return;
+            }
         };
         match loaded.model() {
             Ok(model) => {
@@ -187,6 +198,7 @@ impl SpikeLabApp {
                 self.lessons.outcome = None;
                 self.lessons.open = true;
                 self.install(model, None, &loaded.lesson.model);
+                self.ws.user_dock = Some(self.ws.dock.clone());
                 self.arrange_for_lesson(&loaded);
             }
             Err(e) => self.notices.error(e.to_string()),
@@ -238,10 +250,30 @@ impl SpikeLabApp {
             self.lessons.outcome = None;
             return;
         };
-        if self.lessons.checked_at.is_some_and(|t| t.elapsed() < RECHECK) {
+        // What the answer depends on: the run's time, the model, the last training run. When it
+        // changed too soon after the last check, a frame is asked for when the check is due, so
+        // that the answer shows without the mouse moving.
+        let trained = self.ws.views.of::<super::views::TrainingView>().and_then(|v| v.run());
+        let inputs = (
+            self.run.live.time_ms.to_bits(),
+            self.run.live.generation,
+            std::sync::Arc::as_ptr(self.doc.model()) as usize,
+            trained.map(|t| (t.test_accuracy.to_bits(), t.events.map(f64::to_bits), t.by_steps.len())),
+        );
+        let fresh = self.lessons.checked_on.as_ref() != Some(&inputs);
+        if !fresh && self.lessons.outcome.is_some() {
+            return;
+        }
+        if let Some(at) = self.lessons.checked_at
+            && at.elapsed() < RECHECK
+        {
+            if let Some(ctx) = &self.ctx {
+                ctx.request_repaint_after(RECHECK - at.elapsed());
+            }
             return;
         }
         self.lessons.checked_at = Some(Instant::now());
+        self.lessons.checked_on = Some(inputs);
         let live = &self.run.live;
         let weights = |k: usize| {
             live.weights.as_ref().filter(|w| w.blocks.projection == Some(k)).map(|w| w.histogram.clone())
@@ -255,7 +287,7 @@ impl SpikeLabApp {
             changed_at_ms: self.run.applied_at.unwrap_or(0.0),
             edited: self.lessons.start_model.as_ref() != Some(&**self.doc.model()),
             weights: &weights,
-            trained: self.ws.views.of::<super::views::TrainingView>().and_then(|v| v.run()),
+            trained,
         };
         let outcome = check.evaluate(&obs);
         if outcome.passed

@@ -14,6 +14,7 @@ mod layout;
 pub mod lessons;
 mod live;
 mod notices;
+mod number;
 pub mod runner;
 pub mod settings;
 pub mod views;
@@ -164,6 +165,9 @@ struct Run {
 /// The workspace: the dock layout, the views, and the state they share.
 struct Workspace {
     dock: DockState<Tab>,
+    /// The user's own arrangement while a lesson shows its own: given back when the lesson
+    /// ends (another model is opened), and the one remembered for the next session.
+    user_dock: Option<DockState<Tab>>,
     views: Views,
     shared: Shared,
     /// Where each visible view was drawn last frame (for cropping screenshots).
@@ -208,6 +212,7 @@ impl SpikeLabApp {
             },
             ws: Workspace {
                 dock,
+                user_dock: None,
                 views: Views::default(),
                 shared: Shared::default(),
                 tab_rects: Default::default(),
@@ -241,6 +246,26 @@ impl SpikeLabApp {
         let text = presets::preset(DEFAULT_PRESET).unwrap_or_default();
         let model = Model::from_toml(text, DEFAULT_PRESET).unwrap_or_default();
         SpikeLabApp::new(model, None, DEFAULT_PRESET, repaint)
+    }
+
+    /// The window on a model file or preset. One that cannot be read does not stop the window:
+    /// it opens on the default model with the reason (file, line, key) in the banner, and
+    /// `failed` is told it too.
+    pub fn open_at_start(file: &str, repaint: impl Fn() + Send + 'static, failed: impl FnOnce(&str)) -> Self {
+        match presets::file_or_preset(file) {
+            Ok(model) => {
+                let path = Path::new(file);
+                SpikeLabApp::new(model, path.exists().then(|| path.to_path_buf()), file, repaint)
+            }
+            Err(e) => {
+                failed(&e.to_string());
+                let mut app = SpikeLabApp::with_default_preset(repaint);
+                app.notices.error(format!(
+                    "Could not open {file}; the window opened on the default model ({DEFAULT_PRESET}) instead.\n{e}"
+                ));
+                app
+            }
+        }
     }
 
     // --- for tests and the command line ---
@@ -301,7 +326,7 @@ impl SpikeLabApp {
             presentation: self.layout.presentation,
             window: window.or(self.saved.window),
             passed: self.lessons.progress(),
-            layout: layout::Pane::of(&self.ws.dock),
+            layout: layout::Pane::of(self.ws.user_dock.as_ref().unwrap_or(&self.ws.dock)),
         };
         self.settings_checked_at = Some(std::time::Instant::now());
         if now != self.saved {
@@ -385,6 +410,11 @@ impl SpikeLabApp {
 
     pub fn shared(&self) -> &Shared {
         &self.ws.shared
+    }
+
+    /// (edits that can be undone, edits that can be redone).
+    pub fn undo_steps(&self) -> (usize, usize) {
+        self.doc.steps()
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -582,6 +612,10 @@ impl SpikeLabApp {
     }
 
     fn install(&mut self, model: Model, path: Option<PathBuf>, name: &str) {
+        // Leaving a lesson's model: the user's own layout comes back.
+        if let Some(dock) = self.ws.user_dock.take() {
+            self.ws.dock = dock;
+        }
         self.run.runner.send(Command::Load(Box::new(model.clone())));
         self.doc = Document::new(model, path, name);
         self.notices.clear();
@@ -795,7 +829,18 @@ impl SpikeLabApp {
     /// leaves everything as it was and says why: under the item for the inspector, in the
     /// banner otherwise. Returns whether it was taken.
     fn edit(&mut self, model: Model, origin: Option<Selection>, what: &str) -> bool {
-        match self.doc.edit(model, origin) {
+        self.edit_gesture(model, origin, document::Gesture::Done, what)
+    }
+
+    /// [`SpikeLabApp::edit`], for an edit that may be one step of a drag.
+    fn edit_gesture(
+        &mut self,
+        model: Model,
+        origin: Option<Selection>,
+        gesture: document::Gesture,
+        what: &str,
+    ) -> bool {
+        match self.doc.edit(model, origin, gesture) {
             Ok(model) => {
                 self.notices.clear_item();
                 self.run.runner.send(Command::Apply(Box::new((*model).clone())));
@@ -906,6 +951,13 @@ impl SpikeLabApp {
     }
 
     /// The whole window. eframe calls it through [`eframe::App::ui`]; tests call it directly.
+    /// One frame of the real window: timed (which decides how often a running network is
+    /// redrawn, see `drawing.rs`), then drawn.
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        self.drawing.frame_started(std::time::Instant::now());
+        self.ui_root(ui);
+    }
+
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         self.poll();
         let ctx = ui.ctx().clone();
@@ -974,6 +1026,7 @@ impl SpikeLabApp {
         self.layout.help_window(&ctx);
         if std::mem::take(&mut self.layout.reset_requested) {
             self.ws.dock = layout::default_dock();
+            self.ws.user_dock = None;
         }
         self.unsaved_dialog(&ctx);
         self.slow_dialog(&ctx);
@@ -1146,10 +1199,11 @@ impl SpikeLabApp {
             if ui.button("⏭ Step").on_hover_text("Advance one time step (Right arrow key)").clicked() {
                 self.step_once();
             }
-            ui.add(
-                egui::DragValue::new(&mut self.run.step_ms).range(0.1..=100_000.0).speed(1.0).suffix(" ms"),
-            )
-            .on_hover_text("How far \"Step by\" advances");
+            number::Number::of(crate::model::Dimension::Time)
+                .range(0.1..=100_000.0)
+                .show(ui, &mut self.run.step_ms)
+                .0
+                .on_hover_text("How far \"Step by\" advances");
             if ui.button("Step by").on_hover_text("Advance the time set on the left, then pause").clicked()
                 && self.run.live.info.dt_ms > 0.0
             {
@@ -1189,7 +1243,12 @@ impl SpikeLabApp {
                 self.run.runner.send(Command::StopAt(self.run.stop_at));
             }
             if let Some(t) = &mut self.run.stop_at
-                && ui.add(egui::DragValue::new(t).range(0.0..=1e9).speed(10.0).suffix(" ms")).changed()
+                && number::Number::of(crate::model::Dimension::Time)
+                    .range(0.0..=1e9)
+                    .speed(10.0)
+                    .show(ui, t)
+                    .1
+                    .any()
             {
                 self.run.runner.send(Command::StopAt(Some(*t)));
             }
@@ -1254,7 +1313,7 @@ impl SpikeLabApp {
             ui.separator();
             let mut choose = None;
             if let Some(selection) = self.selection
-                && let Some(model) = inspector::inspector(
+                && let Some((model, gesture)) = inspector::inspector(
                     ui,
                     self.doc.model(),
                     selection,
@@ -1263,7 +1322,7 @@ impl SpikeLabApp {
                 )
             {
                 // The engine says whether it rebuilt the network (`Event::Applied`).
-                self.edit(model, Some(selection), "");
+                self.edit_gesture(model, Some(selection), gesture, "");
             }
             if let Some((k, field)) = choose {
                 self.choose_input_file(k, field, None);
@@ -1310,8 +1369,7 @@ impl SpikeLabApp {
 
 impl eframe::App for SpikeLabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.drawing.frame_started(std::time::Instant::now());
-        self.ui_root(ui);
+        self.frame(ui);
     }
 
     /// The panels' colour: the panels themselves draw no background (see [`bare`]).

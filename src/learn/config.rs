@@ -218,6 +218,10 @@ pub struct NetworkConfig {
     /// The jump of V, from rest (0 mV) and reset (0 mV), at which a neuron fires.
     #[serde(default = "default_threshold")]
     pub threshold: Quantity,
+    /// What a spike does to V: back to 0 mV (`"to_v_reset"`, the default) or down by the
+    /// threshold (`"subtract"`, which keeps the overshoot: what converted networks need).
+    #[serde(default)]
+    pub reset: crate::model::Reset,
 }
 
 fn default_tau_m() -> Quantity {

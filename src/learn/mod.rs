@@ -464,8 +464,12 @@ impl Trainer {
                 format!("hidden{l}")
             }
         };
+        let reset = match cfg.network.reset {
+            crate::model::Reset::ToVReset => String::new(),
+            r => format!("reset = \"{}\"\n", r.key()),
+        };
         let lif = format!(
-            "model = \"lif\"\nsynapse = \"delta\"\n\n[populations.params]\ntau_m = \"{}\"\nv_rest = \"0 mV\"\nv_reset = \"0 mV\"\nv_thresh = \"{theta} mV\"\nt_ref = \"0 ms\"\n",
+            "model = \"lif\"\nsynapse = \"delta\"\n{reset}\n[populations.params]\ntau_m = \"{}\"\nv_rest = \"0 mV\"\nv_reset = \"0 mV\"\nv_thresh = \"{theta} mV\"\nt_ref = \"0 ms\"\n",
             cfg.network.tau_m
         );
         let present = cfg.data.steps as f64 * dt;

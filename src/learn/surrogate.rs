@@ -96,6 +96,8 @@ pub(crate) struct Output {
     /// Highest pre-threshold potential per sample and output neuron, and the step of it.
     pub peaks: Array2<f32>,
     pub peak_steps: Array2<usize>,
+    /// The output layer's potentials after the last step: what breaks a tie of counts.
+    pub last_v: Array2<f32>,
     /// Spikes of each layer over the whole batch and run, the input's first.
     pub spikes: Vec<f64>,
 }
@@ -127,6 +129,7 @@ pub struct Network {
 pub fn layer_population(name: &str, size: u64, cfg: &TrainConfig) -> Population {
     let mut p = Population::new(name, NeuronModel::from_key("lif").expect("LIF is a model"), size);
     p.synapse = SynapseKind::Delta;
+    p.reset = cfg.network.reset;
     for (key, q) in [
         ("tau_m", cfg.network.tau_m),
         ("v_rest", Quantity::mv(0.0)),
@@ -192,6 +195,7 @@ impl Network {
             counts: Array2::zeros((batch, n_out)),
             peaks: Array2::from_elem((batch, n_out), f32::NEG_INFINITY),
             peak_steps: Array2::zeros((batch, n_out)),
+            last_v: Array2::zeros((batch, n_out)),
             spikes: vec![0.0; self.layers.len() + 1],
         };
         out.spikes[0] = input.iter().map(|x| x.iter().map(|&s| f64::from(s)).sum::<f64>()).sum();
@@ -258,6 +262,9 @@ impl Network {
             }
             last = now;
         }
+        if let Some(v) = v.pop() {
+            out.last_v = v;
+        }
         out
     }
 
@@ -303,16 +310,20 @@ impl Network {
         }
     }
 
-    /// The predicted class of each sample of a batch (the first of ties).
+    /// The predicted class of each sample of a batch. Equal spike counts go to the neuron
+    /// closest to firing again (the highest potential at the end), then to the first.
     pub(crate) fn predict(&self, out: &Output) -> Vec<usize> {
-        self.logits(out)
-            .rows()
+        let z = self.logits(out);
+        let tie = match self.loss {
+            Loss::Count => &out.last_v,
+            Loss::MembraneMax => z,
+        };
+        z.rows()
             .into_iter()
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .fold((0, f32::NEG_INFINITY), |b, (k, &x)| if x > b.1 { (k, x) } else { b })
-                    .0
+            .zip(tie.rows())
+            .map(|(r, t)| {
+                let key = |k: usize| (r[k], t[k]);
+                (0..r.len()).fold(0, |best, k| if key(k) > key(best) { k } else { best })
             })
             .collect()
     }
@@ -356,6 +367,7 @@ impl Network {
                 let (u, s) = (&trace.u[l][t], &trace.s[l][t]);
                 let theta = self.layers[l].linear.v_thresh;
                 let v_reset = self.layers[l].linear.v_reset;
+                let subtract = self.layers[l].linear.subtract;
                 let decay = 1.0 - self.layers[l].linear.relax;
                 // ∂L/∂s[t]: through the loss, or through the layer above at t + 1.
                 let gs = if l + 1 == n {
@@ -370,8 +382,14 @@ impl Network {
                 let mut gu = Array2::zeros(u.raw_dim());
                 Zip::from(&mut gu).and(&gs).and(&next[l]).and(u).and(s).for_each(|g, &gs, &gn, &u, &s| {
                     let d = sur.derivative(u - theta);
-                    // ∂v[t]/∂u[t]: 1 − s, and through the reset unless it is held constant.
-                    let through = if detach { 1.0 - s } else { 1.0 - s + (v_reset - u) * d };
+                    // ∂v[t]/∂u[t]: v = u(1 − s) + s·v_reset, or u − s·(θ − v_reset) when the
+                    // spike subtracts; through s's surrogate unless the reset is held constant.
+                    let through = match (subtract, detach) {
+                        (false, true) => 1.0 - s,
+                        (false, false) => 1.0 - s + (v_reset - u) * d,
+                        (true, true) => 1.0,
+                        (true, false) => 1.0 - (theta - v_reset) * d,
+                    };
                     *g = gs * d + gn * decay * through;
                 });
                 if l + 1 == n && self.loss == Loss::MembraneMax {
@@ -483,10 +501,12 @@ fn total(a: &Array2<f32>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Reset;
 
-    fn tiny(function: SurrogateFn, loss: Loss) -> (TrainConfig, Network, Vec<Array2<f32>>) {
+    fn tiny(function: SurrogateFn, loss: Loss, reset: Reset) -> (TrainConfig, Network, Vec<Array2<f32>>) {
         let text = format!(
-            "name = \"tiny\"\nmethod = \"surrogate\"\nepochs = 1\n[data]\ntest = 100\nencoding = \"rate\"\nsteps = 5\n[network]\nlayers = [3, 10]\n[surrogate]\nfunction = \"{}\"\nslope = 5\nloss = \"{}\"\ndetach_reset = false\n",
+            "name = \"tiny\"\nmethod = \"surrogate\"\nepochs = 1\n[data]\ntest = 100\nencoding = \"rate\"\nsteps = 5\n[network]\nlayers = [3, 10]\nreset = \"{}\"\n[surrogate]\nfunction = \"{}\"\nslope = 5\nloss = \"{}\"\ndetach_reset = false\n",
+            reset.key(),
             match function {
                 SurrogateFn::FastSigmoid => "fast_sigmoid",
                 SurrogateFn::Arctan => "arctan",
@@ -532,7 +552,11 @@ mod tests {
                 };
                 let u = &v[l] * (1.0 - f64::from(lin.relax)) + &jump;
                 let s = u.mapv(|u| net.surrogate.smooth(u - f64::from(lin.v_thresh)));
-                v[l] = &u * &s.mapv(|s| 1.0 - s) + &s * f64::from(lin.v_reset);
+                v[l] = if lin.subtract {
+                    &u - &s * f64::from(lin.v_thresh - lin.v_reset)
+                } else {
+                    &u * &s.mapv(|s| 1.0 - s) + &s * f64::from(lin.v_reset)
+                };
                 if l + 1 == w.len() {
                     counts += &s;
                     Zip::from(&mut peaks).and(&u).for_each(|p, &u| *p = p.max(u));
@@ -566,6 +590,7 @@ mod tests {
             counts: Array2::zeros((batch, n_out)),
             peaks: Array2::from_elem((batch, n_out), f32::NEG_INFINITY),
             peak_steps: Array2::zeros((batch, n_out)),
+            last_v: Array2::zeros((batch, n_out)),
             spikes: Vec::new(),
         };
         for t in 0..steps {
@@ -584,7 +609,13 @@ mod tests {
                 };
                 let u = Zip::from(&v[l]).and(&jump).map_collect(|&v, &j| lin.advance(v, 0.0, j));
                 let s = u.mapv(|u| net.surrogate.smooth(f64::from(u - lin.v_thresh)) as f32);
-                v[l] = Zip::from(&u).and(&s).map_collect(|&u, &s| u * (1.0 - s) + s * lin.v_reset);
+                v[l] = Zip::from(&u).and(&s).map_collect(|&u, &s| {
+                    if lin.subtract {
+                        u - s * (lin.v_thresh - lin.v_reset)
+                    } else {
+                        u * (1.0 - s) + s * lin.v_reset
+                    }
+                });
                 if l + 1 == net.layers.len() {
                     out.counts += &s;
                     Zip::from(&mut out.peaks).and(&mut out.peak_steps).and(&u).for_each(|p, k, &u| {
@@ -605,8 +636,10 @@ mod tests {
     fn the_surrogate_gradient_is_the_smooth_networks_finite_difference() {
         let labels = [3, 7];
         for function in [SurrogateFn::FastSigmoid, SurrogateFn::Arctan, SurrogateFn::Triangle] {
-            for loss in [Loss::Count, Loss::MembraneMax] {
-                let (_, net, input) = tiny(function, loss);
+            for (loss, reset) in
+                [Loss::Count, Loss::MembraneMax].into_iter().flat_map(|l| Reset::ALL.map(|r| (l, r)))
+            {
+                let (_, net, input) = tiny(function, loss, reset);
                 let grad = smooth_gradient(&net, &input, &labels);
                 let w64: Vec<Array2<f64>> = net.weights.0.iter().map(|w| w.mapv(f64::from)).collect();
                 let mut checked = 0;
@@ -623,27 +656,33 @@ mod tests {
                         let scale = fd.abs().max(f64::from(g.abs())).max(1e-3);
                         assert!(
                             (fd - f64::from(g)).abs() / scale < 1e-4,
-                            "{function:?} {loss:?}: w{l}[{i},{j}]: backward {g}, finite difference {fd}"
+                            "{function:?} {loss:?} {reset:?}: w{l}[{i},{j}]: backward {g}, finite difference {fd}"
                         );
                         checked += usize::from(g.abs() > 1e-4);
                     }
                 }
-                assert!(checked > 10, "{function:?} {loss:?}: only {checked} gradients are not zero");
+                // The triangle is zero beyond 1/slope of threshold, so fewer weights matter.
+                assert!(
+                    checked >= 5,
+                    "{function:?} {loss:?} {reset:?}: only {checked} gradients are not zero"
+                );
             }
         }
     }
 
     #[test]
     fn the_forward_pass_spikes_where_the_kernels_membrane_crosses_threshold() {
-        let (_, net, input) = tiny(SurrogateFn::FastSigmoid, Loss::Count);
-        let mut trace = Trace::default();
-        let out = net.forward(&input, Some(&mut trace));
-        for l in 0..net.layers.len() {
-            let theta = net.layers[l].linear.v_thresh;
-            for (u, s) in trace.u[l].iter().zip(&trace.s[l]) {
-                Zip::from(u).and(s).for_each(|&u, &s| assert_eq!(s == 1.0, u >= theta, "u = {u}"));
+        for reset in Reset::ALL {
+            let (_, net, input) = tiny(SurrogateFn::FastSigmoid, Loss::Count, reset);
+            let mut trace = Trace::default();
+            let out = net.forward(&input, Some(&mut trace));
+            for l in 0..net.layers.len() {
+                let theta = net.layers[l].linear.v_thresh;
+                for (u, s) in trace.u[l].iter().zip(&trace.s[l]) {
+                    Zip::from(u).and(s).for_each(|&u, &s| assert_eq!(s == 1.0, u >= theta, "u = {u}"));
+                }
             }
+            assert!(total(&out.counts) > 0.0, "{reset:?}: the output fires");
         }
-        assert!(total(&out.counts) > 0.0, "the output fires");
     }
 }

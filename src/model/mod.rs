@@ -21,7 +21,7 @@ mod warnings;
 
 pub use dist::{CanonicalDist, Dist};
 pub use error::{ModelError, PROBLEMS_SHOWN, Problem};
-pub use params::{ParamInfo, StateVarInfo};
+pub use params::{Constraint, ParamInfo, StateVarInfo};
 
 use crate::neurons::NeuronKind;
 pub(crate) use io::read_toml;
@@ -164,6 +164,25 @@ pub enum SynapseKind {
     Delta,
 }
 
+/// What a spike does to the potential of a neuron that resets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reset {
+    /// V is set to v_reset.
+    #[default]
+    ToVReset,
+    /// The threshold's height above v_reset is subtracted from V, so that what overshoots
+    /// the threshold is kept (integrate-and-fire neurons of converted networks; Rueckauer et
+    /// al. 2017).
+    Subtract,
+}
+
+impl Reset {
+    pub fn is_default(&self) -> bool {
+        *self == Reset::ToVReset
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Receptor {
@@ -180,6 +199,9 @@ pub struct Population {
     pub model: NeuronModel,
     #[serde(default)]
     pub synapse: SynapseKind,
+    /// What a spike does to V (models that reset; only LIF can subtract).
+    #[serde(default, skip_serializing_if = "Reset::is_default")]
+    pub reset: Reset,
     /// Parameters that differ from the model's defaults (see [`params`]).
     #[serde(default)]
     pub params: BTreeMap<String, Quantity>,
@@ -196,6 +218,7 @@ impl Population {
             size,
             model,
             synapse: SynapseKind::Current,
+            reset: Reset::ToVReset,
             params: BTreeMap::new(),
             initial: BTreeMap::new(),
         }

@@ -2,7 +2,7 @@
 //! input kinds everything else about them (their fields and what they deliver), so that a
 //! new kind is described in one place.
 
-use super::{Delivers, InputKind, Receptor, Rule, StdpRule, SynapseKind};
+use super::{Delivers, InputKind, Receptor, Reset, Rule, StdpRule, SynapseKind};
 
 impl SynapseKind {
     pub const ALL: [SynapseKind; 3] = [SynapseKind::Current, SynapseKind::Conductance, SynapseKind::Delta];
@@ -21,6 +21,25 @@ impl SynapseKind {
             SynapseKind::Current => "current",
             SynapseKind::Conductance => "conductance",
             SynapseKind::Delta => "delta (voltage jump)",
+        }
+    }
+}
+
+impl Reset {
+    pub const ALL: [Reset; 2] = [Reset::ToVReset, Reset::Subtract];
+
+    /// Its name in model files: `reset = "subtract"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Reset::ToVReset => "to_v_reset",
+            Reset::Subtract => "subtract",
+        }
+    }
+
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Reset::ToVReset => "to v_reset",
+            Reset::Subtract => "subtract the threshold",
         }
     }
 }

@@ -23,6 +23,16 @@ pub const PRESETS: &[(&str, &str)] = &[
 ];
 
 /// The text of a preset by file name, with or without `.toml`.
+/// A model file, or the built-in preset of that name when there is no such file (what
+/// `spikelab FILE` and `spikelab run FILE` open).
+pub fn file_or_preset(file: &str) -> Result<super::Model, super::ModelError> {
+    let path = std::path::Path::new(file);
+    match preset(file) {
+        Some(text) if !path.exists() => super::Model::from_toml(text, file),
+        _ => super::Model::load(path),
+    }
+}
+
 pub fn preset(name: &str) -> Option<&'static str> {
     let wanted = name.trim_end_matches(".toml");
     PRESETS.iter().find(|(file, _)| file.trim_end_matches(".toml") == wanted).map(|(_, text)| *text)

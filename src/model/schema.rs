@@ -102,6 +102,8 @@ pub(crate) const NEURON_MODELS: Names =
     Names { what: "neuron model", options: Options::Listed(super::NeuronModel::keys) };
 pub(crate) const SYNAPSE_KINDS: Names =
     Names { what: "synapse kind", options: Options::Fixed(&["current", "conductance", "delta"]) };
+pub(crate) const RESETS: Names =
+    Names { what: "reset", options: Options::Fixed(&["to_v_reset", "subtract"]) };
 pub(crate) const RECEPTORS: Names =
     Names { what: "receptor", options: Options::Fixed(&["excitatory", "inhibitory"]) };
 pub(crate) const RULES: Names = Names {
@@ -143,6 +145,12 @@ pub(crate) const POPULATION: Schema = Schema {
         req("size", Count, "a count of neurons", "size = 100"),
         req("model", Choice(&NEURON_MODELS), "the neuron model", "model = \"lif\""),
         f("synapse", Choice(&SYNAPSE_KINDS), "how synaptic input acts", "synapse = \"current\""),
+        f(
+            "reset",
+            Choice(&RESETS),
+            "what a spike does to V: set it to v_reset, or (LIF) subtract v_thresh − v_reset and keep the overshoot",
+            "reset = \"subtract\"",
+        ),
         f("params", Map(&Qty), "parameters that differ from the defaults", "params = { tau_m = \"20 ms\" }")
             .each("a parameter value"),
         f("initial", Map(&Distribution), "initial values of state variables", "initial = { v = \"-65 mV\" }")
@@ -868,6 +876,7 @@ mod tests {
         assert_eq!(NEURON_MODELS.options(), NeuronModel::keys());
         assert_eq!(SYNAPSE_KINDS.options(), asked::<SynapseKind>());
         assert_eq!(RECEPTORS.options(), asked::<Receptor>());
+        assert_eq!(RESETS.options(), asked::<crate::model::Reset>());
         assert_eq!(RULES.options(), asked::<Rule>());
         assert_eq!(STDP_RULES.options(), asked::<StdpRule>());
     }

@@ -447,6 +447,15 @@ fn check_params(c: &mut Checker, at: &str, pop: &Population, dt: f64) {
             }
         }
     }
+    if pop.reset == super::Reset::Subtract && !pop.model.subtracts() {
+        c.add(
+            format!("{at}.reset"),
+            format!(
+                "only LIF neurons can reset by subtraction; {} resets to its own value: remove `reset = \"subtract\"`",
+                article(pop.model.display_name())
+            ),
+        );
+    }
     let (bottom, top) = pop.model.reset_below().unwrap_or(("", ""));
     if let (Some(reset), Some(thresh)) = (pop.param(bottom), pop.param(top))
         && reset >= thresh

@@ -44,6 +44,9 @@ impl NeuronKind for Lif {
     fn reset_below(&self) -> Option<(&'static str, &'static str)> {
         Some(("v_reset", "v_thresh"))
     }
+    fn subtracts(&self) -> bool {
+        true
+    }
     fn time_constants(&self) -> &'static [(&'static str, &'static str)] {
         &[(
             "tau_m",
@@ -92,6 +95,7 @@ impl NeuronKind for Lif {
             v_rest: p.get("v_rest") as f32,
             v_reset: p.get("v_reset") as f32,
             v_thresh: p.get("v_thresh") as f32,
+            subtract: p.reset() == crate::model::Reset::Subtract,
             ref_steps: refractory_steps(p.get("t_ref"), dt),
             relax: (-(-dt / tau_m).exp_m1()) as f32,
             r_m: (tau_m / c_m) as f32,
@@ -109,6 +113,8 @@ struct LifKernel {
     v_rest: f32,
     v_reset: f32,
     v_thresh: f32,
+    /// A spike subtracts v_thresh − v_reset instead of setting V to v_reset.
+    subtract: bool,
     ref_steps: u64,
     /// 1 - e^(-dt/τm), computed as -expm1 so it keeps full precision when dt ≪ τm.
     relax: f32,
@@ -228,6 +234,7 @@ impl LifKernel {
             r_m: self.r_m,
             v_thresh: self.v_thresh,
             v_reset: self.v_reset,
+            subtract: self.subtract,
         }
     }
 
@@ -265,6 +272,7 @@ impl LifKernel {
     ) -> Result<(), NotFinite> {
         const BLOCK: usize = 16;
         let thresh = self.v_thresh;
+        let membrane = self.membrane();
         for (b, block) in v.chunks_mut(BLOCK).enumerate() {
             // `x < thresh` is false both at threshold and for NaN.
             if block.iter().fold(true, |quiet, &x| quiet & (x < thresh)) {
@@ -279,7 +287,7 @@ impl LifKernel {
                     return Err(NotFinite { neuron: i, variable: "v" });
                 }
                 spikes.push(i as u32);
-                *x = self.v_reset;
+                *x = membrane.after_spike(*x);
                 until[i] = now + 1 + self.ref_steps;
             }
         }

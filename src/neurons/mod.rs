@@ -56,6 +56,10 @@ pub trait NeuronKind: Sync + std::panic::RefUnwindSafe {
     fn reset_below(&self) -> Option<(&'static str, &'static str)> {
         None
     }
+    /// Whether it can reset by subtracting the threshold (`reset = "subtract"`).
+    fn subtracts(&self) -> bool {
+        false
+    }
     /// The largest time step (ms) that keeps its answers accurate, and why; `None` when only
     /// the time constants bound it (see [`NeuronKind::time_constants`]).
     fn max_dt(&self) -> Option<(f64, &'static str)> {
@@ -132,6 +136,11 @@ impl<'a> Values<'a> {
             Some(value) => value,
             None => panic!("the {} model has no parameter {name:?}", self.population.model.key()),
         }
+    }
+
+    /// What a spike does to V.
+    pub fn reset(&self) -> crate::model::Reset {
+        self.population.reset
     }
 
     /// A parameter that only some synapse kinds have (`tau_syn_exc`).
@@ -241,7 +250,7 @@ pub trait Kernel: Debug + Send + Sync + KernelClone {
 
 /// A membrane that is linear between spikes, as a LIF's with delta synapses: each step
 /// v ← v + (v∞ − v)·relax + jump with v∞ = v_rest + R·I_ext, then a spike where v ≥ v_thresh,
-/// after which v = v_reset. The kernel runs [`Linear::advance`] itself, so a trainer that
+/// after which v = [`Linear::after_spike`]. The kernel runs [`Linear::advance`] itself, so a trainer that
 /// differentiates it (∂v'/∂v = 1 − relax, ∂v'/∂jump = 1) takes the gradient of the very step
 /// the simulator takes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -253,9 +262,18 @@ pub struct Linear {
     pub r_m: f32,
     pub v_thresh: f32,
     pub v_reset: f32,
+    /// A spike subtracts v_thresh − v_reset (see [`Linear::after_spike`]).
+    pub subtract: bool,
 }
 
 impl Linear {
+    /// The potential after a spike at `v` (≥ v_thresh): v_reset, or with `subtract`
+    /// v − (v_thresh − v_reset), which keeps the overshoot.
+    #[inline(always)]
+    pub fn after_spike(&self, v: f32) -> f32 {
+        if self.subtract { v - (self.v_thresh - self.v_reset) } else { self.v_reset }
+    }
+
     /// The potential after one step from `v` under current `i_ext` (pA) and input `jump`
     /// (mV), before the threshold is looked at.
     #[inline(always)]

@@ -137,7 +137,13 @@ impl EncodingView {
                     suffix: &str,
                     tip: &str| {
             ui.label(label).on_hover_text(tip);
-            ui.add(egui::DragValue::new(v).range(range).speed(speed).suffix(suffix)).on_hover_text(tip);
+            let unit = crate::model::Unit::parse(suffix.trim()).unwrap_or(crate::model::Unit::One);
+            crate::app::number::Number::quantity(unit)
+                .range(range)
+                .speed(speed)
+                .show(ui, v)
+                .0
+                .on_hover_text(tip);
         };
         match self.encoding {
             Encoding::Rate => drag(
@@ -267,7 +273,7 @@ impl View for EncodingView {
             if ui.small_button("◀").on_hover_text("The previous sample").clicked() {
                 self.sample = self.sample.saturating_sub(1);
             }
-            ui.add(egui::DragValue::new(&mut self.sample).range(0..=d.len() - 1));
+            crate::app::number::Number::plain().range(0.0..=(d.len() - 1) as f64).show(ui, &mut self.sample);
             if ui.small_button("▶").on_hover_text("The next sample").clicked() {
                 self.sample = (self.sample + 1).min(d.len() - 1);
             }

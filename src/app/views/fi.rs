@@ -8,7 +8,7 @@ use super::axes;
 use super::{LiveData, Mark, Shared, View, empty_hint, population_color};
 use crate::analysis::{FiError, FiPoint, fi_curve, rate_analytic};
 use crate::export::Table;
-use crate::model::Population;
+use crate::model::{Dimension, Population};
 use crate::neurons::Values;
 use egui_plot::{Line, PlotPoints, Points, VLine};
 use std::sync::Arc;
@@ -168,17 +168,19 @@ impl View for FiView {
                     "Whose neuron model and parameters to sweep (edits in the inspector redo the curve)",
                 );
             ui.label("current from");
-            ui.add(egui::DragValue::new(&mut sweep.from_pa).speed(1.0).suffix(" pA"));
+            let current = crate::app::number::Number::of(Dimension::Current);
+            current.show(ui, &mut sweep.from_pa);
             ui.label("to");
-            ui.add(egui::DragValue::new(&mut sweep.to_pa).speed(1.0).suffix(" pA"));
+            current.show(ui, &mut sweep.to_pa);
             ui.label("in");
-            ui.add(egui::DragValue::new(&mut sweep.points).range(2..=400))
-                .on_hover_text("Number of currents");
+            crate::app::number::Number::count("currents").range(2.0..=400.0).show(ui, &mut sweep.points);
             ui.label("steps of");
-            ui.add(
-                egui::DragValue::new(&mut sweep.duration_ms).range(50.0..=20_000.0).speed(10.0).suffix(" ms"),
-            )
-            .on_hover_text("Simulated time per current; the rate is measured over its second half");
+            crate::app::number::Number::of(Dimension::Time)
+                .range(50.0..=20_000.0)
+                .speed(10.0)
+                .show(ui, &mut sweep.duration_ms)
+                .0
+                .on_hover_text("Simulated time per current; the rate is measured over its second half");
         });
         if sweep.to_pa < sweep.from_pa {
             std::mem::swap(&mut sweep.from_pa, &mut sweep.to_pa);

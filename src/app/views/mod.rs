@@ -413,7 +413,11 @@ pub fn time_controls(ui: &mut egui::Ui, shared: &mut Shared) {
         ui.toggle_value(&mut shared.follow, "⏵ Follow")
             .on_hover_text("Scroll with the simulation (drag or zoom a plot to stop)");
         ui.label("Window");
-        ui.add(egui::DragValue::new(&mut shared.window_ms).range(1.0..=20_000.0).speed(10.0).suffix(" ms"))
+        crate::app::number::Number::of(crate::model::Dimension::Time)
+            .range(1.0..=20_000.0)
+            .speed(10.0)
+            .show(ui, &mut shared.window_ms)
+            .0
             .on_hover_text("How much time the plots show");
     });
 }

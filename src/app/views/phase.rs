@@ -8,7 +8,7 @@ use super::axes;
 use super::{LiveData, Mark, Shared, View, empty_hint, key};
 use crate::app::runner::Command;
 use crate::export::Table;
-use crate::model::{Model, Population, StateVarInfo};
+use crate::model::{Dimension, Model, Population, StateVarInfo};
 use crate::neurons::{PhaseField, Values};
 use egui::Color32;
 use egui_plot::{Arrows, HLine, Line, MarkerShape, PlotPoints, Points, VLine};
@@ -146,17 +146,20 @@ impl View for PhaseView {
                 .on_hover_text("Click a neuron in the raster to show another one");
             ui.separator();
             ui.label("input current");
-            let edit = ui
-                .add(egui::DragValue::new(&mut self.current_pa).speed(1.0).suffix(" pA"))
-                .on_hover_text("The constant input the nullclines and arrows are drawn for");
-            if edit.changed() {
+            let (r, edit) = crate::app::number::Number::of(Dimension::Current).show(ui, &mut self.current_pa);
+            r.on_hover_text("The constant input the nullclines and arrows are drawn for");
+            if edit.any() {
                 self.current_from_model = false;
             }
             ui.checkbox(&mut self.current_from_model, "from the model's DC inputs")
                 .on_hover_text("Follow the DC and pulse inputs of this neuron as they switch on and off");
             ui.separator();
             ui.label("trail");
-            ui.add(egui::DragValue::new(&mut self.tail_ms).range(10.0..=5000.0).speed(5.0).suffix(" ms"))
+            crate::app::number::Number::of(Dimension::Time)
+                .range(10.0..=5000.0)
+                .speed(5.0)
+                .show(ui, &mut self.tail_ms)
+                .0
                 .on_hover_text("How much of the neuron's recent path to draw");
         });
         let Some(recovery) = recovery else {

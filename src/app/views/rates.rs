@@ -118,7 +118,11 @@ impl View for RatesView {
             time_controls(ui, shared);
             ui.separator();
             ui.label("Bin");
-            ui.add(egui::DragValue::new(&mut self.bin_ms).range(0.1..=500.0).speed(0.5).suffix(" ms"))
+            crate::app::number::Number::of(crate::model::Dimension::Time)
+                .range(0.1..=500.0)
+                .speed(0.5)
+                .show(ui, &mut self.bin_ms)
+                .0
                 .on_hover_text("Width of the time bins in which spikes are counted");
         });
         let (x0, x1) = shared.live_window(data.time_ms);

@@ -9,6 +9,7 @@ use crate::analysis::{
     Histogram, autocorrelation, cv, isis, population_rate, power_spectrum, rates_per_neuron, spike_trains,
 };
 use crate::export::Table;
+use crate::model::Dimension;
 use egui_plot::{Bar, BarChart, Line, PlotPoints, VLine};
 use std::time::{Duration, Instant};
 
@@ -193,12 +194,18 @@ impl View for StatsView {
             .on_disabled_hover_text("Click a neuron of this population in the raster first");
             ui.separator();
             ui.label("last");
-            ui.add(
-                egui::DragValue::new(&mut self.window_ms).range(10.0..=20_000.0).speed(10.0).suffix(" ms"),
-            )
-            .on_hover_text("The window analysed, ending now (the window keeps the last 20 s)");
+            crate::app::number::Number::of(Dimension::Time)
+                .range(10.0..=20_000.0)
+                .speed(10.0)
+                .show(ui, &mut self.window_ms)
+                .0
+                .on_hover_text("The window analysed, ending now (the window keeps the last 20 s)");
             ui.label("rate bin");
-            ui.add(egui::DragValue::new(&mut self.bin_ms).range(0.1..=50.0).speed(0.1).suffix(" ms"))
+            crate::app::number::Number::of(Dimension::Time)
+                .range(0.1..=50.0)
+                .speed(0.1)
+                .show(ui, &mut self.bin_ms)
+                .0
                 .on_hover_text("Bin of the population rate for the spectrum: Nyquist frequency is 1/(2·bin)");
         });
         let neuron = if self.neuron_only {

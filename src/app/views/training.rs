@@ -112,8 +112,10 @@ pub struct TrainingView {
 }
 
 impl TrainingView {
-    /// Starts training the chosen configuration on its own thread.
-    pub fn start(&mut self) {
+    /// Starts training the chosen configuration on its own thread, which wakes the window
+    /// (`ctx`) whenever it has news, so that the end of a run shows without the mouse moving.
+    pub fn start(&mut self, ctx: &egui::Context) {
+        let ctx = ctx.clone();
         let (name, _) = BUILT_IN[self.chosen.min(BUILT_IN.len() - 1)];
         let trainer = self.config().and_then(|cfg| Trainer::new(cfg).map_err(|e| e.to_string()));
         let mut trainer = match trainer {
@@ -153,6 +155,7 @@ impl TrainingView {
                     if tx.send(Msg::Epoch(report, fields, Box::new(inside))).is_err() {
                         return;
                     }
+                    ctx.request_repaint();
                 }
                 let test = trainer.split.test.clone();
                 let cost = trainer.cost(&test);
@@ -160,6 +163,7 @@ impl TrainingView {
                     .ann_accuracy(&test)
                     .map(|ann| (ann, trainer.accuracy_by_steps(&test, &trainer.config.conversion().sweep)));
                 let _ = tx.send(Msg::Done(Box::new(trainer), cost, conversion));
+                ctx.request_repaint();
             })
             .expect("a thread starts");
         self.job = Some(job);
@@ -187,9 +191,10 @@ impl TrainingView {
         }
         let Some((_, cfg)) = self.edited.as_mut() else { return };
         let label = ui.label("epochs");
-        ui.add(egui::DragValue::new(&mut cfg.epochs).range(1..=500)).labelled_by(label.id);
+        let count = crate::app::number::Number::plain().range(1.0..=500.0);
+        count.show(ui, &mut cfg.epochs).0.labelled_by(label.id);
         ui.label("steps a digit").on_hover_text("Time steps each sample is shown for (T)");
-        ui.add(egui::DragValue::new(&mut cfg.data.steps).range(1..=500));
+        count.show(ui, &mut cfg.data.steps);
         let rate = match cfg.method {
             crate::learn::Method::Surrogate => {
                 cfg.surrogate.get_or_insert_with(Default::default).learning_rate.into()
@@ -201,7 +206,8 @@ impl TrainingView {
         };
         if let Some(mut lr) = rate {
             ui.label("learning rate").on_hover_text("Adam's step size");
-            if ui.add(egui::DragValue::new(&mut lr).range(1e-5..=0.1).speed(1e-4).max_decimals(5)).changed() {
+            let field = crate::app::number::Number::plain().range(1e-5..=0.1).speed(1e-4).max_decimals(5);
+            if field.show(ui, &mut lr).1.any() {
                 match cfg.method {
                     crate::learn::Method::Surrogate => {
                         cfg.surrogate.get_or_insert_with(Default::default).learning_rate = lr
@@ -211,7 +217,7 @@ impl TrainingView {
             }
         }
         ui.label("seed");
-        ui.add(egui::DragValue::new(&mut cfg.seed));
+        crate::app::number::Number::plain().range(0.0..=u64::MAX as f64).show(ui, &mut cfg.seed);
     }
 
     /// Whether a run is going (paused or not).
@@ -277,7 +283,7 @@ impl TrainingView {
             match &self.job {
                 None => {
                     if ui.button("▶ Train").on_hover_text("Start training from fresh weights").clicked() {
-                        self.start();
+                        self.start(ui.ctx());
                     }
                 }
                 Some(job) => {
@@ -596,14 +602,9 @@ impl View for TrainingView {
             if self.show == Show::Sample {
                 ui.separator();
                 let n = self.trained.as_ref().map_or(500, |t| t.split.test.len());
-                if ui
-                    .add(
-                        egui::DragValue::new(&mut self.sample)
-                            .range(0..=n.saturating_sub(1))
-                            .prefix("test digit "),
-                    )
-                    .changed()
-                {
+                ui.label("test digit");
+                let field = crate::app::number::Number::plain().range(0.0..=n.saturating_sub(1) as f64);
+                if field.show(ui, &mut self.sample).1.any() {
                     if let Some(job) = &self.job {
                         job.sample.store(self.sample, Ordering::Relaxed);
                     } else if let Some(t) = &self.trained {
