@@ -269,8 +269,6 @@ fn run(
     let mut net = Network::build(&model).with_context(|| format!("building {file}"))?;
     net.set_threads(threads);
     // Spikes go to the report and the file as they happen; the log keeps only the newest.
-    let total_neurons: usize = net.populations().map(|(_, s)| s).sum();
-    net.spikes_mut().set_capacity(Some((1 << 20).max(2 * total_neurons)));
     let pops: Vec<(String, usize)> = net.populations().map(|(n, s)| (n.to_string(), s)).collect();
     let mut report = ReportBuilder::new(&pops, net.dt_ms(), rate_bin_ms(net.dt_ms()));
     let interrupted = Arc::new(AtomicBool::new(false));
@@ -293,6 +291,7 @@ fn run(
             }
         }
         cursor = batch.next;
+        net.spikes_mut().forget_before(cursor);
         if last_check.elapsed() < Duration::from_millis(50) {
             continue;
         }

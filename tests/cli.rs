@@ -293,3 +293,39 @@ fn an_unknown_lesson_is_refused_with_the_list_of_lessons() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("has steps 1 to 6, not 9"), "{err}");
 }
+
+/// Under a 4 GB address-space limit (a small laptop), 5·10^7 Hodgkin–Huxley neurons are refused
+/// before anything is allocated, with the memory they need and the population that needs it,
+/// and the command fails cleanly (exit 1) instead of aborting in an allocation.
+#[test]
+fn a_model_too_large_for_this_processs_memory_is_refused_with_the_estimate() {
+    let file = temp("hh_5e7.toml");
+    let text = std::fs::read_to_string(preset_path("hodgkin_huxley.toml")).expect("preset");
+    let text = text.replacen("size = 2\n", "size = 50000000\n", 1);
+    assert!(text.contains("size = 50000000"), "the preset's population is resized");
+    std::fs::write(&file, text).expect("written");
+    let limited = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 4194304 && exec \"$0\" run \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_spikelab"))
+        .arg(&file)
+        .output()
+        .expect("sh runs");
+    let err = String::from_utf8_lossy(&limited.stderr);
+    assert_eq!(limited.status.code(), Some(1), "refused, not aborted: {err}");
+    assert!(err.contains("hh_5e7.toml:") && err.contains("populations[0]"), "the place: {err}");
+    assert!(err.contains("population \"axon\" alone needs") && err.contains("GB"), "the figure: {err}");
+    let _ = std::fs::remove_file(&file);
+}
+
+/// A mistyped training configuration gets the nearest name and the list of built-in ones.
+#[test]
+fn an_unknown_training_configuration_is_refused_with_the_list() {
+    let out = spikelab(&["train", "digits_surogate"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("did you mean digits_surrogate?"), "{err}");
+    for name in spikelab::learn::config::BUILT_IN.iter().map(|(n, _)| *n) {
+        assert!(err.contains(&format!("\"{name}\"")), "{name} is listed: {err}");
+    }
+}

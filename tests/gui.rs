@@ -120,6 +120,26 @@ fn raising_the_threshold_in_the_inspector_lowers_the_rate_without_reset() {
 /// The number fields take what is typed as a person types it: the old text is selected, the
 /// value is applied on Enter (one undo step), units may be typed, Escape gives the old value
 /// back, and what cannot be applied is refused at the field with the reason.
+/// On a computer with 4 GB to give, 5·10^7 Hodgkin–Huxley neurons are refused at the field
+/// with the memory they need and the population that needs it, and the model stays as it was.
+#[test]
+fn a_population_too_large_for_memory_is_refused_with_the_estimate() {
+    // The cap stays for the rest of this test process: every other test's model is far smaller.
+    spikelab::model::cap_memory(Some(4 << 30));
+    let mut h = app_on("hodgkin_huxley.toml");
+    let size = |h: &Harness<'_, SpikeLabApp>| h.state().model().populations[0].size;
+    let before = size(&h);
+    type_into(&mut h, "size", "50000000");
+    assert_eq!(size(&h), before, "the model is kept");
+    assert_eq!(h.state().undo_steps(), (0, 0), "a refused size is no edit");
+    h.get_by_label_contains("this network needs about");
+    h.get_by_label_contains("population \"axon\" alone needs");
+    assert!(
+        h.state().live().generation > 0 && h.state().error().is_none(),
+        "the running network is untouched"
+    );
+}
+
 #[test]
 fn a_typed_number_is_applied_on_enter_as_one_undo_step_and_refused_with_a_visible_reason() {
     let mut h = app_on("cuba.toml");
@@ -1871,4 +1891,19 @@ fn the_number_of_epochs_set_in_the_training_view_is_how_many_it_trains() {
         !v.running() && !v.reports().is_empty()
     });
     assert_eq!(h.state().views().of::<TrainingView>().expect("the view").reports().len(), 2);
+}
+
+/// An event camera's raster says which rows are ON and which OFF events.
+#[test]
+fn a_delta_coded_raster_has_a_key_for_on_and_off_rows() {
+    let text = presets::preset("digits_rate.toml")
+        .expect("preset")
+        .replace("size = 64", "size = 242")
+        .replace("encoding = \"rate\"", "encoding = \"delta\"");
+    let model = Model::from_toml(&text, "delta.toml").expect("a valid delta-coded model");
+    let mut h = window_on(model, "delta.toml");
+    h.step();
+    open_view(&mut h, "Raster");
+    h.get_by_label_contains("ON events");
+    h.get_by_label_contains("OFF events");
 }

@@ -280,8 +280,8 @@ impl Layout {
                     ui.label("A workbench for spiking neural networks: build one, run it, watch it.");
                     ui.label("Licence: MIT or Apache-2.0, at your choice (LICENSE-MIT, LICENSE-APACHE).");
                     ui.add_space(6.0);
-                    ui.strong("Citing the models");
-                    ui.label("Cite the paper of each model you use, not only this program:");
+                    ui.strong("Citing the models and methods");
+                    ui.label("Cite the paper of each model and method you use, not only this program:");
                     for line in MODEL_PAPERS {
                         ui.label(format!("• {line}"));
                     }
@@ -295,15 +295,20 @@ impl Layout {
 }
 
 /// Where each built-in model comes from, as About lists it.
-const MODEL_PAPERS: [&str; 8] = [
+const MODEL_PAPERS: [&str; 13] = [
     "LIF: Lapicque (1907); Gerstner et al., Neuronal Dynamics (2014), ch. 1",
     "Izhikevich: Izhikevich (2003), IEEE Trans. Neural Netw. 14:1569",
     "AdEx: Brette & Gerstner (2005), J. Neurophysiol. 94:3637",
     "Hodgkin–Huxley: Hodgkin & Huxley (1952), J. Physiol. 117:500",
+    "QIF: Ermentrout & Kopell (1986), SIAM J. Appl. Math. 46:233",
     "Balanced network: Brunel (2000), J. Comput. Neurosci. 8:183",
     "CUBA and COBA: Vogels & Abbott (2005), J. Neurosci. 25:10786; Brette et al. (2007), J. Comput. Neurosci. 23:349",
     "STDP: Song, Miller & Abbott (2000), Nat. Neurosci. 3:919",
     "Short-term plasticity: Tsodyks & Markram (1997), PNAS 94:719",
+    "Event-camera (delta) encoding and N-MNIST: Orchard et al. (2015), Front. Neurosci. 9:437",
+    "Surrogate-gradient training: Neftci, Mostafa & Zenke (2019), IEEE Signal Process. Mag. 36(6):51",
+    "Learning without labels (STDP and competition): Diehl & Cook (2015), Front. Comput. Neurosci. 9:99",
+    "ANN→SNN conversion: Rueckauer et al. (2017), Front. Neurosci. 11:682",
 ];
 
 const HOW_TO: [&str; 6] = [

@@ -333,6 +333,22 @@ impl TrainConfig {
             return TrainConfig::from_toml(text, &format!("{name_or_path}.toml"));
         }
         let path = Path::new(name_or_path);
+        let looks_like_a_name = !name_or_path.contains(['/', '\\', '.']);
+        if looks_like_a_name && !path.exists() {
+            let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+            let quoted: Vec<String> = names.iter().map(|n| crate::model::text::quote(n)).collect();
+            let quoted: Vec<&str> = quoted.iter().map(String::as_str).collect();
+            let message = format!(
+                "no training configuration is called {}{}; the built-in ones are {}, or give a configuration file's path",
+                crate::model::text::quote(name_or_path),
+                crate::model::text::did_you_mean(name_or_path, names.iter().copied()),
+                crate::model::text::list_or(&quoted),
+            );
+            return Err(ModelError::Invalid {
+                source_name: "spikelab train".into(),
+                problems: vec![crate::model::Problem::new("", message)],
+            });
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
         TrainConfig::from_toml(&text, &path.display().to_string())

@@ -15,7 +15,7 @@ use super::lean;
 use super::schema::Walker;
 use super::syntax;
 use super::text::{LineIndex, Segment, quote, split_key};
-use super::validate::{EXPLICIT_SYNAPSE_BYTES, MEMORY_LIMIT_BYTES, validate};
+use super::validate::{EXPLICIT_SYNAPSE_BYTES, memory_limit_bytes, validate};
 use super::{Connect, Model, ModelError, Problem, Projection};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -31,7 +31,7 @@ const PARSE_BYTES_PER_TEXT_BYTE: u64 = 70;
 impl Model {
     /// Parses and validates a model from TOML text. `source_name` names it in messages.
     pub fn from_toml(text: &str, source_name: &str) -> Result<Model, ModelError> {
-        Self::from_toml_with_limit(text, source_name, MEMORY_LIMIT_BYTES)
+        Self::from_toml_with_limit(text, source_name, memory_limit_bytes())
     }
 
     /// As [`Model::from_toml`], refusing networks estimated to need more than `memory_limit` bytes.
@@ -49,7 +49,7 @@ impl Model {
         text: &str,
         source_name: &str,
     ) -> Result<(Model, Vec<Problem>), ModelError> {
-        let read = read(text, source_name, MEMORY_LIMIT_BYTES, true, None)?;
+        let read = read(text, source_name, memory_limit_bytes(), true, None)?;
         let mut warnings = read.model.warnings();
         read.locate(&mut warnings);
         Ok((read.model, warnings))
@@ -84,7 +84,7 @@ impl Model {
             std::fs::read(path).map_err(|cause| ModelError::Read { path: path.to_path_buf(), cause })?;
         let name = path.display().to_string();
         let folder = path.parent().map(|p| if p.as_os_str().is_empty() { Path::new(".") } else { p });
-        let read = read(utf8(&bytes, &name)?, &name, MEMORY_LIMIT_BYTES, true, folder)?;
+        let read = read(utf8(&bytes, &name)?, &name, memory_limit_bytes(), true, folder)?;
         let mut warnings = read.model.warnings();
         read.locate(&mut warnings);
         Ok((read.model, warnings))
@@ -92,7 +92,7 @@ impl Model {
 
     /// Checks a model built in code or edited in the GUI; problems carry key paths, not lines.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let problems = validate(self, MEMORY_LIMIT_BYTES);
+        let problems = validate(self, memory_limit_bytes());
         if problems.is_empty() {
             Ok(())
         } else {

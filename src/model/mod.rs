@@ -14,7 +14,7 @@ pub mod presets;
 mod schema;
 mod setting;
 mod syntax;
-mod text;
+pub(crate) mod text;
 pub mod units;
 mod validate;
 mod warnings;
@@ -27,7 +27,7 @@ use crate::neurons::NeuronKind;
 pub(crate) use io::read_toml;
 pub use units::{Dimension, Quantity, Unit};
 pub(crate) use validate::expected_synapses;
-pub use validate::{MEMORY_LIMIT_BYTES, estimate_memory_bytes};
+pub use validate::{MEMORY_LIMIT_BYTES, cap_memory, estimate_memory_bytes, memory_limit_bytes};
 pub use warnings::DT_FRACTION_OF_TAU;
 
 use serde::{Deserialize, Serialize};

@@ -5,9 +5,48 @@ use super::text::{did_you_mean, join_key, quote};
 use super::units::Dimension;
 use super::*;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Networks whose estimated memory exceeds this are refused before anything is allocated.
+/// The memory a network may need where the machine's own limits cannot be read (see
+/// [`memory_limit_bytes`]).
 pub const MEMORY_LIMIT_BYTES: u64 = 4 << 30;
+
+/// A cap set by [`cap_memory`], below what the machine allows.
+static CAP: AtomicU64 = AtomicU64::new(u64::MAX);
+
+/// Caps the memory a network may need below what the machine allows (`None` lifts it): to
+/// prepare a model for a smaller computer, or in tests.
+pub fn cap_memory(bytes: Option<u64>) {
+    CAP.store(bytes.unwrap_or(u64::MAX), Ordering::Relaxed);
+}
+
+/// The memory this process can still have, in bytes: the smaller of the memory available on
+/// the machine, what its address-space limit (`ulimit -v`) leaves beside what it maps now, and
+/// what its control group's limit leaves; [`MEMORY_LIMIT_BYTES`] where none can be read.
+/// Networks whose estimate is larger are refused before anything is allocated.
+pub fn memory_limit_bytes() -> u64 {
+    let read = |path: &str| std::fs::read_to_string(path).ok();
+    // "Name:   1234 kB" lines of /proc/meminfo and /proc/self/status.
+    let kb = |text: &Option<String>, name: &str| {
+        let line = text.as_ref()?.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line[name.len()..].trim().trim_end_matches("kB").trim().parse().ok()?;
+        Some(kb.saturating_mul(1024))
+    };
+    let available = kb(&read("/proc/meminfo"), "MemAvailable:");
+    let address_space = read("/proc/self/limits").and_then(|limits| {
+        let line = limits.lines().find(|l| l.starts_with("Max address space"))?;
+        let soft: u64 = line["Max address space".len()..].split_whitespace().next()?.parse().ok()?;
+        let mapped = kb(&read("/proc/self/status"), "VmSize:").unwrap_or(0);
+        Some(soft.saturating_sub(mapped))
+    });
+    let group = read("/sys/fs/cgroup/memory.max").and_then(|max| {
+        let max: u64 = max.trim().parse().ok()?; // "max" when unlimited
+        let used: u64 = read("/sys/fs/cgroup/memory.current")?.trim().parse().ok()?;
+        Some(max.saturating_sub(used))
+    });
+    let machine = [available, address_space, group].into_iter().flatten().min().unwrap_or(MEMORY_LIMIT_BYTES);
+    machine.min(CAP.load(Ordering::Relaxed))
+}
 
 /// Largest population the engine indexes (neuron indices are `u32`).
 const MAX_POPULATION: u64 = 50_000_000;
@@ -86,8 +125,19 @@ fn projection_bytes(model: &Model, proj: &Projection) -> f64 {
     }
 }
 
-/// Bytes a population needs: v, u, two synaptic variables, refractory counter, external
-/// current, plus two spike queues as long as the longest delay onto it.
+/// Bytes the run report keeps per neuron (`analysis::report::NeuronTally`: spike count, last
+/// spike, running mean and variance of its intervals).
+const REPORT_BYTES_PER_NEURON: f64 = 32.0;
+
+/// Bytes of one logged spike (`sim::Spike`), and the factor a growing buffer may reach over its
+/// contents (a `Vec` doubles).
+const SPIKE_BYTES: f64 = 16.0;
+const GROWTH: f64 = 2.0;
+
+/// Bytes a population needs in a run, per neuron: v and the model's own state variables, the
+/// two synaptic variables, the external current and the refractory step (8), its place in the
+/// step's spike list (4), two input rings as long as the longest delay onto it, and its tally
+/// in the run report.
 fn population_bytes(model: &Model, pop: &Population) -> f64 {
     let dt = model.dt_ms().max(1e-6);
     let max_delay_steps = model
@@ -97,15 +147,44 @@ fn population_bytes(model: &Model, pop: &Population) -> f64 {
         .filter_map(|p| p.delay.as_ref()?.canonical(Dimension::Time).ok())
         .map(|d| (d.max() / dt).round().clamp(0.0, MAX_DELAY_STEPS))
         .fold(0.0, f64::max);
-    pop.size as f64 * (6.0 * 4.0 + 2.0 * 4.0 * (max_delay_steps + 2.0))
+    let state = 4.0 * (1 + pop.model.state().len() + 3) as f64 + 8.0 + 4.0;
+    let rings = 2.0 * 4.0 * (max_delay_steps + 2.0);
+    pop.size as f64 * (state + rings + REPORT_BYTES_PER_NEURON)
 }
 
-/// Rough memory the network needs, in bytes: synapses (and explicit synapse lists as the
-/// model holds them), neuron state and spike queues.
+/// Bytes of the spike log a run keeps: the window's keeps the newest 2^20 spikes, the command
+/// line's one step's (at most every neuron), in a buffer that may be twice that, plus the
+/// buffer it grew from while its spikes move over.
+fn spike_log_bytes(neurons: f64) -> f64 {
+    let capacity = neurons.max((1u64 << 20) as f64);
+    capacity * SPIKE_BYTES * (GROWTH + 1.0)
+}
+
+/// Bytes of the model's recorders over its duration: one `f32` per sample of each recorded
+/// variable of each recorded neuron.
+fn recorder_bytes(model: &Model) -> f64 {
+    let dt = model.dt_ms().max(1e-6);
+    let duration = model.duration_ms().max(0.0);
+    model
+        .recorders
+        .iter()
+        .map(|r| {
+            let interval = r.interval.as_ref().map_or(dt, |q| q.canonical().max(dt));
+            let samples = (duration / interval).ceil() + 1.0;
+            (r.neurons.len() * r.variables.len()) as f64 * samples * 4.0 * GROWTH
+        })
+        .sum()
+}
+
+/// What a run of the network needs in memory, in bytes, before it starts and as it goes:
+/// synapses (and explicit synapse lists as the model holds them), neuron state and input
+/// rings, the run report's per-neuron tallies, the spike log and the recorders' samples.
 pub fn estimate_memory_bytes(model: &Model) -> u64 {
     let synapses: f64 = model.projections.iter().map(|p| projection_bytes(model, p)).sum();
     let neurons: f64 = model.populations.iter().map(|p| population_bytes(model, p)).sum();
-    (synapses + neurons).min(u64::MAX as f64) as u64
+    let count: f64 = model.populations.iter().map(|p| p.size as f64).sum();
+    let total = synapses + neurons + spike_log_bytes(count) + recorder_bytes(model);
+    total.min(u64::MAX as f64) as u64
 }
 
 /// The problem of a network too large for `memory_limit`, at the projection or population
@@ -113,28 +192,38 @@ pub fn estimate_memory_bytes(model: &Model) -> u64 {
 fn too_large(model: &Model, bytes: u64, memory_limit: u64) -> Problem {
     let projections = model.projections.iter().enumerate().map(|(i, p)| {
         let synapses = expected_synapses(model, p);
-        (projection_bytes(model, p), format!("projections[{i}]"), format!("{synapses:.3e} synapses"))
+        (
+            projection_bytes(model, p),
+            format!("projections[{i}]"),
+            format!("projection {} alone needs {{}} for its {synapses:.3e} synapses", quote(&p.label())),
+        )
     });
     let populations = model.populations.iter().enumerate().map(|(i, p)| {
         (
             population_bytes(model, p),
             format!("populations[{i}]"),
-            format!("{} neurons and their spike queues", p.size),
+            format!(
+                "population {} alone needs {{}} for its {} neurons (their state, input queues and spike tallies)",
+                quote(&p.name),
+                p.size
+            ),
         )
     });
     let (part, key, what) = projections.chain(populations).max_by(|a, b| a.0.total_cmp(&b.0)).unwrap_or((
         0.0,
         String::new(),
-        String::new(),
+        "{}".into(),
     ));
     let synapses: f64 = model.projections.iter().map(|p| expected_synapses(model, p)).sum();
+    let synapses = if synapses > 0.0 { format!(" ({synapses:.3e} synapses in all)") } else { String::new() };
+    let gb = |b: f64| format!("{:.1} GB", b / 1e9);
     Problem::new(
         key,
         format!(
-            "this network needs about {:.1} GB ({synapses:.3e} synapses in all), more than the limit of {:.1} GB; this part alone needs {:.1} GB for its {what}: make populations smaller or connections sparser",
-            bytes as f64 / 1e9,
-            memory_limit as f64 / 1e9,
-            part / 1e9,
+            "this network needs about {}{synapses}, more than the {} this process can have now (the memory available, or less if its limits say so); {}: make populations smaller or connections sparser",
+            gb(bytes as f64),
+            gb(memory_limit as f64),
+            what.replace("{}", &gb(part)),
         ),
     )
 }

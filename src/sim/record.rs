@@ -32,6 +32,14 @@ pub struct SpikeLog {
 }
 
 impl SpikeLog {
+    /// Drops the spikes before `cursor` (an index as [`SpikeLog::since`] returns in `next`):
+    /// a reader that has taken them keeps the log as small as one step's spikes.
+    pub fn forget_before(&mut self, cursor: u64) {
+        let drop = (cursor.saturating_sub(self.first) as usize).min(self.spikes.len());
+        self.spikes.drain(..drop);
+        self.first += drop as u64;
+    }
+
     /// Keeps at most about `capacity` spikes (the oldest are dropped in blocks); `None` keeps all.
     pub fn set_capacity(&mut self, capacity: Option<usize>) {
         self.capacity = capacity;

@@ -130,6 +130,12 @@ pub fn before_data(plot: Plot<'static>, x: (f64, f64), y: (f64, f64)) -> Plot<'s
     plot.include_x(x.0).include_x(x.1).include_y(y.0).include_y(y.1)
 }
 
+/// An axis label: the quantity and its unit in brackets, or the quantity alone when it has
+/// none (a gating variable), never empty brackets.
+pub fn labelled(quantity: &str, unit: &str) -> String {
+    if unit.is_empty() { quantity.to_string() } else { format!("{quantity} ({unit})") }
+}
+
 /// An x axis in the plot's own units.
 pub fn x(label_text: &str) -> AxisHints<'static> {
     hints(Along::X, label_text, 1.0)

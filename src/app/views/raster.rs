@@ -105,6 +105,18 @@ impl LiveColumns {
     }
 }
 
+/// Whether population `name` is fed by an event camera's (delta-coded) input, whose neurons
+/// are the sensor's ON events then its OFF events.
+fn delta_coded(model: &crate::model::Model, name: &str) -> bool {
+    model.inputs.iter().any(|i| {
+        i.target == name
+            && matches!(
+                i.stimulus,
+                crate::model::Stimulus::Dataset { encoding: crate::model::Encoding::Delta, .. }
+            )
+    })
+}
+
 /// Pixel rows of a spike of the neuron whose row spans [top, top + height] (plot units from
 /// the top of the image), `sy` pixels per unit: one pixel for dense rasters, a tick over most
 /// of the row's height when rows are tall enough to see it.
@@ -227,6 +239,20 @@ impl View for RasterView {
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
         time_controls(ui, shared);
+        for (name, size) in &data.info.populations {
+            if delta_coded(&data.info.model, name) {
+                let half = size / 2;
+                ui.label(
+                    RichText::new(format!(
+                        "{name}: rows 0–{} are ON events (a pixel got brighter), rows {half}–{} OFF events (darker), \
+                         either side of the dashed line",
+                        half.saturating_sub(1),
+                        size.saturating_sub(1)
+                    ))
+                    .small(),
+                );
+            }
+        }
         let sizes: Vec<usize> = data.info.populations.iter().map(|(_, s)| *s).collect();
         let rows = Rows::new(&sizes);
         let total = rows.total;
@@ -301,6 +327,25 @@ impl View for RasterView {
                         .anchor(egui::Align2::LEFT_CENTER)
                         .color(population_color(k)),
                 );
+                // An event camera's population: ON events in its first half, OFF in its second.
+                if delta_coded(&data.info.model, name) {
+                    let middle = total - from_top - 0.5 * band;
+                    plot_ui.hline(
+                        HLine::new("", middle)
+                            .color(Color32::from_gray(90))
+                            .style(egui_plot::LineStyle::dashed_loose()),
+                    );
+                    for (text, y, anchor) in [
+                        ("ON events (brighter) ", top.min(max[1]), egui::Align2::RIGHT_TOP),
+                        ("OFF events (darker) ", middle, egui::Align2::RIGHT_TOP),
+                    ] {
+                        plot_ui.text(
+                            Text::new("", PlotPoint::new(max[0], y), RichText::new(text).size(13.0))
+                                .anchor(anchor)
+                                .color(population_color(k)),
+                        );
+                    }
+                }
             }
             // Where each sample of a dataset input starts, with its label (a few dozen at most).
             let dt = data.info.dt_ms;

@@ -106,7 +106,7 @@ impl View for TracesView {
                 .selected_text(self.variable.as_str())
                 .show_ui(ui, |ui| {
                     for (name, unit) in &variables {
-                        if ui.selectable_label(self.variable == *name, format!("{name} ({unit})")).clicked() {
+                        if ui.selectable_label(self.variable == *name, axes::labelled(name, unit)).clicked() {
                             self.variable = name.clone();
                             if let Some((pop, neuron)) = shared.selected {
                                 shared.watch = Some((pop, neuron, name.clone()));
@@ -153,10 +153,14 @@ impl TracesView {
         id: egui::Id,
         height: Option<f32>,
     ) {
-        let unit = shown.first().map_or(String::new(), |t| t.unit.clone());
+        // Nothing recorded yet: the unit the model gives the variable.
+        let unit = shown.first().map(|t| t.unit.clone()).unwrap_or_else(|| {
+            let vars = data.info.model.populations.iter().flat_map(|p| p.model.state_vars(p.synapse));
+            vars.into_iter().find(|v| v.name == self.variable).map_or(String::new(), |v| v.unit.to_string())
+        });
         let (x0, x1) = shared.live_window(data.time_ms);
         let follow = shared.follow;
-        let y = axes::y(&format!("{} ({unit})", self.variable));
+        let y = axes::y(&axes::labelled(&self.variable, &unit));
         let mut plot = axes::plot(id, axes::time(data.time_ms), y)
             .link_axis("time", [true, false])
             .link_cursor("time", [true, false]);
