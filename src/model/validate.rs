@@ -5,7 +5,9 @@ use super::text::{did_you_mean, join_key, quote};
 use super::units::Dimension;
 use super::*;
 use std::collections::HashSet;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The memory a network may need where the machine's own limits cannot be read (see
 /// [`memory_limit_bytes`]).
@@ -25,6 +27,23 @@ pub fn cap_memory(bytes: Option<u64>) {
 /// what its control group's limit leaves; [`MEMORY_LIMIT_BYTES`] where none can be read.
 /// Networks whose estimate is larger are refused before anything is allocated.
 pub fn memory_limit_bytes() -> u64 {
+    // Validation runs on every edit, a drag's frames among them: the files are read again at
+    // most once a second.
+    static LAST: Mutex<Option<(Instant, u64)>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    let machine = match *last {
+        Some((at, bytes)) if at.elapsed() < Duration::from_secs(1) => bytes,
+        _ => {
+            let bytes = machine_memory_bytes();
+            *last = Some((Instant::now(), bytes));
+            bytes
+        }
+    };
+    machine.min(CAP.load(Ordering::Relaxed))
+}
+
+/// [`memory_limit_bytes`] as the machine gives it, without a cap.
+fn machine_memory_bytes() -> u64 {
     let read = |path: &str| std::fs::read_to_string(path).ok();
     // "Name:   1234 kB" lines of /proc/meminfo and /proc/self/status.
     let kb = |text: &Option<String>, name: &str| {
@@ -44,8 +63,7 @@ pub fn memory_limit_bytes() -> u64 {
         let used: u64 = read("/sys/fs/cgroup/memory.current")?.trim().parse().ok()?;
         Some(max.saturating_sub(used))
     });
-    let machine = [available, address_space, group].into_iter().flatten().min().unwrap_or(MEMORY_LIMIT_BYTES);
-    machine.min(CAP.load(Ordering::Relaxed))
+    [available, address_space, group].into_iter().flatten().min().unwrap_or(MEMORY_LIMIT_BYTES)
 }
 
 /// Largest population the engine indexes (neuron indices are `u32`).
