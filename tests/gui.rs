@@ -821,7 +821,8 @@ fn lesson_one_can_be_followed_in_the_panel_and_its_question_is_ticked() {
     assert_eq!(h.state().lessons().step, 1);
     assert!(!h.state().lessons().is_passed(1));
     // Step 2 asks to make the neuron fire: select the input, type 300 pA, run.
-    h.get_by_label_contains("drive -> neuron").click();
+    // (The step's text names the input too; the outline, on the left, comes first.)
+    h.get_all_by_label_contains("drive -> neuron").next().expect("the input in the outline").click();
     h.step();
     type_into(&mut h, "amplitude", "300");
     h.state_mut().set_speed(spikelab::app::runner::Speed::Max);
@@ -1906,4 +1907,64 @@ fn a_delta_coded_raster_has_a_key_for_on_and_off_rows() {
     open_view(&mut h, "Raster");
     h.get_by_label_contains("ON events");
     h.get_by_label_contains("OFF events");
+}
+
+/// A projector at 1280×720 px in presentation mode (F5, everything 1.5× larger): on every step
+/// of every lesson, the view the lesson is about is at least 700×300 px and the step's check
+/// is inside the window, without scrolling.
+#[test]
+fn every_lesson_step_fits_a_1280_by_720_projector_in_presentation_mode() {
+    let mut h = app_on("cuba.toml");
+    h.key_press(egui::Key::F5);
+    h.step();
+    let zoom = h.ctx.zoom_factor();
+    assert_eq!(zoom, 1.5, "F5 zooms for a projector");
+    // The real window's size in points at that zoom (the harness' size is in points).
+    h.set_size(egui::vec2(1280.0 / zoom, 720.0 / zoom));
+    h.step();
+    let screen = h.ctx.content_rect();
+    let lessons: Vec<_> = h
+        .state()
+        .lessons()
+        .list()
+        .iter()
+        .map(|l| {
+            let l = l.as_ref().expect("built-in lessons load");
+            (l.lesson.title.clone(), l.lesson.views.clone(), l.lesson.steps.len())
+        })
+        .collect();
+    assert_eq!(lessons.len(), 12);
+    for (i, (title, views, steps)) in lessons.iter().enumerate() {
+        h.state_mut().start_lesson(i);
+        frames(&mut h, 100);
+        let tab = Tab::from_key(&views[0]).expect("the lesson's first view exists");
+        for s in 0..*steps {
+            h.state_mut().go_to_step(s);
+            for _ in 0..4 {
+                h.step();
+            }
+            let view = h.state().view_rect(tab).expect("the lesson's view is drawn");
+            let (w, hgt) = (view.width() * zoom, view.height() * zoom);
+            assert!(
+                w >= 700.0 && hgt >= 300.0,
+                "{title}, step {}: {} is {w:.0}×{hgt:.0} px",
+                s + 1,
+                views[0]
+            );
+            assert!(screen.contains_rect(view), "{title}, step {}: the view leaves the window", s + 1);
+            let has_check = h.state().lessons().current().expect("a lesson").lesson.steps[s].check.is_some();
+            if has_check {
+                let check = h.state().lessons().check_rect().expect("the check is drawn");
+                assert!(
+                    screen.contains_rect(check) && check.height() > 10.0,
+                    "{title}, step {}: the check at {check:?} is outside {screen:?}",
+                    s + 1
+                );
+            }
+        }
+    }
+    assert!(!h.state().model_panel_open(), "the model panel was folded to make room");
+    h.key_press(egui::Key::F5);
+    h.step();
+    assert!(h.state().model_panel_open(), "leaving presentation mode brings the model panel back");
 }

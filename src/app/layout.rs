@@ -13,6 +13,15 @@ pub const PRESENTATION_ZOOM: f32 = 1.5;
 pub const MODEL_PANEL: &str = "side";
 pub const LESSONS_PANEL: &str = "lessons";
 
+/// The side panels' first widths, points.
+pub const MODEL_WIDTH: f32 = 300.0;
+pub const LESSONS_WIDTH: f32 = 380.0;
+/// The most of the window's width the lessons panel may take: the view a lesson is about keeps
+/// the rest (60% or more of a projector's 1280 px, with the model panel folded away).
+/// The share of each split the view a lesson is about gets in presentation mode.
+pub const LESSON_VIEW_SHARE: f32 = 0.7;
+pub const LESSONS_MAX_SHARE: f32 = 0.35;
+
 const TOGGLE_MODEL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
 const TOGGLE_LESSONS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
 const TOGGLE_PRESENTATION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::NONE, Key::F5);
@@ -41,6 +50,20 @@ pub fn default_dock() -> DockState<Tab> {
     let [_, below] = surface.split_below(NodeIndex::root(), 0.55, Tab::at(Place::BottomLeft));
     surface.split_right(below, 0.5, Tab::at(Place::BottomRight));
     dock
+}
+
+/// Gives the group holding `tab` at least `share` of every split above it (the rest keep
+/// their order and proportions among themselves).
+pub fn enlarge(dock: &mut DockState<Tab>, tab: Tab, share: f32) {
+    let Some((mut node, _)) = dock.find_main_surface_tab(&tab) else { return };
+    let tree = dock.main_surface_mut();
+    while let Some(parent) = node.parent() {
+        if let egui_dock::Node::Vertical(split) | egui_dock::Node::Horizontal(split) = &mut tree[parent] {
+            split.fraction =
+                if node.is_left() { split.fraction.max(share) } else { split.fraction.min(1.0 - share) };
+        }
+        node = parent;
+    }
 }
 
 /// The dock's main area as the settings file keeps it, views named by their keys: a view that
@@ -161,11 +184,24 @@ pub struct Layout {
     pub help: Option<HelpPage>,
     /// Set by the View menu: the owner puts the dock back as it first was.
     pub reset_requested: bool,
+    /// The model panel was folded away to give a lesson's view room in presentation mode; it
+    /// comes back when presentation mode ends.
+    folded_for_lesson: bool,
+    /// What [`Layout::make_room`] last arranged for: presentation mode, the lesson shown and
+    /// the window's width (whole points).
+    arranged_for: Option<(bool, Option<String>, i32)>,
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { model_panel: true, presentation: false, help: None, reset_requested: false }
+        Layout {
+            model_panel: true,
+            presentation: false,
+            help: None,
+            reset_requested: false,
+            folded_for_lesson: false,
+            arranged_for: None,
+        }
     }
 }
 
@@ -187,6 +223,34 @@ impl Layout {
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         self.presentation = on;
         ctx.set_zoom_factor(if on { PRESENTATION_ZOOM } else { 1.0 });
+        if !on && std::mem::take(&mut self.folded_for_lesson) {
+            self.model_panel = true;
+        }
+    }
+
+    /// In presentation mode with a lesson shown (`lesson`, in a window `width` points wide), folds
+    /// the model panel away when the lesson's view would otherwise get less than 60% of the
+    /// width. Done as presentation mode starts, a lesson opens in it or the window changes
+    /// width (its first frames may report a size it does not have yet), not every frame, so
+    /// that Ctrl+B still brings the panel back. `Some(folded)` when it arranged the window
+    /// for a lesson in presentation mode this frame (the owner then gives the lesson's view
+    /// room in the dock, see [`enlarge`]).
+    pub fn make_room(&mut self, width: f32, lesson: Option<&str>) -> Option<bool> {
+        let now = (self.presentation, lesson.map(str::to_string), width.round() as i32);
+        if self.arranged_for.as_ref() == Some(&now) {
+            return None;
+        }
+        self.arranged_for = Some(now);
+        if !self.presentation || lesson.is_none() {
+            return None;
+        }
+        let crowded = MODEL_WIDTH + (LESSONS_MAX_SHARE * width).min(LESSONS_WIDTH) > (1.0 - 0.6) * width;
+        let fold = self.model_panel && crowded;
+        if fold {
+            self.model_panel = false;
+            self.folded_for_lesson = true;
+        }
+        Some(fold)
     }
 
     /// Both side panels open at their first widths, normal size, the dock as it first was

@@ -42,6 +42,8 @@ pub struct LessonsPanel {
     scanned_at: Option<Instant>,
     stamps: Vec<(PathBuf, Option<SystemTime>)>,
     markdown: egui_commonmark::CommonMarkCache,
+    /// Where the step's check was drawn last frame (for tests: it must be inside the window).
+    check_rect: Option<egui::Rect>,
 }
 
 impl LessonsPanel {
@@ -50,6 +52,11 @@ impl LessonsPanel {
         let mut v: Vec<_> = self.passed.iter().cloned().collect();
         v.sort();
         v
+    }
+
+    /// Where the current step's check was drawn in the last frame; `None` if it has none.
+    pub fn check_rect(&self) -> Option<egui::Rect> {
+        self.check_rect
     }
 
     /// Takes back the progress of an earlier session.
@@ -78,6 +85,7 @@ impl Default for LessonsPanel {
             scanned_at: None,
             stamps: Vec::new(),
             markdown: Default::default(),
+            check_rect: None,
         };
         panel.reload();
         panel
@@ -304,6 +312,23 @@ impl SpikeLabApp {
             self.say("A lesson file changed: lessons reloaded");
         }
         self.check_step();
+        self.lessons.check_rect = None;
+        // The step's check and the step buttons stay in sight at the panel's foot, however
+        // long the text above them (a projector shows little of it).
+        if let Some(loaded) = self.lessons.current().cloned() {
+            let steps = loaded.lesson.steps.len();
+            self.lessons.step = self.lessons.step.min(steps.saturating_sub(1));
+            let k = self.lessons.step;
+            let frame = egui::Frame::new().inner_margin(egui::Margin::symmetric(0, 4));
+            egui::Panel::bottom("lesson foot").frame(frame).show(ui, |ui| {
+                if let Some(check) = loaded.lesson.steps.get(k).and_then(|s| s.check.as_ref()) {
+                    let rect = ui.scope(|ui| self.check_box(ui, k, &check.goal)).response.rect;
+                    self.lessons.check_rect = Some(rect);
+                    ui.add_space(4.0);
+                }
+                self.lessons.step_buttons(ui, steps, "bottom");
+            });
+        }
         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.heading("Lessons");
@@ -389,7 +414,6 @@ impl SpikeLabApp {
                     }
                 });
             }
-            self.lessons.step_buttons(ui, steps, "top");
             let Some(step) = lesson.steps.get(k) else { return };
             ui.label(RichText::new(&step.title).strong());
             egui_commonmark::CommonMarkViewer::new().show(ui, &mut self.lessons.markdown, &step.text);
@@ -403,38 +427,37 @@ impl SpikeLabApp {
                 ui.label(RichText::new("Try").strong().color(egui::Color32::from_rgb(0xE6, 0x9F, 0x00)));
                 egui_commonmark::CommonMarkViewer::new().show(ui, &mut self.lessons.markdown, &step.try_this);
             }
-            if let Some(check) = &step.check {
-                ui.add_space(6.0);
-                let passed = self.lessons.is_passed(k);
-                let (mark, color) = if passed {
-                    ("✔", egui::Color32::from_rgb(0x40, 0xC0, 0x60))
-                } else {
-                    ("☐", ui.visuals().text_color())
-                };
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(mark).size(18.0).color(color));
-                    ui.label(RichText::new(&check.goal).strong().color(color));
-                });
-                // The tick stays once earned; say so when the value measured now does not pass,
-                // so that a tick beside "measuring…" does not read as this measurement passing.
-                let now = self.lessons.outcome.as_ref().map_or("press ▶ Play to check".to_string(), |o| {
-                    let note = match (o.passed, passed) {
-                        (true, _) => " ✔",
-                        (false, true) => " (answered earlier: the tick stays)",
-                        (false, false) => "",
-                    };
-                    format!("now: {}{note}", o.measured)
-                });
-                ui.weak(now);
-            }
-            ui.add_space(8.0);
-            self.lessons.step_buttons(ui, steps, "bottom");
         });
+    }
+
+    /// A step's goal with its tick, and what the check measures now.
+    fn check_box(&mut self, ui: &mut egui::Ui, k: usize, goal: &str) {
+        let passed = self.lessons.is_passed(k);
+        let (mark, color) = if passed {
+            ("✔", egui::Color32::from_rgb(0x40, 0xC0, 0x60))
+        } else {
+            ("☐", ui.visuals().text_color())
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(mark).size(18.0).color(color));
+            ui.label(RichText::new(goal).strong().color(color));
+        });
+        // The tick stays once earned; say so when the value measured now does not pass,
+        // so that a tick beside "measuring…" does not read as this measurement passing.
+        let now = self.lessons.outcome.as_ref().map_or("press ▶ Play to check".to_string(), |o| {
+            let note = match (o.passed, passed) {
+                (true, _) => " ✔",
+                (false, true) => " (answered earlier: the tick stays)",
+                (false, false) => "",
+            };
+            format!("now: {}{note}", o.measured)
+        });
+        ui.weak(now);
     }
 }
 
 impl LessonsPanel {
-    /// "◀ Back  Step k of n  Next ▶", above and below a step.
+    /// "◀ Back  Step k of n  Next ▶", at the panel's foot.
     fn step_buttons(&mut self, ui: &mut egui::Ui, steps: usize, id: &str) {
         let k = self.step;
         ui.push_id(id, |ui| {

@@ -278,6 +278,11 @@ impl SpikeLabApp {
         &self.run.live
     }
 
+    /// Whether the model panel (tree and inspector) is shown.
+    pub fn model_panel_open(&self) -> bool {
+        self.layout.model_panel
+    }
+
     /// Where a view was drawn last frame, if it is on screen.
     pub fn view_rect(&self, tab: Tab) -> Option<egui::Rect> {
         self.ws.tab_rects.get(&tab).copied()
@@ -973,18 +978,33 @@ impl SpikeLabApp {
         });
         egui::Panel::top("toolbar").frame(panel).show(ui, |ui| self.toolbar(ui));
         egui::Panel::bottom("status").frame(panel).show(ui, |ui| self.status_bar(ui));
+        let width = ui.available_width();
+        let lesson = self.lessons.current().map(|l| l.file_name.clone()).filter(|_| self.lessons.open);
+        if let Some(folded) = self.layout.make_room(width, lesson.as_deref()) {
+            let first =
+                self.lessons.current().and_then(|l| l.lesson.views.first().and_then(|v| Tab::from_key(v)));
+            if let Some(tab) = first {
+                layout::enlarge(&mut self.ws.dock, tab, layout::LESSON_VIEW_SHARE);
+            }
+            if folded {
+                self.say("Model panel folded for the lesson (Ctrl+B)");
+            }
+        }
         if self.layout.model_panel {
             egui::Panel::left(layout::MODEL_PANEL)
                 .frame(panel)
                 .resizable(true)
-                .default_size(300.0)
+                .default_size(layout::MODEL_WIDTH)
+                .max_size(0.5 * width)
                 .show(ui, |ui| self.side_panel(ui));
         }
         if self.lessons.open {
+            let most = layout::LESSONS_MAX_SHARE * width;
             egui::Panel::right(layout::LESSONS_PANEL)
                 .frame(panel)
                 .resizable(true)
-                .default_size(380.0)
+                .default_size(layout::LESSONS_WIDTH.min(most))
+                .max_size(most)
                 .show(ui, |ui| self.lessons_panel(ui));
         }
         let central = bare(egui::Frame::central_panel(ui.style()));
@@ -1013,7 +1033,13 @@ impl SpikeLabApp {
                 rects: &mut self.ws.tab_rects,
                 exports: &mut self.ws.exports,
             };
+            // A view may be dragged down to 60 points (egui_dock's default keeps 175 on each
+            // side of a divider, which on a projector's 480-point-high window pins every
+            // divider near the middle).
+            let mut style = egui_dock::Style::from_egui(ui.style());
+            style.separator.extra = 60.0;
             DockArea::new(&mut self.ws.dock)
+                .style(style)
                 .show_close_buttons(false)
                 .show_add_buttons(false)
                 .show_leaf_close_all_buttons(false)
@@ -1177,7 +1203,8 @@ impl SpikeLabApp {
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        // Wraps onto a second row in a narrow window (a projector's) instead of clipping.
+        ui.horizontal_wrapped(|ui| {
             ui.toggle_value(&mut self.layout.model_panel, "☰ Model")
                 .on_hover_text("The model's parts and the inspector (Ctrl+B)");
             ui.toggle_value(&mut self.lessons.open, "📖 Lessons")
@@ -1256,7 +1283,7 @@ impl SpikeLabApp {
     }
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let live = &self.run.live;
             ui.label(format!("t = {:.1} ms", live.time_ms)).on_hover_text("Biological time");
             ui.separator();

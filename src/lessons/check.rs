@@ -231,7 +231,23 @@ impl Check {
                 let rate = count as f64 / trains.len().max(1) as f64 / (window * 1e-3);
                 (Some(rate), format!("{rate:.1} Hz"))
             }
-            Test::Spikes => (Some(count as f64), format!("{count} spikes")),
+            Test::Spikes => {
+                // With samples shown one after another, also a sample's mean share of the count.
+                let period = obs.model.inputs.iter().find_map(|i| match &i.stimulus {
+                    crate::model::Stimulus::Dataset { present, gap, .. } => {
+                        Some(present.map_or(100.0, |q| q.canonical()) + gap.map_or(0.0, |q| q.canonical()))
+                    }
+                    _ => None,
+                });
+                let text = match period.filter(|p| *p > 0.0 && window >= *p) {
+                    Some(p) => {
+                        let samples = window / p;
+                        format!("{count} spikes in {window:.0} ms, {:.1} a sample", count as f64 / samples)
+                    }
+                    None => format!("{count} spikes"),
+                };
+                (Some(count as f64), text)
+            }
             Test::Cv => {
                 let value = if self.neuron.is_some() {
                     trains.first().and_then(|t| cv(&isis(t)))

@@ -553,7 +553,9 @@ impl Stimulus {
             return None;
         };
         let present_ms = present.map_or(100.0, |q| q.canonical());
-        let threshold = |default: f64| threshold.unwrap_or(default);
+        // `threshold` belongs to the encoding the input uses (θ of latency, the change in ln
+        // intensity of delta); the other encoder keeps its own default.
+        let threshold = |of: Encoding, default: f64| threshold.filter(|_| *encoding == of).unwrap_or(default);
         Some(Encoders {
             encoding: *encoding,
             present_ms,
@@ -564,12 +566,12 @@ impl Stimulus {
             },
             latency: crate::data::Latency {
                 tau_ms: latency_tau.map_or(20.0, |q| q.canonical()),
-                threshold: threshold(0.2),
+                threshold: threshold(Encoding::Latency, 0.2),
                 t_max_ms: present_ms,
             },
             saccades: crate::data::Saccades {
                 sweep_ms: present_ms / 3.0,
-                threshold: threshold(0.3),
+                threshold: threshold(Encoding::Delta, 0.3),
                 dt_ms: dt_ms.max(1.0),
                 ..crate::data::Saccades::default()
             },

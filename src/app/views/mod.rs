@@ -409,7 +409,7 @@ pub fn stop_following_on_interaction(ui: &egui::Ui, response: &egui::Response, s
 
 /// A "Follow" toggle and the window width, above each time plot.
 pub fn time_controls(ui: &mut egui::Ui, shared: &mut Shared) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.toggle_value(&mut shared.follow, "⏵ Follow")
             .on_hover_text("Scroll with the simulation (drag or zoom a plot to stop)");
         ui.label("Window");

@@ -114,7 +114,7 @@ impl View for RatesView {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             time_controls(ui, shared);
             ui.separator();
             ui.label("Bin");

@@ -357,7 +357,7 @@ impl TrainingView {
             Color32::from_rgb(230, 150, 60),
         );
         // The key above the plot, where it hides no line.
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.colored_label(test, "— test accuracy");
             ui.colored_label(train, "— train accuracy");
             if self.method == Some(crate::learn::Method::Stdp) {
@@ -533,7 +533,7 @@ fn confusion_view(ui: &mut egui::Ui, confusion: &[Vec<u32>], height: f32) {
 /// network's as a line: what the conversion costs in time.
 fn latency_curve(ui: &mut egui::Ui, (ann, by_steps): &(f64, Vec<(u64, f64)>), height: f32) {
     let spiking = Color32::from_rgb(90, 200, 120);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.colored_label(spiking, "— converted spiking network");
         ui.colored_label(Color32::GRAY, format!("— the ReLU network, {:.1}%", 100.0 * ann));
     });
@@ -593,7 +593,7 @@ impl View for TrainingView {
             empty_hint(ui, ui.available_rect_before_wrap(), &format!("Press ▶ Train. {about}"));
             return;
         }
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.show, Show::Curves, "curves");
             ui.selectable_value(&mut self.show, Show::Sample, "a test digit")
                 .on_hover_text("One test digit's spikes in every layer, and the output potentials");
