@@ -29,7 +29,7 @@ fn the_built_in_lessons_are_the_files_in_assets() {
 fn every_lesson_loads_its_model_and_names_real_views_and_populations() {
     for l in lessons() {
         let model = l.model().unwrap_or_else(|e| panic!("{e}"));
-        for view in &l.lesson.views {
+        for view in l.lesson.views.iter().chain(l.lesson.steps.iter().filter_map(|s| s.view.as_ref())) {
             assert!(Tab::from_key(view).is_some(), "{}: no view called {view}", l.file_name);
         }
         if let Some((pop, neuron)) = &l.lesson.select {

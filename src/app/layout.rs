@@ -18,9 +18,9 @@ pub const MODEL_WIDTH: f32 = 300.0;
 pub const LESSONS_WIDTH: f32 = 380.0;
 /// The most of the window's width the lessons panel may take: the view a lesson is about keeps
 /// the rest (60% or more of a projector's 1280 px, with the model panel folded away).
-/// The share of each split the view a lesson is about gets in presentation mode.
-pub const LESSON_VIEW_SHARE: f32 = 0.7;
 pub const LESSONS_MAX_SHARE: f32 = 0.35;
+/// The share of each split the view a lesson step is about gets in presentation mode.
+pub const LESSON_VIEW_SHARE: f32 = 0.7;
 
 const TOGGLE_MODEL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
 const TOGGLE_LESSONS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
@@ -190,6 +190,8 @@ pub struct Layout {
     /// What [`Layout::make_room`] last arranged for: presentation mode, the lesson shown and
     /// the window's width (whole points).
     arranged_for: Option<(bool, Option<String>, i32)>,
+    /// The view the lesson step shown last frame is about.
+    lesson_focus: Option<Tab>,
 }
 
 impl Default for Layout {
@@ -201,6 +203,7 @@ impl Default for Layout {
             reset_requested: false,
             folded_for_lesson: false,
             arranged_for: None,
+            lesson_focus: None,
         }
     }
 }
@@ -251,6 +254,14 @@ impl Layout {
             self.folded_for_lesson = true;
         }
         Some(fold)
+    }
+
+    /// The view a lesson step is about (`focus`, `None` without a lesson) if it differs from the
+    /// last frame's or the window was just arranged for the lesson (`arranged`): the owner
+    /// brings it to the front, and in presentation mode gives it most of the room.
+    pub fn refocus(&mut self, focus: Option<Tab>, arranged: bool) -> Option<Tab> {
+        let changed = std::mem::replace(&mut self.lesson_focus, focus) != focus;
+        if changed || arranged { focus } else { None }
     }
 
     /// Both side panels open at their first widths, normal size, the dock as it first was

@@ -980,14 +980,21 @@ impl SpikeLabApp {
         egui::Panel::bottom("status").frame(panel).show(ui, |ui| self.status_bar(ui));
         let width = ui.available_width();
         let lesson = self.lessons.current().map(|l| l.file_name.clone()).filter(|_| self.lessons.open);
-        if let Some(folded) = self.layout.make_room(width, lesson.as_deref()) {
-            let first =
-                self.lessons.current().and_then(|l| l.lesson.views.first().and_then(|v| Tab::from_key(v)));
-            if let Some(tab) = first {
+        let arranged = self.layout.make_room(width, lesson.as_deref());
+        if arranged == Some(true) {
+            self.say("Model panel folded for the lesson (Ctrl+B)");
+        }
+        let focus = self.lessons.current().filter(|_| self.lessons.open).and_then(|l| {
+            let step = l.lesson.steps.get(self.lessons.step)?;
+            step.view.as_ref().or(l.lesson.views.first()).and_then(|v| Tab::from_key(v))
+        });
+        // Once the dock has been drawn: which group is the largest is known only then.
+        let drawn = self.ws.dock.iter_leaves().any(|(_, l)| l.rect.is_finite() && l.rect.is_positive());
+        if drawn && let Some(tab) = self.layout.refocus(focus, arranged.is_some()) {
+            // On a projector the step's view goes to the largest group, which grows.
+            self.arrange(&[tab], self.layout.presentation);
+            if self.layout.presentation {
                 layout::enlarge(&mut self.ws.dock, tab, layout::LESSON_VIEW_SHARE);
-            }
-            if folded {
-                self.say("Model panel folded for the lesson (Ctrl+B)");
             }
         }
         if self.layout.model_panel {

@@ -40,6 +40,10 @@ pub struct Step {
     /// What to look at on screen.
     #[serde(default)]
     pub look: String,
+    /// The view this step is about, brought to the front (and, on a projector, given most of
+    /// the room) when the step is shown; the lesson's first view if `None`.
+    #[serde(default)]
+    pub view: Option<String>,
     /// Something to do.
     #[serde(default, rename = "try")]
     pub try_this: String,
