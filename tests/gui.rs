@@ -1880,6 +1880,32 @@ fn lesson_tens_question_is_ticked_when_the_network_is_trained_in_the_training_vi
     assert!(reports.last().is_some_and(|r| r.test_accuracy > 0.9), "{reports:?}");
 }
 
+/// A lesson step whose question is about a training configuration chooses it in the Training
+/// view as the step is entered, so that ▶ Train trains what the step asks for.
+#[test]
+fn a_training_steps_configuration_is_chosen_in_the_training_view() {
+    use spikelab::app::views::TrainingView;
+    let mut h = app_on("cuba.toml");
+    let mut seen = Vec::new();
+    let lessons: Vec<_> =
+        h.state().lessons().list().iter().filter_map(|l| l.as_ref().ok().cloned()).collect();
+    for (i, l) in lessons.iter().enumerate() {
+        for (s, step) in l.lesson.steps.iter().enumerate() {
+            let Some(wanted) = step.check.as_ref().and_then(|c| c.configuration.clone()) else { continue };
+            h.state_mut().start_lesson(i);
+            frames(&mut h, 5);
+            h.state_mut().go_to_step(s);
+            frames(&mut h, 2);
+            let chosen = h.state().views().of::<TrainingView>().expect("the view").chosen();
+            assert_eq!(chosen, wanted, "{}, step {}", l.file_name, s + 1);
+            seen.push(wanted);
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen, ["digits_conversion", "digits_stdp", "digits_surrogate", "digits_surrogate_latency"]);
+}
+
 #[test]
 fn the_number_of_epochs_set_in_the_training_view_is_how_many_it_trains() {
     use spikelab::app::views::TrainingView;

@@ -44,6 +44,8 @@ pub struct LessonsPanel {
     markdown: egui_commonmark::CommonMarkCache,
     /// Where the step's check was drawn last frame (for tests: it must be inside the window).
     check_rect: Option<egui::Rect>,
+    /// The (lesson, step) shown last frame, to notice a step being entered.
+    entered: Option<(String, usize)>,
 }
 
 impl LessonsPanel {
@@ -86,6 +88,7 @@ impl Default for LessonsPanel {
             stamps: Vec::new(),
             markdown: Default::default(),
             check_rect: None,
+            entered: None,
         };
         panel.reload();
         panel
@@ -306,10 +309,28 @@ impl SpikeLabApp {
         self.lessons.outcome = Some(outcome);
     }
 
+    /// What a step sets up as it is entered: the Training view chooses the configuration its
+    /// question is about, so that Train trains what the step asks for.
+    fn enter_step(&mut self) {
+        let Some(loaded) = self.lessons.current() else { return };
+        let step = loaded.lesson.steps.get(self.lessons.step);
+        let configuration = step.and_then(|s| s.check.as_ref()?.configuration.clone());
+        if let Some(name) = configuration
+            && let Some(view) = self.ws.views.of_mut::<super::views::TrainingView>()
+        {
+            view.choose(&name);
+        }
+    }
+
     /// The Lessons side panel.
     pub(super) fn lessons_panel(&mut self, ui: &mut egui::Ui) {
         if self.lessons.rescan() {
             self.say("A lesson file changed: lessons reloaded");
+        }
+        let here = self.lessons.current.clone().map(|l| (l, self.lessons.step));
+        if here.is_some() && here != self.lessons.entered {
+            self.lessons.entered = here;
+            self.enter_step();
         }
         self.check_step();
         self.lessons.check_rect = None;

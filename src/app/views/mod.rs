@@ -167,10 +167,14 @@ impl Needs {
 /// For reaching a view's own type (tests read the F–I view's curve).
 pub trait AsAny {
     fn as_any(&self) -> &dyn std::any::Any;
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any;
 }
 
 impl<T: 'static> AsAny for T {
     fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn as_any_mut(&mut self) -> &mut dyn std::any::Any {
         self
     }
 }
@@ -263,6 +267,11 @@ impl Views {
     /// The view of type `T` (for tests and tools that read a view's results).
     pub fn of<T: 'static>(&self) -> Option<&T> {
         self.views.iter().find_map(|v| v.as_ref().as_any().downcast_ref::<T>())
+    }
+
+    /// The view of type `T`, to change.
+    pub fn of_mut<T: 'static>(&mut self) -> Option<&mut T> {
+        self.views.iter_mut().find_map(|v| v.as_mut().as_any_mut().downcast_mut::<T>())
     }
 
     /// What the open views need from the runner together.

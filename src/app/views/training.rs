@@ -175,6 +175,22 @@ impl TrainingView {
         self.by_steps = None;
     }
 
+    /// Chooses the built-in configuration `name` (a lesson step about it does), unless a run
+    /// is under way; whether it is now the chosen one.
+    pub fn choose(&mut self, name: &str) -> bool {
+        if self.job.is_none()
+            && let Some(k) = BUILT_IN.iter().position(|(n, _)| *n == name)
+        {
+            self.chosen = k;
+        }
+        BUILT_IN[self.chosen].0 == name
+    }
+
+    /// The built-in configuration chosen.
+    pub fn chosen(&self) -> &'static str {
+        BUILT_IN[self.chosen].0
+    }
+
     /// The chosen configuration with the user's edits.
     fn config(&mut self) -> Result<TrainConfig, String> {
         if self.edited.as_ref().is_none_or(|(k, _)| *k != self.chosen) {
