@@ -1999,3 +1999,121 @@ fn every_lesson_step_fits_a_1280_by_720_projector_in_presentation_mode() {
     h.step();
     assert!(h.state().model_panel_open(), "leaving presentation mode brings the model panel back");
 }
+
+/// The window on `preset` as eframe runs it: the simulation thread asks for a frame when it
+/// has news (as `main.rs` wires it), and [`idle_until`] draws one only when one was asked for.
+fn waking_window_on(preset: &str) -> Harness<'static, SpikeLabApp> {
+    let model = Model::from_toml(presets::preset(preset).expect("preset"), preset).expect("valid preset");
+    let ctx = Arc::new(std::sync::OnceLock::<egui::Context>::new());
+    let wake = ctx.clone();
+    let app = SpikeLabApp::new(model, None, preset, move || {
+        if let Some(ctx) = wake.get() {
+            ctx.request_repaint();
+        }
+    });
+    // egui takes the predicted frame time off every delayed repaint: a 60 Hz screen's, not
+    // the harness's default quarter of a second, which would turn 100 ms into at once.
+    let mut harness = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .with_step_dt(1.0 / 60.0)
+        .build_ui_state(|ui: &mut egui::Ui, app: &mut SpikeLabApp| app.frame(ui), app);
+    let _ = ctx.set(harness.ctx.clone());
+    wait_until(&mut harness, "the network is built", |app| app.live().generation > 0);
+    harness
+}
+
+/// Leaves the window alone, as a class watching it does: no input event, and a frame only
+/// when something asked for one (at once or after a delay; the window itself or a thread
+/// working in the background), as eframe's event loop does. Whether `done` came to hold
+/// within `limit`.
+fn idle_until(
+    h: &mut Harness<'_, SpikeLabApp>,
+    limit: Duration,
+    done: impl Fn(&SpikeLabApp) -> bool,
+) -> bool {
+    let due = Arc::new(std::sync::Mutex::new(None::<Instant>));
+    let asked = due.clone();
+    h.ctx.set_request_repaint_callback(move |info| {
+        let at = Instant::now() + info.delay;
+        let mut due = asked.lock().expect("not poisoned");
+        *due = Some(due.map_or(at, |t| t.min(at)));
+    });
+    // What the last frame asked for before the callback was there.
+    let delay = h.output().viewport_output.get(&egui::ViewportId::ROOT).map(|v| v.repaint_delay);
+    if let Some(delay) = delay.filter(|d| *d < Duration::from_secs(3600)) {
+        *due.lock().expect("not poisoned") = Some(Instant::now() + delay);
+    }
+    let started = Instant::now();
+    while started.elapsed() < limit && !done(h.state()) {
+        let now = Instant::now();
+        let wake = {
+            let mut due = due.lock().expect("not poisoned");
+            let wake = due.is_some_and(|t| t <= now);
+            if wake {
+                *due = None;
+            }
+            wake
+        };
+        if wake {
+            h.step();
+        } else {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+    done(h.state())
+}
+
+/// Issue 34.4: background work that changes what is shown asks for the frame that shows it.
+/// With nobody touching the window, a training run shown in the Training view, and one
+/// hidden behind another view (a lesson's check reads it), end in the window; so does an
+/// F–I sweep.
+#[test]
+fn the_window_shows_finished_background_work_without_the_mouse_moving() {
+    use spikelab::app::views::TrainingView;
+    let mut h = waking_window_on("digits_rate.toml");
+    open_view(&mut h, "Training");
+    type_into(&mut h, "epochs", "1");
+    let finished = |app: &SpikeLabApp| {
+        let v = app.views().of::<TrainingView>().expect("the view");
+        !v.running() && v.reports().len() == 1
+    };
+    h.get_by_label("▶ Train").click();
+    h.step();
+    assert!(idle_until(&mut h, Duration::from_secs(60), finished), "the shown training run never ended");
+    h.get_by_label("Open the trained network");
+    // Again, with the Raster in front of the Training view.
+    h.get_by_label("▶ Train").click();
+    h.step();
+    open_view(&mut h, "Raster");
+    assert!(
+        h.query_by_label("▶ Train").is_none() && h.query_by_label("Cancel").is_none(),
+        "Training is hidden"
+    );
+    assert!(idle_until(&mut h, Duration::from_secs(60), finished), "the hidden training run never ended");
+    open_view(&mut h, "Training");
+    h.get_by_label("Open the trained network");
+    // Lesson 10's question is ticked when its training ends, with the Raster in front and the
+    // network paused: the tick is in the last frame drawn, not one the mouse would bring.
+    let mut h = waking_window_on("cuba.toml");
+    let index = h
+        .state()
+        .lessons()
+        .list()
+        .iter()
+        .position(|l| l.as_ref().is_ok_and(|l| l.file_name.starts_with("10_")));
+    h.state_mut().start_lesson(index.expect("lesson 10"));
+    wait_until(&mut h, "the digits model runs", |app| app.live().info.model.name.contains("Digits"));
+    h.state_mut().pause();
+    wait_until(&mut h, "the network pauses", |app| !app.live().playing);
+    h.get_by_label("▶ Train").click();
+    h.step();
+    open_view(&mut h, "Raster");
+    let ticked = |app: &SpikeLabApp| app.lessons().is_passed(0);
+    assert!(idle_until(&mut h, Duration::from_secs(60), ticked), "the lesson's check never ticked");
+    assert!(h.query_by_label("✔").is_some(), "ticked, but not drawn yet");
+    // An F–I sweep starts when its view is shown, and draws its curve when it is done.
+    let mut h = waking_window_on("lif_step.toml");
+    open_view(&mut h, "F–I curve");
+    let swept = |app: &SpikeLabApp| app.views().of::<FiView>().expect("an F–I view").curve().is_some();
+    assert!(idle_until(&mut h, Duration::from_secs(60), swept), "the sweep never ended");
+}

@@ -965,6 +965,7 @@ impl SpikeLabApp {
 
     pub fn ui_root(&mut self, ui: &mut egui::Ui) {
         self.poll();
+        self.ws.views.poll();
         let ctx = ui.ctx().clone();
         self.ctx = Some(ctx.clone());
         self.poll_dialog();

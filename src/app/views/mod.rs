@@ -104,6 +104,10 @@ impl Shared {
 /// [`VIEWS`]; the app has no special case for any view.
 pub trait View: AsAny {
     fn title(&self) -> &'static str;
+    /// Takes what its background work sent (a training run's epochs). The app calls it every
+    /// frame for every view, shown or not: what the work changes may be shown elsewhere (a
+    /// lesson's check), and must not wait until the view is brought to the front.
+    fn poll(&mut self) {}
     fn ui(&mut self, ui: &mut egui::Ui, data: &LiveData, shared: &mut Shared);
     /// The numbers the view shows, for saving as CSV or `.npy`; `None` if it has none now.
     fn table(&self, data: &LiveData, shared: &Shared) -> Option<Table>;
@@ -272,6 +276,11 @@ impl Views {
     /// The view of type `T`, to change.
     pub fn of_mut<T: 'static>(&mut self) -> Option<&mut T> {
         self.views.iter_mut().find_map(|v| v.as_mut().as_any_mut().downcast_mut::<T>())
+    }
+
+    /// Lets every view take what its background work sent.
+    pub fn poll(&mut self) {
+        self.views.iter_mut().for_each(|v| v.poll());
     }
 
     /// What the open views need from the runner together.

@@ -261,28 +261,6 @@ impl TrainingView {
         &self.reports
     }
 
-    /// Takes what the thread sent.
-    fn poll(&mut self) {
-        let Some(job) = &self.job else { return };
-        while let Ok(msg) = job.rx.try_recv() {
-            match msg {
-                Msg::Epoch(report, fields, inside) => {
-                    self.reports.push(report);
-                    self.fields = Some(fields);
-                    self.inside = Some(*inside);
-                }
-                Msg::Done(trainer, cost, conversion) => {
-                    self.by_steps = conversion;
-                    self.fields = Some(trainer.weights().0[0].clone());
-                    self.trained = Some(trainer);
-                    self.cost = Some(cost);
-                    self.job = None;
-                    return;
-                }
-            }
-        }
-    }
-
     fn controls(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
         ui.horizontal_wrapped(|ui| {
             let idle = self.job.is_none();
@@ -600,8 +578,36 @@ impl View for TrainingView {
         ]))
     }
 
+    /// Takes what the training thread sent; a thread that ended without its last word (it
+    /// panicked) ends the run with a message instead of leaving it running for ever.
+    fn poll(&mut self) {
+        let Some(job) = &self.job else { return };
+        loop {
+            match job.rx.try_recv() {
+                Ok(Msg::Epoch(report, fields, inside)) => {
+                    self.reports.push(report);
+                    self.fields = Some(fields);
+                    self.inside = Some(*inside);
+                }
+                Ok(Msg::Done(trainer, cost, conversion)) => {
+                    self.by_steps = conversion;
+                    self.fields = Some(trainer.weights().0[0].clone());
+                    self.trained = Some(trainer);
+                    self.cost = Some(cost);
+                    self.job = None;
+                    return;
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => return,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.problem = Some("Training stopped: internal error in the trainer".into());
+                    self.job = None;
+                    return;
+                }
+            }
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _: &LiveData, shared: &mut Shared) {
-        self.poll();
         self.controls(ui, shared);
         if self.reports.is_empty() && self.job.is_none() {
             let about = TrainConfig::load(BUILT_IN[self.chosen].0).map(|c| c.description).unwrap_or_default();
