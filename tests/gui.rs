@@ -2117,3 +2117,266 @@ fn the_window_shows_finished_background_work_without_the_mouse_moving() {
     let swept = |app: &SpikeLabApp| app.views().of::<FiView>().expect("an F–I view").curve().is_some();
     assert!(idle_until(&mut h, Duration::from_secs(60), swept), "the sweep never ended");
 }
+
+/// The numbers `phrase` holds, where a lesson's step says it (its text, look, try or goal
+/// must hold the phrase as written, up to line breaks).
+fn quoted(lesson: &spikelab::lessons::LoadedLesson, step: usize, phrase: &str) -> Vec<f64> {
+    let s = &lesson.lesson.steps[step];
+    let goal = s.check.as_ref().map(|c| c.goal.clone()).unwrap_or_default();
+    let text = [&s.text, &s.look, &s.try_this, &goal]
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .join(" ");
+    assert!(text.contains(phrase), "{}, step {}: no longer says {phrase:?}", lesson.file_name, step + 1);
+    numbers(phrase)
+}
+
+/// The numbers in `text`, commas grouping thousands ("about 51,700 events, 7 times" → 51700, 7).
+fn numbers(text: &str) -> Vec<f64> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit()) {
+        let run: String =
+            rest[start..].chars().take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.').collect();
+        rest = &rest[start + run.len()..];
+        let run = run.trim_end_matches([',', '.']);
+        // A comma followed by three digits groups thousands; otherwise it ends the number.
+        let mut number = String::new();
+        for (k, part) in run.split(',').enumerate() {
+            if k > 0 && part.split('.').next().map_or(0, str::len) != 3 {
+                break;
+            }
+            number.push_str(part);
+        }
+        if let Ok(x) = number.parse() {
+            found.push(x);
+        }
+    }
+    found
+}
+
+fn first_number(text: &str) -> Option<f64> {
+    numbers(text).first().copied()
+}
+
+/// The number in the label drawn that starts with `prefix`, right after it.
+fn shown_after(h: &Harness<'_, SpikeLabApp>, prefix: &str) -> f64 {
+    let node = h.get_by_label_contains(prefix);
+    let label = node.value().unwrap_or_default();
+    let at = label.find(prefix).expect("the prefix") + prefix.len();
+    first_number(&label[at..]).unwrap_or_else(|| panic!("no number after {prefix:?} in {label:?}"))
+}
+
+/// The Encoding view's comparison row of `encoder`: spikes of this sample, first spike, mean
+/// spikes a sample, as drawn.
+fn encoder_row(h: &Harness<'_, SpikeLabApp>, encoder: &str) -> [String; 3] {
+    let labels: Vec<String> = h.get_all_by_role(Role::Label).filter_map(|n| n.value()).collect();
+    let at = labels.iter().position(|l| l == encoder).unwrap_or_else(|| panic!("no row {encoder}"));
+    [labels[at + 1].clone(), labels[at + 2].clone(), labels[at + 3].clone()]
+}
+
+fn close(shown: f64, quoted: f64, within: f64, what: &str) {
+    assert!(
+        (shown - quoted).abs() <= within * quoted.abs(),
+        "{what}: the window shows {shown}, the lesson says {quoted}"
+    );
+}
+
+fn open_lesson(h: &mut Harness<'_, SpikeLabApp>, prefix: &str) -> spikelab::lessons::LoadedLesson {
+    let list = h.state().lessons().list();
+    let index = list.iter().position(|l| l.as_ref().is_ok_and(|l| l.file_name.starts_with(prefix)));
+    let index = index.unwrap_or_else(|| panic!("lesson {prefix}"));
+    let lesson = list[index].as_ref().expect("loads").clone();
+    h.state_mut().start_lesson(index);
+    frames(h, 50);
+    h.state_mut().pause();
+    wait_until(h, "the lesson's model is paused", |app| !app.live().playing);
+    lesson
+}
+
+/// Issue 34.3: lesson 9 walked through as a student does, each Try done in the window, and
+/// every number the text quotes found in what the window then shows.
+#[test]
+fn lesson_9_quotes_what_the_window_shows_at_every_step() {
+    let mut h = app_on("cuba.toml");
+    let l = open_lesson(&mut h, "09_");
+    // Step 1: rate coding, ~195 spikes a digit, the first within a tenth of a millisecond.
+    let [_, first, mean] = encoder_row(&h, "rate");
+    close(
+        first_number(&mean).expect("a mean"),
+        quoted(&l, 0, "A digit costs about 195 spikes")[0],
+        0.1,
+        "rate spikes a digit",
+    );
+    let table = quoted(&l, 4, "| rate, 100 Hz | ~195 | ~0.1 ms |");
+    close(first_number(&mean).expect("a mean"), table[1], 0.1, "the table's rate spikes");
+    close(first_number(&first).expect("a time"), table[2], 1.0, "rate's first spike");
+    // Step 2: latency, ~27 spikes, the first digit's first at 4.8 ms.
+    h.state_mut().go_to_step(1);
+    frames(&mut h, 50);
+    let [_, first, mean] = encoder_row(&h, "latency");
+    close(
+        first_number(&mean).expect("a mean"),
+        quoted(&l, 1, "a digit costs about 27 spikes")[0],
+        0.1,
+        "latency spikes",
+    );
+    let table = quoted(&l, 4, "| latency, θ = 0.2 | ~27 | ~4.5 ms |");
+    close(first_number(&mean).expect("a mean"), table[1], 0.1, "the table's latency spikes");
+    close(first_number(&first).expect("a time"), table[2], 0.1, "the table's latency first spike");
+    assert_eq!(first_number(&first), quoted(&l, 1, "latency's comes at 4.8 ms").first().copied(), "{first}");
+    close(
+        first_number(&first).expect("a time"),
+        quoted(&l, 1, "a full pixel fires after 4.5 ms")[0],
+        0.1,
+        "latency",
+    );
+    // The Try: the input in the outline, encoding and threshold in the inspector.
+    h.get_by_label_contains("digits -> pixels").click();
+    h.step();
+    h.get_by_label("encoding").click();
+    h.step();
+    // The Encoding view has a "latency" button too; the list's comes first.
+    h.get_all_by_role_and_label(Role::Button, "latency").next().expect("the list's").click();
+    h.step();
+    type_into(&mut h, "threshold", "0.8");
+    let input = format!("{:?}", h.state().model().inputs[0].stimulus);
+    assert!(input.contains("Latency") && input.contains("threshold: Some(0.8)"), "{input}");
+    assert!(!h.state().lessons().is_passed(1), "not before the run");
+    h.get_by_label("▶ Play").click();
+    wait_until(&mut h, "the check passes", |app| app.lessons().is_passed(1));
+    // Step 3: delta, about 1,000 events a digit (the latency threshold is not the delta one),
+    // the first within a millisecond or so; no sweep, no event.
+    h.state_mut().pause();
+    h.state_mut().go_to_step(2);
+    frames(&mut h, 50);
+    open_view(&mut h, "Encoding");
+    h.get_by_role_and_label(Role::Button, "delta").click();
+    h.step();
+    let [_, first, mean] = encoder_row(&h, "delta");
+    close(
+        first_number(&mean).expect("a mean"),
+        quoted(&l, 2, "about 1,000 events a digit")[0],
+        0.15,
+        "delta events",
+    );
+    let table = quoted(&l, 4, "| delta, 3 px sweeps | ~1,000 | ~1 ms |");
+    close(first_number(&mean).expect("a mean"), table[1], 0.15, "the table's delta events");
+    close(first_number(&first).expect("a time"), table[2], 1.0, "delta's first event");
+    let _ = quoted(&l, 2, "Set sweep to 0 px: nothing moves, and there is not a single event");
+    type_into(&mut h, "sweep", "0");
+    let [this, _, _] = encoder_row(&h, "delta");
+    assert_eq!(this, "0", "events with the image standing still");
+}
+
+/// Presses ▶ Train in the Training view, after checking it shows `configuration` (the step
+/// chose it), and waits until the run ends.
+fn train_as_the_step_says(h: &mut Harness<'_, SpikeLabApp>, configuration: &str) {
+    use spikelab::app::views::TrainingView;
+    open_view(h, "Training");
+    assert_eq!(h.state().views().of::<TrainingView>().expect("the view").chosen(), configuration);
+    h.get_by_label("▶ Train").click();
+    h.step();
+    let started = Instant::now();
+    loop {
+        let v = h.state().views().of::<TrainingView>().expect("the view");
+        if !v.running() && !v.reports().is_empty() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(180), "{configuration} never finished");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // A lesson's check looks again a few times a second.
+    frames(h, 300);
+}
+
+/// Issue 34.3: lessons 10–12 walked through as a student does, each training started in the
+/// Training view as the Try says, and the accuracies and costs the text quotes found in what
+/// the view then shows (the trainers are seeded: the figures are the same on every machine).
+#[test]
+fn lessons_10_to_12_quote_what_the_training_view_shows() {
+    let mut h = app_on("cuba.toml");
+    // "test 98.0% · loss 0.034 · 5.1 s", after the last epoch.
+    let accuracy = |h: &Harness<'_, SpikeLabApp>| {
+        numbers(&h.get_by_label_contains("% · loss").value().unwrap_or_default())[0]
+    };
+    let cost = |h: &Harness<'_, SpikeLabApp>| {
+        numbers(&h.get_by_label_contains("An inference: ").value().unwrap_or_default())
+    };
+    // Lesson 10: the rate-coded network, then the latency-coded one.
+    let l = open_lesson(&mut h, "10_");
+    train_as_the_step_says(&mut h, "digits_surrogate");
+    assert!(h.state().lessons().is_passed(0));
+    let quote = quoted(&l, 2, "for about 90% accuracy instead of 98%");
+    close(accuracy(&h), quote[1], 0.01, "digits_surrogate's accuracy");
+    // "An inference: 51756 synaptic events, 6.99× the ANN's 7400 multiply-accumulates: 1221 nJ
+    // on Intel Loihi against 34 nJ for the ANN at 4.6 pJ a MAC".
+    let shown = cost(&h);
+    let quote = quoted(&l, 2, "about 51,700 synaptic events, 7 times the 7,400 multiply-accumulates");
+    close(shown[0], quote[0], 0.01, "events");
+    close(shown[1], quote[1], 0.01, "times the ANN's");
+    close(shown[2], quote[2], 0.0, "the ANN's MACs");
+    let quote = quoted(&l, 2, "about 1.2 µJ, against 34 nJ for the ANN at 4.6 pJ a MAC");
+    close(shown[3], 1000.0 * quote[0], 0.05, "nJ on Loihi");
+    close(shown[4], quote[1], 0.02, "the ANN's nJ");
+    close(shown[5], quote[2], 0.0, "pJ a MAC");
+    h.state_mut().go_to_step(2);
+    frames(&mut h, 20);
+    train_as_the_step_says(&mut h, "digits_surrogate_latency");
+    assert!(h.state().lessons().is_passed(2));
+    let quote = quoted(&l, 2, "about 3,800 events an inference, half the ANN's work, for about 90% accuracy");
+    let shown = cost(&h);
+    close(shown[0], quote[0], 0.01, "latency events");
+    close(shown[1], 0.5, 0.05, "half the ANN's work");
+    close(accuracy(&h), quote[1], 0.01, "latency accuracy");
+    // Lesson 11: competitive STDP, about 93% by vote.
+    let l = open_lesson(&mut h, "11_");
+    train_as_the_step_says(&mut h, "digits_stdp");
+    assert!(h.state().lessons().is_passed(0));
+    close(accuracy(&h), quoted(&l, 1, "The accuracy (about 93% here)")[0], 0.01, "STDP by vote");
+    // Lesson 12: conversion, its accuracy by steps and its cost.
+    let l = open_lesson(&mut h, "12_");
+    train_as_the_step_says(&mut h, "digits_conversion");
+    assert!(h.state().lessons().is_passed(0));
+    let relu = shown_after(&h, "— the ReLU network, ");
+    assert_eq!(
+        relu,
+        quoted(&l, 0, "learns the digits by ordinary backpropagation: 97.2% on the test digits")[0]
+    );
+    // The curve's points, as drawn.
+    let by_steps = h
+        .state()
+        .views()
+        .of::<spikelab::app::views::TrainingView>()
+        .expect("the view")
+        .run()
+        .expect("a run")
+        .by_steps
+        .to_vec();
+    let quote = quoted(&l, 1, "about 93% at 5 steps, 95% at 10, 97% at 25");
+    for pair in quote.chunks(2) {
+        let (percent, steps) = (pair[0], pair[1] as u64);
+        let at = by_steps.iter().find(|(n, _)| *n == steps).map(|(_, a)| 100.0 * a).expect("on the curve");
+        assert!(
+            (at - percent).abs() < 0.5 + 1e-9,
+            "{steps} steps: the curve shows {at:.1}%, the lesson says about {percent}%"
+        );
+    }
+    let keep = quoted(&l, 1, "Keeping 95% of the ANN's accuracy (92.3%) takes only 5 steps here");
+    close(keep[1], 0.95 * relu, 0.001, "95% of the ReLU network's");
+    let at_5 = by_steps.iter().find(|(n, _)| *n == 5).map(|(_, a)| 100.0 * a).expect("5 steps");
+    let at_4 = by_steps.iter().filter(|(n, _)| *n < 5).count();
+    assert!(at_5 >= keep[1] && at_4 == 0, "5 steps: {at_5}%");
+    h.state_mut().go_to_step(1);
+    frames(&mut h, 300);
+    assert!(h.state().lessons().is_passed(1), "5 steps keep 92%");
+    let quote = quoted(
+        &l,
+        2,
+        "about 111,500 synaptic events: 15 times the ReLU network's 7,400 multiply-accumulates, twice the surrogate-trained network's 51,700",
+    );
+    let shown = cost(&h);
+    close(shown[0], quote[0], 0.01, "conversion's events");
+    close(shown[1], quote[1], 0.02, "times the ANN's");
+    close(shown[0] / quote[3], 2.0, 0.1, "twice the surrogate's");
+}

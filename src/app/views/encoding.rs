@@ -136,13 +136,14 @@ impl EncodingView {
                     speed: f64,
                     suffix: &str,
                     tip: &str| {
-            ui.label(label).on_hover_text(tip);
+            let name = ui.label(label).on_hover_text(tip);
             let unit = crate::model::Unit::parse(suffix.trim()).unwrap_or(crate::model::Unit::One);
             crate::app::number::Number::quantity(unit)
                 .range(range)
                 .speed(speed)
                 .show(ui, v)
                 .0
+                .labelled_by(name.id)
                 .on_hover_text(tip);
         };
         match self.encoding {
@@ -269,11 +270,16 @@ impl View for EncodingView {
         };
         self.sample = self.sample.min(d.len() - 1);
         ui.horizontal_wrapped(|ui| {
-            ui.label("sample").on_hover_text(format!("Which of the {} images of {}", d.len(), d.name));
+            let name =
+                ui.label("sample").on_hover_text(format!("Which of the {} images of {}", d.len(), d.name));
             if ui.small_button("◀").on_hover_text("The previous sample").clicked() {
                 self.sample = self.sample.saturating_sub(1);
             }
-            crate::app::number::Number::plain().range(0.0..=(d.len() - 1) as f64).show(ui, &mut self.sample);
+            crate::app::number::Number::plain()
+                .range(0.0..=(d.len() - 1) as f64)
+                .show(ui, &mut self.sample)
+                .0
+                .labelled_by(name.id);
             if ui.small_button("▶").on_hover_text("The next sample").clicked() {
                 self.sample = (self.sample + 1).min(d.len() - 1);
             }
