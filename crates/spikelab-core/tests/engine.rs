@@ -1,9 +1,9 @@
 //! Engine mechanics against closed forms and invariants: synaptic responses, delays,
 //! connection rules, inputs, recorders, live parameter changes and divergence.
 
-mod common;
+use crate::common;
 use common::{model, run, spike_times};
-use spikelab::sim::{Applied, Network, SimError};
+use spikelab_core::sim::{Applied, Network, SimError};
 
 /// A "pre" neuron kicked by a 1 ms pulse fires exactly once; its spike reaches a silent "post"
 /// neuron through one synapse. Returns (network, spike time of pre).
@@ -336,7 +336,7 @@ fn parameter_changes_apply_while_running_and_structure_changes_rebuild() {
     // Raising the threshold of both populations by 2 mV silences much of the network.
     let mut higher = base.clone();
     for pop in &mut higher.populations {
-        pop.params.insert("v_thresh".into(), spikelab::model::Quantity::mv(-48.0));
+        pop.params.insert("v_thresh".into(), spikelab_core::model::Quantity::mv(-48.0));
     }
     assert_eq!(net.apply(&higher).expect("applies"), Applied::InPlace);
     assert_eq!(net.time_ms(), 400.0, "a parameter change must not reset time");
@@ -353,7 +353,7 @@ fn parameter_changes_apply_while_running_and_structure_changes_rebuild() {
 
     // An invalid change is refused and the running network stays as it was.
     let mut broken = bigger.clone();
-    broken.populations[0].params.insert("tau_m".into(), spikelab::model::Quantity::ms(-1.0));
+    broken.populations[0].params.insert("tau_m".into(), spikelab_core::model::Quantity::ms(-1.0));
     net.run_for(10.0).expect("runs");
     assert!(net.apply(&broken).is_err());
     assert_eq!(net.model(), &bigger);

@@ -3,7 +3,7 @@
 //! `validation/run.sh` ran the reference networks in Brian2 2.9 and NEST 3.10 over several
 //! seeds and recorded, per network and statistic, each simulator's values in
 //! `validation/reference.json`. These tests run the same models in SpikeLab as a library,
-//! compute the same statistics with the same definitions (`spikelab::analysis::validation`,
+//! compute the same statistics with the same definitions (`spikelab_core::analysis::validation`,
 //! the twin of `validation/stats.py`) and check them against the references' spread:
 //!
 //! - CUBA and COBA: every seed of the report; the mean over seeds must lie within the range
@@ -20,18 +20,18 @@
 //!   within the differences that the report explains (see each test).
 //! - STDP pair protocol: Δw within 1e-4 of w_max of both references.
 
-mod common;
+use crate::common;
 use common::{model, preset, run};
 use serde_json::Value;
-use spikelab::analysis::validation::window_stats;
-use spikelab::model::Model;
-use spikelab::sim::Network;
+use spikelab_core::analysis::validation::window_stats;
+use spikelab_core::model::Model;
+use spikelab_core::sim::Network;
 
 /// Read at run time, not compiled in: `validation/run.sh` runs `export_stdp_pairs` before the
 /// first reference.json exists.
-const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/validation/reference.json");
-const LIF_DC: &str = include_str!("../validation/models/lif_dc.toml");
-const STDP_PAIRS: &str = include_str!("../validation/models/stdp_pairs.toml");
+const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../validation/reference.json");
+const LIF_DC: &str = include_str!("../../../validation/models/lif_dc.toml");
+const STDP_PAIRS: &str = include_str!("../../../validation/models/stdp_pairs.toml");
 
 fn reference() -> Value {
     let text =
@@ -242,7 +242,7 @@ fn stdp_pair_protocol_changes_weights_as_nest_and_brian2() {
     let first_time = |name: &str| {
         let input = m.inputs.iter().find(|i| i.name == name).expect("protocol input");
         match &input.stimulus {
-            spikelab::model::Stimulus::Spikes { times, .. } => times[0].canonical(),
+            spikelab_core::model::Stimulus::Spikes { times, .. } => times[0].canonical(),
             other => panic!("{name} is a {:?} input, not spike times", other.kind()),
         }
     };
@@ -274,7 +274,7 @@ fn export_stdp_pairs() {
     let (weights, net) = stdp_pairs();
     let pops = net.populations().count();
     let spikes = net.spikes().retained();
-    let per_pop = |f: &dyn Fn(&spikelab::sim::Spike) -> u64| -> Vec<Vec<u64>> {
+    let per_pop = |f: &dyn Fn(&spikelab_core::sim::Spike) -> u64| -> Vec<Vec<u64>> {
         (0..pops as u32).map(|p| spikes.iter().filter(|s| s.pop == p).map(f).collect()).collect()
     };
     let doc = serde_json::json!({

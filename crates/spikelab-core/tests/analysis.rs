@@ -2,9 +2,9 @@
 //! Brunel's two regimes told apart by their spectra, and F–I curves (LIF against its analytic
 //! rate, Hodgkin–Huxley's class-2 onset).
 
-mod common;
+use crate::common;
 use common::{model, preset, run};
-use spikelab::analysis::{
+use spikelab_core::analysis::{
     FiError, Histogram, autocorrelation, cv, fi_curve, isis, population_rate, power_spectrum, rate_analytic,
     rates_per_neuron, spike_trains,
 };

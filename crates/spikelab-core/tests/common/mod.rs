@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use spikelab::model::Model;
-use spikelab::sim::Network;
+use spikelab_core::model::Model;
+use spikelab_core::sim::Network;
 
 /// Parses a model written inline in a test; panics with the loader's message if it is invalid.
 pub fn model(text: &str) -> Model {
@@ -28,6 +28,6 @@ pub fn spike_times(net: &Network, pop: u32, neuron: u32) -> Vec<f64> {
 
 /// A preset by file name.
 pub fn preset(name: &str) -> Model {
-    let text = spikelab::model::presets::preset(name).unwrap_or_else(|| panic!("no preset {name}"));
+    let text = spikelab_core::model::presets::preset(name).unwrap_or_else(|| panic!("no preset {name}"));
     Model::from_toml(text, name).unwrap_or_else(|e| panic!("preset {name} is invalid:\n{e}"))
 }

@@ -5,7 +5,7 @@
 //! I_rh = (θ - E_L)/R), and with reset to E_L fires periodically with ISI = t_ref + T.
 //! (Dayan & Abbott, Theoretical Neuroscience, 2001, ch. 5.4.)
 
-mod common;
+use crate::common;
 use common::{model, run, spike_times};
 
 const TAU_MS: f64 = 20.0;
@@ -17,13 +17,13 @@ const DT: f64 = 0.1;
 /// R = τ/C = 0.1 GΩ, so the rheobase is 20 mV / 0.1 GΩ = 200 pA.
 const RHEOBASE_PA: f64 = (THETA - E_L) * C_PF / TAU_MS;
 
-fn neuron_under(amplitude_pa: f64, duration_ms: f64) -> spikelab::sim::Network {
+fn neuron_under(amplitude_pa: f64, duration_ms: f64) -> spikelab_core::sim::Network {
     neuron_with("current", amplitude_pa, duration_ms)
 }
 
 /// The neuron with the given synapse kind (which must not change its response to a DC), its
 /// V recorded.
-fn neuron_with(synapse: &str, amplitude_pa: f64, duration_ms: f64) -> spikelab::sim::Network {
+fn neuron_with(synapse: &str, amplitude_pa: f64, duration_ms: f64) -> spikelab_core::sim::Network {
     let m = model(&format!(
         r#"
 name = "lif"

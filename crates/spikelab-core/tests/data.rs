@@ -1,9 +1,9 @@
 //! A dataset input in a model file: the shipped digits, shown one after another, encoded as
 //! the encoders' formulas say, with the samples and their labels recorded.
 
-use spikelab::data::{Dataset, Latency};
-use spikelab::model::{Model, presets};
-use spikelab::sim::Network;
+use spikelab_core::data::{Dataset, Latency};
+use spikelab_core::model::{Model, presets};
+use spikelab_core::sim::Network;
 
 fn digits_model(encoding: &str) -> Model {
     let text = presets::preset("digits_rate").expect("the preset");
@@ -119,8 +119,8 @@ fn delta_coded_digits_run_on_a_sensor_of_two_polarities() {
 
 #[test]
 fn make_your_own_n_mnist_a_saccade_file_drives_a_population_event_for_event() {
-    use spikelab::data::Saccades;
-    use spikelab::data::events::write_nmnist;
+    use spikelab_core::data::Saccades;
+    use spikelab_core::data::events::write_nmnist;
     let dir = std::env::temp_dir().join(format!("spikelab-events-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let digits = Dataset::digits().expect("digits");

@@ -4,9 +4,9 @@
 
 mod common;
 use peak_alloc::PeakAlloc;
-use spikelab::analysis::ReportBuilder;
-use spikelab::model::{Model, estimate_memory_bytes};
-use spikelab::sim::Network;
+use spikelab_core::analysis::ReportBuilder;
+use spikelab_core::model::{Model, estimate_memory_bytes};
+use spikelab_core::sim::Network;
 use std::sync::Mutex;
 
 #[global_allocator]

@@ -1,11 +1,11 @@
 //! Plasticity and weights: the STDP window, Song et al.'s bimodal weights, the Tsodyks–Markram
 //! recursion, the weight matrix, plus Brunel's two regimes and the time-varying inputs.
 
-mod common;
+use crate::common;
 use common::{model, preset, run, spike_times};
-use spikelab::analysis::{mean_cv_isi, population_rate, spike_trains, stdp_dw, synchrony};
-use spikelab::model::Stdp;
-use spikelab::sim::Network;
+use spikelab_core::analysis::{mean_cv_isi, population_rate, spike_trains, stdp_dw, synchrony};
+use spikelab_core::model::Stdp;
+use spikelab_core::sim::Network;
 
 /// A pre and a post neuron forced to fire once each, at `t_pre` and `t_post` (ms), by spike
 /// inputs; the plastic synapse between them, with STDP `stdp` (an inline TOML table), starts at

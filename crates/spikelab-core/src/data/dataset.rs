@@ -29,7 +29,7 @@ pub struct Split {
 }
 
 /// The digits as shipped (`assets/data/digits.csv.gz`, CC BY 4.0: see its README).
-const DIGITS_GZ: &[u8] = include_bytes!("../../assets/data/digits.csv.gz");
+const DIGITS_GZ: &[u8] = include_bytes!("../../../../assets/data/digits.csv.gz");
 
 impl Dataset {
     /// The dataset a model file names: `"digits"` (the shipped 8×8 digits), the path of a

@@ -1,12 +1,12 @@
 //! How long the loader takes on large files; prints figures, asserts nothing about time.
 //!
-//! `cargo test --release --test loader_speed -- --ignored --nocapture`
+//! `cargo test -p spikelab-core --release --test engine loader_speed:: -- --ignored --nocapture`
 //!
 //! Peak memory is measured from outside, on the command line, with the files these tests write
 //! to the temporary folder: `/usr/bin/time -v target/release/spikelab run FILE --duration 1ms`.
 
-use spikelab::model::Model;
-use spikelab::sim::Network;
+use spikelab_core::model::Model;
+use spikelab_core::sim::Network;
 use std::time::Instant;
 
 /// A network of 1000 LIF neurons with an explicit list of `n` synapses, weights in `unit`.
@@ -34,8 +34,8 @@ fn a_million_synapse_explicit_list() {
     let model = Model::from_toml(&text, "big.toml").unwrap_or_else(|e| panic!("{e}"));
     let load = t.elapsed();
     let t = Instant::now();
-    let reference =
-        Model::from_toml_reference(&text, "big.toml", spikelab::model::MEMORY_LIMIT_BYTES).expect("valid");
+    let reference = Model::from_toml_reference(&text, "big.toml", spikelab_core::model::MEMORY_LIMIT_BYTES)
+        .expect("valid");
     let plain = t.elapsed();
     assert_eq!(model, reference);
     let t = Instant::now();

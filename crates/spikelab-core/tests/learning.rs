@@ -2,7 +2,7 @@
 //! is the same for the same seed, keeps its last whole epoch when cancelled, and a broken
 //! configuration is refused with the file, line and key.
 
-use spikelab::learn::{TrainConfig, Trainer};
+use spikelab_core::learn::{TrainConfig, Trainer};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 fn shipped(epochs: u64) -> TrainConfig {
@@ -69,7 +69,7 @@ fn a_cancelled_epoch_leaves_the_last_completed_epochs_weights() {
 
 #[test]
 fn a_broken_configuration_names_the_file_line_and_key() {
-    let text = spikelab::learn::config::BUILT_IN[0].1;
+    let text = spikelab_core::learn::config::BUILT_IN[0].1;
     let err = |from: &str, to: &str| {
         assert!(text.contains(from), "{from}");
         TrainConfig::from_toml(&text.replace(from, to), "mine.toml").expect_err("refused").to_string()
@@ -108,8 +108,8 @@ fn a_broken_configuration_names_the_file_line_and_key() {
 
 #[test]
 fn a_trained_network_saved_as_a_model_fires_in_the_simulator_exactly_as_in_the_trainer() {
-    use spikelab::model::Model;
-    use spikelab::sim::Network;
+    use spikelab_core::model::Model;
+    use spikelab_core::sim::Network;
     let go = AtomicBool::new(false);
     let mut t = Trainer::new(shipped(3)).expect("trainer");
     for _ in 0..3 {

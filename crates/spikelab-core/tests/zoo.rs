@@ -1,7 +1,7 @@
 //! The model zoo against published values: Hodgkin–Huxley thresholds, peak and convergence,
 //! and the AdEx firing patterns of Naud et al. (2008).
 
-mod common;
+use crate::common;
 use common::{model, preset, run, spike_times};
 
 /// One Hodgkin–Huxley neuron (10,000 µm² patch: 1 µA/cm² = 100 pA) under a current step
@@ -102,7 +102,7 @@ fn adex_isis(name: &str) -> Vec<f64> {
 fn adex_tonic_spiking_is_regular() {
     let isi = adex_isis("tonic");
     assert!(isi.len() > 20);
-    let cv = spikelab::analysis::cv(&isi).unwrap_or(1.0);
+    let cv = spikelab_core::analysis::cv(&isi).unwrap_or(1.0);
     assert!(cv < 0.03, "tonic CV {cv}");
     assert!(isi[isi.len() - 1] < 1.1 * isi[0], "tonic neuron adapts: {isi:?}");
 }
@@ -121,7 +121,7 @@ fn adex_initial_burst_then_tonic() {
     assert!(isi[0] < 10.0 && isi[1] < 10.0, "no initial burst: {isi:?}");
     let later = &isi[2..];
     assert!(later.iter().all(|&x| x > 40.0), "bursting continues: {isi:?}");
-    assert!(spikelab::analysis::cv(&later[1..]).unwrap_or(1.0) < 0.05);
+    assert!(spikelab_core::analysis::cv(&later[1..]).unwrap_or(1.0) < 0.05);
 }
 
 #[test]

@@ -2,9 +2,9 @@
 //! against the period from reset to peak, the √(I − I_rh) onset, and the phase line's fixed
 //! points.
 
-use spikelab::analysis::{fi_curve, rate_analytic};
-use spikelab::model::Model;
-use spikelab::neurons::PhaseField;
+use spikelab_core::analysis::{fi_curve, rate_analytic};
+use spikelab_core::model::Model;
+use spikelab_core::neurons::PhaseField;
 
 fn qif(params: &str) -> Model {
     let text = format!(
@@ -80,11 +80,11 @@ fn the_phase_line_has_rest_and_threshold_below_rheobase_and_no_fixed_point_above
 #[test]
 fn the_preset_rests_below_rheobase_and_fires_at_31_hz_after_the_step() {
     let m = Model::from_toml(
-        spikelab::model::presets::preset("qif_neuron").expect("a preset"),
+        spikelab_core::model::presets::preset("qif_neuron").expect("a preset"),
         "qif_neuron.toml",
     )
     .expect("valid");
-    let mut net = spikelab::sim::Network::build(&m).expect("builds");
+    let mut net = spikelab_core::sim::Network::build(&m).expect("builds");
     net.run_for(1500.0).expect("runs");
     let times: Vec<f64> = net.spikes().retained().iter().map(|s| s.step as f64 * net.dt_ms()).collect();
     assert!(times.iter().all(|&t| t > 500.0), "silent at 50 pA: {times:?}");

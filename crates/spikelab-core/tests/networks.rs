@@ -5,12 +5,12 @@
 //! and 2 (CUBA), after Vogels & Abbott (2005): CUBA settles at a few Hz, COBA near 20 Hz,
 //! both firing irregularly (CV of ISI around or above 0.5, as for Poisson-like trains).
 
-mod common;
+use crate::common;
 use common::{preset, run};
-use spikelab::analysis::population_stats;
-use spikelab::sim::Network;
+use spikelab_core::analysis::population_stats;
+use spikelab_core::sim::Network;
 
-fn stats(net: &Network) -> Vec<spikelab::analysis::PopulationStats> {
+fn stats(net: &Network) -> Vec<spikelab_core::analysis::PopulationStats> {
     let pops: Vec<(String, usize)> = net.populations().map(|(n, s)| (n.to_string(), s)).collect();
     population_stats(net.spikes().retained(), &pops, net.dt_ms(), net.time_ms())
 }
@@ -63,7 +63,7 @@ fn coba_sustains_its_activity_for_every_seed() {
         let net = run(&m, 400.0);
         let sizes: Vec<usize> = net.populations().map(|(_, s)| s).collect();
         // Rate over the last 200 ms, well after the start-up transient.
-        let rates = spikelab::analysis::population_rates(
+        let rates = spikelab_core::analysis::population_rates(
             net.spikes().retained(),
             &sizes,
             net.dt_ms(),

@@ -1,8 +1,8 @@
 //! Model files: every preset loads, saves and loads back equal; every kind of mistake is
 //! reported with the file, the line, the key and the cause.
 
-mod common;
-use spikelab::model::{Model, presets::PRESETS};
+use crate::common;
+use spikelab_core::model::{Model, presets::PRESETS};
 
 #[test]
 fn every_preset_is_valid_has_a_description_and_round_trips() {
@@ -21,7 +21,7 @@ fn every_preset_is_valid_has_a_description_and_round_trips() {
 #[test]
 fn presets_on_disk_are_the_ones_compiled_in() {
     for (name, text) in PRESETS {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/presets").join(name);
+        let path = spikelab_core::source_root().join("assets/presets").join(name);
         let on_disk = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(&on_disk, text);
     }
@@ -162,11 +162,11 @@ fn missing_file_is_an_error_naming_it() {
 
 #[test]
 fn the_example_in_the_readme_is_a_valid_model() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../../README.md");
     let start = readme.find("```toml\n").expect("README has a TOML example") + "```toml\n".len();
     let end = start + readme[start..].find("```").expect("closed");
     let model = Model::from_toml(&readme[start..end], "README.md").unwrap_or_else(|e| panic!("{e}"));
-    let mut net = spikelab::sim::Network::build(&model).expect("builds");
+    let mut net = spikelab_core::sim::Network::build(&model).expect("builds");
     net.run_for(200.0).expect("runs");
     assert!(net.spikes().total() > 0, "the README's example network should do something");
 }
@@ -348,16 +348,17 @@ fn many_problems_show_the_first_twenty_and_count_the_rest() {
 fn explicit_lists_read_compactly_equal_the_reference_reading() {
     let text = wrong_unit_weights(50).replace("5 mV", "5 pA");
     let fast = Model::from_toml(&text, "list.toml").expect("valid");
-    let reference =
-        Model::from_toml_reference(&text, "list.toml", spikelab::model::MEMORY_LIMIT_BYTES).expect("valid");
+    let reference = Model::from_toml_reference(&text, "list.toml", spikelab_core::model::MEMORY_LIMIT_BYTES)
+        .expect("valid");
     assert_eq!(fast, reference);
     assert_eq!(fast.projections[0].connect.synapses.len(), 50);
     // And with problems, the same messages.
     for bad in ["5 mV", "5 parsec"] {
         let text = wrong_unit_weights(30).replacen("5 mV", bad, 1);
         let fast = Model::from_toml(&text, "list.toml").expect_err("bad");
-        let reference = Model::from_toml_reference(&text, "list.toml", spikelab::model::MEMORY_LIMIT_BYTES)
-            .expect_err("bad");
+        let reference =
+            Model::from_toml_reference(&text, "list.toml", spikelab_core::model::MEMORY_LIMIT_BYTES)
+                .expect_err("bad");
         assert_eq!(fast.to_string(), reference.to_string());
     }
 }
@@ -425,9 +426,9 @@ fn an_inputs_fields_are_its_kinds_and_a_missing_one_is_named_with_its_line() {
     let m = Model::from_toml(&text, "net.toml").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         m.inputs[0].stimulus,
-        spikelab::model::Stimulus::Sine {
-            amplitude: spikelab::model::Quantity::pa(300.0),
-            frequency: spikelab::model::Quantity::hz(10.0),
+        spikelab_core::model::Stimulus::Sine {
+            amplitude: spikelab_core::model::Quantity::pa(300.0),
+            frequency: spikelab_core::model::Quantity::hz(10.0),
             phase: None,
             offset: None
         }
@@ -438,7 +439,7 @@ fn an_inputs_fields_are_its_kinds_and_a_missing_one_is_named_with_its_line() {
 fn reset_by_subtraction_is_for_lif_only_and_says_where() {
     let ok = BASE.replacen("model = \"lif\"", "model = \"lif\"\nreset = \"subtract\"", 1);
     let m = Model::from_toml(&ok, "net.toml").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(m.populations[0].reset, spikelab::model::Reset::Subtract);
+    assert_eq!(m.populations[0].reset, spikelab_core::model::Reset::Subtract);
     assert!(m.to_toml().contains("reset = \"subtract\""), "it round-trips");
     let msg = error_after("model = \"lif\"", "model = \"izhikevich\"\nreset = \"subtract\"");
     assert!(msg.contains("populations[0].reset") && msg.contains("only LIF"), "{msg}");

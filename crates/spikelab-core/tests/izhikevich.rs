@@ -2,7 +2,7 @@
 //! IEEE Trans. Neural Networks 14:1569, Fig. 2, each under constant input I = 10 for 1 s,
 //! from the preset `izhikevich_patterns.toml`. Each is recognised by its spike-train structure.
 
-mod common;
+use crate::common;
 use common::{preset, run, spike_times};
 
 fn isis(name: &str) -> Vec<f64> {
@@ -14,7 +14,7 @@ fn isis(name: &str) -> Vec<f64> {
 }
 
 fn cv(x: &[f64]) -> f64 {
-    spikelab::analysis::cv(x).unwrap_or(f64::NAN)
+    spikelab_core::analysis::cv(x).unwrap_or(f64::NAN)
 }
 
 #[test]

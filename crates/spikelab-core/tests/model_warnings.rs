@@ -3,11 +3,11 @@
 //!
 //! The limits (each model's `max_dt` in `src/neurons/`, and `DT_FRACTION_OF_TAU`) come from F–I curves measured here: the steady firing
 //! rate under constant current at a range of dt against the rate at a dt small enough to have
-//! converged. `cargo test --release --test model_warnings -- --ignored --nocapture` prints the
+//! converged. `cargo test -p spikelab-core --release --test engine model_warnings:: -- --ignored --nocapture` prints the
 //! tables; the tests below check the limits against them.
 
-use spikelab::model::{DT_FRACTION_OF_TAU, Model, NeuronModel, presets::PRESETS};
-use spikelab::sim::Network;
+use spikelab_core::model::{DT_FRACTION_OF_TAU, Model, NeuronModel, presets::PRESETS};
+use spikelab_core::sim::Network;
 
 /// The largest dt a model states for itself.
 fn max_dt(key: &str) -> f64 {

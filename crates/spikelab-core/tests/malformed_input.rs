@@ -23,8 +23,8 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg64Mcg;
-use spikelab::model::{Model, ModelError, PROBLEMS_SHOWN, presets::PRESETS};
-use spikelab::sim::Network;
+use spikelab_core::model::{Model, ModelError, PROBLEMS_SHOWN, presets::PRESETS};
+use spikelab_core::sim::Network;
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -494,7 +494,7 @@ fn check(name: &str, bytes: &[u8]) -> Outcome {
                 for _ in 0..steps as usize {
                     net.step()?;
                 }
-                Ok::<_, spikelab::sim::SimError>(())
+                Ok::<_, spikelab_core::sim::SimError>(())
             }));
             assert!(ran.is_ok(), "the engine panicked on {name}:\n{}", show());
         }

@@ -77,23 +77,26 @@ pub enum LessonError {
 /// folder `assets/lessons` exists (running from the source tree), the files there are read
 /// instead, so edits show without rebuilding.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("01_lif.toml", include_str!("../../assets/lessons/01_lif.toml")),
-    ("02_izhikevich.toml", include_str!("../../assets/lessons/02_izhikevich.toml")),
-    ("03_synapses.toml", include_str!("../../assets/lessons/03_synapses.toml")),
-    ("04_spike_trains.toml", include_str!("../../assets/lessons/04_spike_trains.toml")),
-    ("05_balanced_network.toml", include_str!("../../assets/lessons/05_balanced_network.toml")),
-    ("06_stdp.toml", include_str!("../../assets/lessons/06_stdp.toml")),
-    ("07_short_term_plasticity.toml", include_str!("../../assets/lessons/07_short_term_plasticity.toml")),
-    ("08_neuromorphic.toml", include_str!("../../assets/lessons/08_neuromorphic.toml")),
-    ("09_encoding.toml", include_str!("../../assets/lessons/09_encoding.toml")),
-    ("10_surrogate_gradients.toml", include_str!("../../assets/lessons/10_surrogate_gradients.toml")),
-    ("11_stdp_competition.toml", include_str!("../../assets/lessons/11_stdp_competition.toml")),
-    ("12_conversion.toml", include_str!("../../assets/lessons/12_conversion.toml")),
+    ("01_lif.toml", include_str!("../../../../assets/lessons/01_lif.toml")),
+    ("02_izhikevich.toml", include_str!("../../../../assets/lessons/02_izhikevich.toml")),
+    ("03_synapses.toml", include_str!("../../../../assets/lessons/03_synapses.toml")),
+    ("04_spike_trains.toml", include_str!("../../../../assets/lessons/04_spike_trains.toml")),
+    ("05_balanced_network.toml", include_str!("../../../../assets/lessons/05_balanced_network.toml")),
+    ("06_stdp.toml", include_str!("../../../../assets/lessons/06_stdp.toml")),
+    (
+        "07_short_term_plasticity.toml",
+        include_str!("../../../../assets/lessons/07_short_term_plasticity.toml"),
+    ),
+    ("08_neuromorphic.toml", include_str!("../../../../assets/lessons/08_neuromorphic.toml")),
+    ("09_encoding.toml", include_str!("../../../../assets/lessons/09_encoding.toml")),
+    ("10_surrogate_gradients.toml", include_str!("../../../../assets/lessons/10_surrogate_gradients.toml")),
+    ("11_stdp_competition.toml", include_str!("../../../../assets/lessons/11_stdp_competition.toml")),
+    ("12_conversion.toml", include_str!("../../../../assets/lessons/12_conversion.toml")),
 ];
 
 /// Where the lesson files are in the source tree.
 pub fn source_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("lessons")
+    crate::source_root().join("assets").join("lessons")
 }
 
 impl Lesson {

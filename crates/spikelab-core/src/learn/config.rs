@@ -310,10 +310,10 @@ fn default_true() -> bool {
 
 /// The training configurations shipped with SpikeLab, compiled in.
 pub const BUILT_IN: &[(&str, &str)] = &[
-    ("digits_surrogate", include_str!("../../assets/training/digits_surrogate.toml")),
-    ("digits_surrogate_latency", include_str!("../../assets/training/digits_surrogate_latency.toml")),
-    ("digits_stdp", include_str!("../../assets/training/digits_stdp.toml")),
-    ("digits_conversion", include_str!("../../assets/training/digits_conversion.toml")),
+    ("digits_surrogate", include_str!("../../../../assets/training/digits_surrogate.toml")),
+    ("digits_surrogate_latency", include_str!("../../../../assets/training/digits_surrogate_latency.toml")),
+    ("digits_stdp", include_str!("../../../../assets/training/digits_stdp.toml")),
+    ("digits_conversion", include_str!("../../../../assets/training/digits_conversion.toml")),
 ];
 
 /// The largest layer a configuration may ask for, and the most steps: beyond them a desktop
