@@ -336,7 +336,7 @@ def markdown(ref):
         "## How the test suite uses this",
         "",
         "`reference.json` holds every row above (mean, min, max and per-seed values for each "
-        "simulator). `tests/validation.rs` runs SpikeLab as a library on the cheaper networks "
+        "simulator). `crates/spikelab-core/tests/validation.rs` runs SpikeLab as a library on the cheaper networks "
         "(and one short Brunel AI run) under `cargo test --release`, computes the same statistics "
         "with the same definitions, and asserts that they lie within the references' recorded "
         "spread (widened by the tolerance stated there).",

@@ -9,7 +9,7 @@
 #
 # SpikeLab is the release binary target/release/spikelab (built with cargo if missing;
 # SPIKELAB=/path/to/spikelab uses another). The STDP protocol's weights come from the ignored
-# test export_stdp_pairs in tests/validation.rs (cargo test --release).
+# test export_stdp_pairs in crates/spikelab-core/tests/validation.rs (cargo test --release).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

@@ -1,7 +1,7 @@
 """SpikeLab's half of the STDP pair protocol: the final weights.
 
 The command line prints no weights, so this runs the ignored test `export_stdp_pairs` of
-tests/validation.rs (SpikeLab as a library, `Network::weights`), which writes them to the file
+crates/spikelab-core/tests/validation.rs (SpikeLab as a library, `Network::weights`), which writes them to the file
 named by SPIKELAB_STDP_EXPORT. It builds the test in release mode with cargo (in the
 repository this folder belongs to).
 
@@ -29,8 +29,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         export = Path(tmp) / "weights.json"
         env = dict(os.environ, SPIKELAB_STDP_EXPORT=str(export))
-        subprocess.run(["cargo", "test", "--release", "--quiet", "--test", "validation", "--",
-                        "--ignored", "--exact", "export_stdp_pairs"],
+        subprocess.run(["cargo", "test", "-p", "spikelab-core", "--release", "--quiet", "--test", "engine",
+                        "--", "--ignored", "--exact", "validation::export_stdp_pairs"],
                        cwd=models.ROOT, env=env, check=True, capture_output=True)
         data = json.loads(export.read_text())
     out = {"sizes": np.array([p.size for p in model.populations]),
