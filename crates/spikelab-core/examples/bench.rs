@@ -2,15 +2,15 @@
 //! Brunel's (2000) asynchronous-irregular network for 1 s of biological time at dt = 0.1 ms,
 //! and prints wall time, synaptic events per second and memory per synapse.
 //!
-//!     cargo run --release --example bench                 # all three, one thread
-//!     cargo run --release --example bench -- cuba 2       # one network, 2 s
-//!     cargo run --release --example bench -- brunel_ai 1 2  # ... on 2 threads
+//!     cargo run -p spikelab-core --release --example bench                 # all three, one thread
+//!     cargo run -p spikelab-core --release --example bench -- cuba 2       # one network, 2 s
+//!     cargo run -p spikelab-core --release --example bench -- brunel_ai 1 2  # ... on 2 threads
 //!
 //! Reference on the project's machine, Brian2 2.x C++ standalone, one thread: CUBA 10 s 0.88 s,
 //! COBA 10 s 1.3 s, Brunel AI 1 s 6.3 s.
 
-use spikelab::model::{Model, presets};
-use spikelab::sim::Network;
+use spikelab_core::model::{Model, presets};
+use spikelab_core::sim::Network;
 use std::time::Instant;
 
 fn main() {
