@@ -1,7 +1,11 @@
 //! Teaching spiking networks a task: training configurations ([`config`]) and the methods
 //! that learn from them, each on the same data, encoders and LIF kernel as the simulator.
 //!
-//! - [`surrogate`]: backpropagation through time with a surrogate gradient.
+//! - [`surrogate`]: backpropagation through time with a surrogate gradient (Neftci et al. 2019);
+//! - [`stdp`]: competitive STDP without labels, winner-take-all with adaptive thresholds, the
+//!   classes read afterwards by vote (Diehl & Cook 2015);
+//! - [`convert`]: a ReLU network trained by backpropagation, its normalised weights then run by
+//!   integrate-and-fire neurons (Diehl et al. 2015; Rueckauer et al. 2017).
 //!
 //! A [`Trainer`] runs one epoch at a time, so that the command line and the window's
 //! background thread drive the same code; an epoch can be cancelled, and then the weights
