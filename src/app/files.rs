@@ -213,36 +213,25 @@ impl SpikeLabApp {
         images: Option<PathBuf>,
         path: PathBuf,
     ) {
-        use crate::model::Stimulus;
+        use crate::model::edit::InputFile;
         use inspector::FileField;
         let is_npy = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("npy"));
         if field == FileField::Dataset && is_npy {
             self.choose_input_file(k, FileField::Labels, Some(path));
             return;
         }
-        let mut model = (**self.doc.model()).clone();
-        let Some(input) = model.inputs.get_mut(k) else { return };
-        let who = input.name.clone();
         let text = |p: &Path| p.to_string_lossy().into_owned();
-        match (&mut input.stimulus, field) {
-            (Stimulus::Dataset { dataset, labels, .. }, FileField::Dataset) => {
-                (*dataset, *labels) = (text(&path), None);
+        let file = match field {
+            FileField::Dataset => InputFile::Images(text(&path)),
+            FileField::Labels => {
+                InputFile::Labels { images: images.as_deref().map(text), labels: text(&path) }
             }
-            (Stimulus::Dataset { dataset, labels, .. }, FileField::Labels) => {
-                if let Some(images) = &images {
-                    *dataset = text(images);
-                }
-                *labels = Some(text(&path));
-            }
-            (Stimulus::Events { file, .. }, FileField::Events) => *file = text(&path),
-            _ => return,
-        }
-        // A dataset of another size drives other neurons: the input's list follows it.
-        if let Some(Ok(d)) = input.stimulus.dataset()
-            && let crate::model::Stimulus::Dataset { encoding, .. } = &input.stimulus
-            && !input.neurons.is_empty()
-        {
-            input.neurons = (0..encoding.neurons(&d) as u64).collect();
+            FileField::Events => InputFile::Events(text(&path)),
+        };
+        let mut model = (**self.doc.model()).clone();
+        let who = model.inputs.get(k).map(|i| i.name.clone()).unwrap_or_default();
+        if !crate::model::edit::set_input_file(&mut model, k, file) {
+            return;
         }
         let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
         self.edit(model, Some(Selection::Input(k)), &format!("Input \"{who}\" now reads {name}"));

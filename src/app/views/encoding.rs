@@ -340,8 +340,10 @@ impl EncodingView {
         let tip = "Replaces the dataset input by an events input that reads this file, onto the same \
                    neurons (2 per sensor pixel: ON, OFF), as an event camera's recording is played";
         if ui.button(format!("Play {name} as the input")).on_hover_text(tip).clicked() {
-            shared.proposal =
-                Some((played(&shared.model, k, &path, sensor), format!("Input: the events of {name}")));
+            shared.proposal = Some((
+                crate::model::edit::events_in_place_of_dataset(&shared.model, k, &path, sensor),
+                format!("Input: the events of {name}"),
+            ));
             self.saved = None;
         }
     }
@@ -386,36 +388,4 @@ impl EncodingView {
             }
         });
     }
-}
-
-/// `model` with its input `k` (a dataset input) replaced by an events input reading `file`
-/// from a sensor of `sensor` pixels onto the same target, with the same weight and receptor; a
-/// target it drives whole is resized to the sensor's 2 neurons a pixel.
-fn played(
-    model: &crate::model::Model,
-    k: usize,
-    file: &std::path::Path,
-    sensor: [u64; 2],
-) -> crate::model::Model {
-    use crate::model::Stimulus;
-    let mut m = model.clone();
-    let input = &mut m.inputs[k];
-    if let Stimulus::Dataset { weight, receptor, .. } = &input.stimulus {
-        input.stimulus = Stimulus::Events {
-            file: file.to_string_lossy().into_owned(),
-            sensor,
-            weight: *weight,
-            receptor: *receptor,
-        };
-    }
-    let needed = 2 * sensor[0] * sensor[1];
-    if input.neurons.is_empty() {
-        let target = input.target.clone();
-        if let Some(p) = m.populations.iter_mut().find(|p| p.name == target) {
-            p.size = needed;
-        }
-    } else {
-        input.neurons = (0..needed).collect();
-    }
-    m
 }

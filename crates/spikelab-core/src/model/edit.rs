@@ -1,6 +1,8 @@
-//! Edits of a model that keep it whole: new parts with sensible defaults, and renaming or
-//! deleting a part with everything that refers to it. The graph editor, lessons and tests
-//! use them; the window validates the result, records it for undo and sends it to the engine.
+//! Edits of a model that keep it whole: new parts with sensible defaults, a file for an input
+//! to read, a recording played in place of a dataset, and renaming or deleting a part with
+//! everything that refers to it. The graph editor, the inspector, the Encoding view, lessons
+//! and tests use them; the window validates the result, records it for undo and sends it to
+//! the engine.
 
 use super::{
     Connect, Dist, Input, InputKind, Model, NeuronModel, Population, Projection, Quantity, Receptor, Rule,
@@ -207,6 +209,75 @@ pub fn delete_projection(m: &mut Model, k: usize) {
     }
 }
 
+/// A file the user chose for an input to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputFile {
+    /// A dataset input's images (CSV with labels, or `.npy`); any labels file is forgotten.
+    Images(String),
+    /// A `.npy` dataset's labels, and the images chosen just before them (none: keep them).
+    Labels { images: Option<String>, labels: String },
+    /// An events input's recording (N-MNIST, CSV or `.npy` events).
+    Events(String),
+}
+
+/// Makes input `k` read `file`. A dataset of another size drives other neurons, so an input
+/// with its own neuron list gets the dataset's. `false`, and the model unchanged, if there is
+/// no input `k` or it is not of the file's kind.
+pub fn set_input_file(m: &mut Model, k: usize, file: InputFile) -> bool {
+    let Some(input) = m.inputs.get_mut(k) else { return false };
+    match (&mut input.stimulus, file) {
+        (Stimulus::Dataset { dataset, labels, .. }, InputFile::Images(images)) => {
+            (*dataset, *labels) = (images, None);
+        }
+        (Stimulus::Dataset { dataset, labels, .. }, InputFile::Labels { images, labels: chosen }) => {
+            if let Some(images) = images {
+                *dataset = images;
+            }
+            *labels = Some(chosen);
+        }
+        (Stimulus::Events { file, .. }, InputFile::Events(chosen)) => *file = chosen,
+        _ => return false,
+    }
+    if let Some(Ok(d)) = input.stimulus.dataset()
+        && let Stimulus::Dataset { encoding, .. } = &input.stimulus
+        && !input.neurons.is_empty()
+    {
+        input.neurons = (0..encoding.neurons(&d) as u64).collect();
+    }
+    true
+}
+
+/// `model` with its input `k` (a dataset input) replaced by an events input reading `file`
+/// from a sensor of `sensor` pixels onto the same target, with the same weight and receptor; a
+/// target it drives whole is resized to the sensor's 2 neurons a pixel.
+pub fn events_in_place_of_dataset(
+    model: &Model,
+    k: usize,
+    file: &std::path::Path,
+    sensor: [u64; 2],
+) -> Model {
+    let mut m = model.clone();
+    let input = &mut m.inputs[k];
+    if let Stimulus::Dataset { weight, receptor, .. } = &input.stimulus {
+        input.stimulus = Stimulus::Events {
+            file: file.to_string_lossy().into_owned(),
+            sensor,
+            weight: *weight,
+            receptor: *receptor,
+        };
+    }
+    let needed = 2 * sensor[0] * sensor[1];
+    if input.neurons.is_empty() {
+        let target = input.target.clone();
+        if let Some(p) = m.populations.iter_mut().find(|p| p.name == target) {
+            p.size = needed;
+        }
+    } else {
+        input.neurons = (0..needed).collect();
+    }
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,5 +339,25 @@ mod tests {
         m.inputs.push(images);
         m.validate().unwrap();
         assert_eq!(fresh_name("neurons", |n| m.population(n).is_some()), "neurons 2");
+    }
+
+    #[test]
+    fn an_input_reads_the_file_chosen_for_it_and_only_a_file_of_its_kind() {
+        let mut m = Model::from_toml(preset("digits_rate").unwrap(), "digits_rate").unwrap();
+        let before = m.clone();
+        assert!(!set_input_file(&mut m, 0, InputFile::Events("cam.bin".into())), "a dataset input");
+        assert!(!set_input_file(&mut m, 7, InputFile::Images("x.csv".into())), "no input 7");
+        assert_eq!(m, before);
+        let labels = InputFile::Labels { images: Some("x.npy".into()), labels: "y.npy".into() };
+        assert!(set_input_file(&mut m, 0, labels));
+        let Stimulus::Dataset { dataset, labels, .. } = &m.inputs[0].stimulus else { panic!("a dataset") };
+        assert_eq!((dataset.as_str(), labels.as_deref()), ("x.npy", Some("y.npy")));
+        // Images again: the labels file is forgotten; the shipped digits drive 64 neurons.
+        m.inputs[0].neurons = vec![0, 1];
+        assert!(set_input_file(&mut m, 0, InputFile::Images("digits".into())));
+        let Stimulus::Dataset { dataset, labels, .. } = &m.inputs[0].stimulus else { panic!("a dataset") };
+        assert_eq!((dataset.as_str(), labels.as_deref()), ("digits", None));
+        assert_eq!(m.inputs[0].neurons, (0..64).collect::<Vec<u64>>());
+        m.validate().unwrap();
     }
 }
