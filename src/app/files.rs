@@ -35,8 +35,8 @@ impl SpikeLabApp {
         if let Some(dock) = self.ws.user_dock.take() {
             self.ws.dock = dock;
         }
-        self.run.runner.send(Command::Load(Box::new(model.clone())));
         self.doc = Document::new(model, path, name);
+        self.run.runner.send(Command::Load(std::sync::Arc::clone(self.doc.model())));
         self.notices.clear();
         self.ws.shared.selected = None;
         self.ws.shared.follow = true;

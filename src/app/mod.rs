@@ -465,7 +465,7 @@ impl SpikeLabApp {
         match self.doc.edit(model, origin, gesture) {
             Ok(model) => {
                 self.notices.clear_item();
-                self.run.runner.send(Command::Apply(Box::new((*model).clone())));
+                self.run.runner.send(Command::Apply(model));
                 if !what.is_empty() {
                     self.say(what.to_string());
                 }
@@ -495,7 +495,7 @@ impl SpikeLabApp {
 
     fn after_history_step(&mut self, model: std::sync::Arc<Model>, what: &str) {
         self.notices.clear_item();
-        self.run.runner.send(Command::Apply(Box::new((*model).clone())));
+        self.run.runner.send(Command::Apply(model));
         let (back, ahead) = self.doc.steps();
         self.say(format!("{what} ({back} more to undo, {ahead} to redo)"));
     }

@@ -33,10 +33,12 @@ pub enum Command {
     SetSpeed(Speed),
     /// Pause when biological time reaches this (ms).
     StopAt(Option<f64>),
-    /// Replace the network with a new model (a file was opened).
-    Load(Box<Model>),
-    /// Take parameter edits in place, or rebuild when the structure changed.
-    Apply(Box<Model>),
+    /// Replace the network with a new model (a file was opened): the document's version,
+    /// shared, not copied.
+    Load(Arc<Model>),
+    /// Take parameter edits in place, or rebuild when the structure changed: the document's
+    /// new version, shared, not copied (the window thread never copies a model to send it).
+    Apply(Arc<Model>),
     /// Send this projection's weights with the batches (at most 10 times a second), or stop.
     ShowWeights(Option<usize>),
     /// Send (or stop sending) the whole network's weight matrix the same way.
