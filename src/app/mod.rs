@@ -334,7 +334,7 @@ impl SpikeLabApp {
         }
     }
 
-    /// Presentation mode: everything [`layout::PRESENTATION_ZOOM`] times larger, for a projector.
+    /// Presentation mode: everything `layout::PRESENTATION_ZOOM` times larger, for a projector.
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         self.layout.set_presentation(ctx, on);
     }
@@ -646,7 +646,7 @@ impl eframe::App for SpikeLabApp {
         self.frame(ui);
     }
 
-    /// The panels' colour: the panels themselves draw no background (see [`bare`]).
+    /// The panels' colour: the panels themselves draw no background (see `bare`).
     fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
         visuals.panel_fill.to_normalized_gamma_f32()
     }

@@ -4,7 +4,7 @@
 use super::*;
 
 impl SpikeLabApp {
-    /// Starts running; a run estimated to take long asks first (see [`SlowRun`]).
+    /// Starts running; a run estimated to take long asks first (see `SlowRun`).
     pub fn play(&mut self) {
         // With a stop time, the run to it; without, one second of simulated time.
         let (span_ms, to_stop) = match self.run.stop_at {

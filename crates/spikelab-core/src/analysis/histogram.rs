@@ -32,7 +32,7 @@ impl Histogram {
         Histogram { lo, bin, counts }
     }
 
-    /// Bins over [0, max of values] (or [min,max] if any value is negative); an empty input gives all-zero counts over [0,1).
+    /// Bins over [0, max of values] (or `[min, max]` if any value is negative); an empty input gives all-zero counts over [0,1).
     ///
     /// The largest value is counted (in the last bin): the range is closed on the right, by
     /// taking `hi` as the next float above the maximum. Non-finite values are ignored. If every

@@ -10,9 +10,9 @@
 //! backward pass differentiates. As in the engine, a spike reaches the next layer one step
 //! later.
 //!
-//! Notation, per layer and step t: u[t] = the potential before the threshold is looked at,
-//! s[t] = 1 where u[t] ≥ θ (then v[t] = 0) and v[t] = u[t] elsewhere;
-//! u[t] = v[t−1] + (0 − v[t−1])·relax + Σ W·s_below[t−1].
+//! Notation, per layer and step t: `u[t]` = the potential before the threshold is looked at,
+//! `s[t] = 1` where `u[t] ≥ θ` (then `v[t] = 0`) and `v[t] = u[t]` elsewhere;
+//! `u[t] = v[t−1] + (0 − v[t−1])·relax + Σ W·s_below[t−1]`.
 
 use super::config::{Loss, SurrogateConfig, SurrogateFn, TrainConfig};
 use crate::model::{NeuronModel, Population, Quantity, SynapseKind};
