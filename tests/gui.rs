@@ -2193,6 +2193,27 @@ fn open_lesson(h: &mut Harness<'_, SpikeLabApp>, prefix: &str) -> spikelab::less
     lesson
 }
 
+/// The Encoding view's row of `encoder` against lesson 9: its mean spikes a digit against what
+/// step `said.0` says (`said.1`) and against the last step's table `row` (within `spikes`, a
+/// fraction), its first spike against the table's (within `first`). The first spike as drawn.
+fn encoder_as_quoted(
+    h: &Harness<'_, SpikeLabApp>,
+    l: &spikelab::lessons::LoadedLesson,
+    encoder: &str,
+    said: (usize, &str),
+    row: &str,
+    spikes: f64,
+    first: f64,
+) -> String {
+    let [_, shown_first, mean] = encoder_row(h, encoder);
+    let mean = first_number(&mean).expect("a mean");
+    close(mean, quoted(l, said.0, said.1)[0], spikes, &format!("{encoder}: spikes a digit"));
+    let table = quoted(l, 4, row);
+    close(mean, table[1], spikes, &format!("{encoder}: the table's spikes a digit"));
+    close(first_number(&shown_first).expect("a time"), table[2], first, &format!("{encoder}: first spike"));
+    shown_first
+}
+
 /// Issue 34.3: lesson 9 walked through as a student does, each Try done in the window, and
 /// every number the text quotes found in what the window then shows.
 #[test]
@@ -2200,29 +2221,14 @@ fn lesson_9_quotes_what_the_window_shows_at_every_step() {
     let mut h = app_on("cuba.toml");
     let l = open_lesson(&mut h, "09_");
     // Step 1: rate coding, ~195 spikes a digit, the first within a tenth of a millisecond.
-    let [_, first, mean] = encoder_row(&h, "rate");
-    close(
-        first_number(&mean).expect("a mean"),
-        quoted(&l, 0, "A digit costs about 195 spikes")[0],
-        0.1,
-        "rate spikes a digit",
-    );
-    let table = quoted(&l, 4, "| rate, 100 Hz | ~195 | ~0.1 ms |");
-    close(first_number(&mean).expect("a mean"), table[1], 0.1, "the table's rate spikes");
-    close(first_number(&first).expect("a time"), table[2], 1.0, "rate's first spike");
+    let said = "A digit costs about 195 spikes";
+    encoder_as_quoted(&h, &l, "rate", (0, said), "| rate, 100 Hz | ~195 | ~0.1 ms |", 0.1, 1.0);
     // Step 2: latency, ~27 spikes, the first digit's first at 4.8 ms.
     h.state_mut().go_to_step(1);
     frames(&mut h, 50);
-    let [_, first, mean] = encoder_row(&h, "latency");
-    close(
-        first_number(&mean).expect("a mean"),
-        quoted(&l, 1, "a digit costs about 27 spikes")[0],
-        0.1,
-        "latency spikes",
-    );
-    let table = quoted(&l, 4, "| latency, θ = 0.2 | ~27 | ~4.5 ms |");
-    close(first_number(&mean).expect("a mean"), table[1], 0.1, "the table's latency spikes");
-    close(first_number(&first).expect("a time"), table[2], 0.1, "the table's latency first spike");
+    let said = "a digit costs about 27 spikes";
+    let first =
+        encoder_as_quoted(&h, &l, "latency", (1, said), "| latency, θ = 0.2 | ~27 | ~4.5 ms |", 0.1, 0.1);
     assert_eq!(first_number(&first), quoted(&l, 1, "latency's comes at 4.8 ms").first().copied(), "{first}");
     close(
         first_number(&first).expect("a time"),
@@ -2252,16 +2258,8 @@ fn lesson_9_quotes_what_the_window_shows_at_every_step() {
     open_view(&mut h, "Encoding");
     h.get_by_role_and_label(Role::Button, "delta").click();
     h.step();
-    let [_, first, mean] = encoder_row(&h, "delta");
-    close(
-        first_number(&mean).expect("a mean"),
-        quoted(&l, 2, "about 1,000 events a digit")[0],
-        0.15,
-        "delta events",
-    );
-    let table = quoted(&l, 4, "| delta, 3 px sweeps | ~1,000 | ~1 ms |");
-    close(first_number(&mean).expect("a mean"), table[1], 0.15, "the table's delta events");
-    close(first_number(&first).expect("a time"), table[2], 1.0, "delta's first event");
+    let said = "about 1,000 events a digit";
+    encoder_as_quoted(&h, &l, "delta", (2, said), "| delta, 3 px sweeps | ~1,000 | ~1 ms |", 0.15, 1.0);
     let _ = quoted(&l, 2, "Set sweep to 0 px: nothing moves, and there is not a single event");
     type_into(&mut h, "sweep", "0");
     let [this, _, _] = encoder_row(&h, "delta");
